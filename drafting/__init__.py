@@ -1,0 +1,73 @@
+"""drafting: a host city drafts a declaration, participants comment and affirm it, anyone downloads it."""
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+from drafting.extensions import csrf, db, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_folder(name: str) -> str:
+    """Return the folder of templates or static files: the checkout's top level, or the installed copy."""
+    checkout = PACKAGE_DIR.parent / name
+    return str(checkout if checkout.is_dir() else PACKAGE_DIR / name)
+
+
+def create_app(config_class: type = Config) -> Flask:
+    """Create the application with the given configuration class."""
+    app = Flask(
+        __name__,
+        template_folder=resource_folder("templates"),
+        static_folder=resource_folder("static"),
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_class)
+    if hasattr(config_class, "check"):
+        config_class.check()
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'drafting.sqlite'}"
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from drafting import errors, jinja
+    from drafting.admin.routes import bp as admin_bp
+    from drafting.auth.routes import bp as auth_bp
+    from drafting.cli import register_commands
+    from drafting.editor.routes import bp as editor_bp
+    from drafting.library.routes import bp as library_bp
+    from drafting.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(editor_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(admin_bp)
+    errors.register(app)
+    jinja.register(app)
+    register_commands(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and ignores foreign keys; take control of both.
+    if type(dbapi_connection).__module__ == "sqlite3":
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,175 @@
+"""Composing a declaration's working draft: its metadata, preamble, clauses and closing formula.
+
+These functions assume the caller has checked `permissions.can_edit`; they still refuse to touch
+a declaration whose text is frozen, so no path can change a text that was proposed as final.
+"""
+
+from datetime import date
+
+from drafting import english, placeholders
+from drafting.extensions import db
+from drafting.locking import save_if_unchanged
+from drafting.models import (
+    Clause,
+    ClauseTemplate,
+    Declaration,
+    DeclarationLayout,
+    Organization,
+    Participant,
+    ParticipantRole,
+    User,
+)
+from drafting.permissions import EDITABLE_STATES
+
+METADATA_FIELDS = (
+    "title", "subtitle", "meeting_name", "meeting_number", "meeting_acronym", "place",
+    "starts_on", "ends_on", "language", "layout", "network_id", "preamble", "closing_formula",
+)
+
+
+class CompositionError(ValueError):
+    """A change the working draft cannot take; `field` names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class UnfilledPlaceholders(CompositionError):
+    """Some placeholders of a template were not given a valid value; `errors` maps name to message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Fill in every placeholder.")
+        self.errors = errors
+
+
+def _require_editable(declaration: Declaration) -> None:
+    if declaration.state not in EDITABLE_STATES:
+        raise CompositionError(f"The declaration is in {declaration.state.value}: its text can no longer change.")
+
+
+def default_closing_formula(host: Organization, adopted_on: date) -> str:
+    """Return the "proposed and affirmed" closing formula for a host and a date."""
+    return (
+        f"This declaration is hereby proposed by {host.name}, {host.country_name} on "
+        f"{english.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
+    )
+
+
+def create_declaration(
+    host: Organization,
+    created_by: User | None,
+    *,
+    title: str,
+    meeting_name: str,
+    place: str,
+    starts_on: date,
+    ends_on: date,
+    language: str = "en",
+    subtitle: str | None = None,
+    meeting_number: int | None = None,
+    meeting_acronym: str | None = None,
+    network_id: int | None = None,
+    layout: DeclarationLayout = DeclarationLayout.listed_by_country,
+    preamble: str = "",
+    closing_formula: str | None = None,
+) -> Declaration:
+    """Start a declaration in drafting, hosted by `host`, which is its first participant."""
+    if ends_on < starts_on:
+        raise CompositionError("The meeting cannot end before it starts.", "ends_on")
+    declaration = Declaration(
+        host=host,
+        created_by=created_by,
+        title=title,
+        subtitle=subtitle,
+        meeting_name=meeting_name,
+        meeting_number=meeting_number,
+        meeting_acronym=meeting_acronym,
+        place=place,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        language=language,
+        network_id=network_id,
+        layout=layout,
+        preamble=preamble,
+        closing_formula=default_closing_formula(host, ends_on) if closing_formula is None else closing_formula,
+    )
+    declaration.participants.append(Participant(organization=host, role=ParticipantRole.host))
+    db.session.add(declaration)
+    db.session.flush()
+    return declaration
+
+
+def update_declaration(declaration: Declaration, based_on: int, **values) -> None:
+    """Save metadata, preamble or closing formula; raise EditConflict if someone saved in between."""
+    _require_editable(declaration)
+    unknown = set(values) - set(METADATA_FIELDS)
+    if unknown:
+        raise CompositionError(f"Not a field of a declaration: {', '.join(sorted(unknown))}.")
+    starts_on = values.get("starts_on", declaration.starts_on)
+    ends_on = values.get("ends_on", declaration.ends_on)
+    if ends_on < starts_on:
+        raise CompositionError("The meeting cannot end before it starts.", "ends_on")
+    save_if_unchanged(declaration, based_on, **values)
+
+
+def _renumber(declaration: Declaration) -> None:
+    for number, clause in enumerate(sorted(declaration.clauses, key=lambda c: c.position), start=1):
+        clause.position = number
+
+
+def add_clause(
+    declaration: Declaration,
+    heading: str | None,
+    body: str,
+    template: ClauseTemplate | None = None,
+) -> Clause:
+    """Append a clause at the end of the working draft."""
+    _require_editable(declaration)
+    clause = Clause(heading=heading or None, body=body, template=template, position=len(declaration.clauses) + 1)
+    declaration.clauses.append(clause)
+    db.session.flush()
+    return clause
+
+
+def insert_template(declaration: Declaration, template: ClauseTemplate, raw_values: dict[str, str]) -> Clause:
+    """Append a clause made from a template, its placeholders filled; raise UnfilledPlaceholders."""
+    _require_editable(declaration)
+    found = placeholders.parse(template.heading or "", template.body)
+    printed, errors = placeholders.fill_all(found, raw_values)
+    if errors:
+        raise UnfilledPlaceholders(errors)
+    heading = placeholders.fill(template.heading or "", printed) or None
+    return add_clause(declaration, heading, placeholders.fill(template.body, printed), template=template)
+
+
+def update_clause(clause: Clause, based_on: int, heading: str | None, body: str) -> None:
+    """Save a clause's heading and body; raise EditConflict if someone saved it in between."""
+    _require_editable(clause.declaration)
+    save_if_unchanged(clause, based_on, heading=heading or None, body=body)
+
+
+def move_clause(clause: Clause, offset: int) -> None:
+    """Move a clause up (offset -1) or down (+1); at either end it stays where it is."""
+    declaration = clause.declaration
+    _require_editable(declaration)
+    ordered = sorted(declaration.clauses, key=lambda c: c.position)
+    index = ordered.index(clause)
+    target = index + offset
+    if not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    # Positions are not part of a clause's text: reordering bumps no lock_version.
+    for number, each in enumerate(ordered, start=1):
+        each.position = number
+    db.session.flush()
+
+
+def remove_clause(clause: Clause) -> None:
+    """Remove a clause from the working draft and close the gap in the numbering."""
+    declaration = clause.declaration
+    _require_editable(declaration)
+    declaration.clauses.remove(clause)
+    db.session.delete(clause)
+    _renumber(declaration)
+    db.session.flush()

@@ -1,0 +1,28 @@
+"""Error pages."""
+
+from flask import Flask, render_template
+
+from drafting.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. If you submitted a form, reload the page and try again."),
+    403: ("Not allowed", "Your account may see this page but not do this."),
+    404: ("Not found", "There is no such page, or you may not see it."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "Someone else changed this in the meantime."),
+    413: ("Too large", "What you sent is larger than this site accepts."),
+    500: ("Something went wrong", "The error has been logged. Nothing you sent was saved."),
+}
+
+
+def register(app: Flask) -> None:
+    """Render every HTTP error with the site's layout, rolling back any half-done change."""
+
+    def handle(error):
+        db.session.rollback()
+        code = getattr(error, "code", 500) or 500
+        title, message = MESSAGES.get(code, (getattr(error, "name", "Error"), ""))
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    for code in MESSAGES:
+        app.register_error_handler(code, handle)

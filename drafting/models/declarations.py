@@ -1,0 +1,134 @@
+"""Declarations, their clauses and their participants."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.extensions import db
+from drafting.models import limits
+from drafting.models.clause_templates import ClauseTemplate
+from drafting.models.organizations import Network, Organization, utcnow
+from drafting.models.users import User
+
+
+class DeclarationState(enum.Enum):
+    drafting = "drafting"
+    consultation = "consultation"
+    affirmation = "affirmation"
+    adopted = "adopted"
+    withdrawn = "withdrawn"
+
+
+class DeclarationLayout(enum.Enum):
+    # The 2024 model: participants listed by country after the closing formula.
+    listed_by_country = "listed_by_country"
+    # The older ANMC21 model: members named in the opening paragraph, place and date at the end.
+    named_in_opening = "named_in_opening"
+
+
+class ParticipantRole(enum.Enum):
+    host = "host"  # the host, or a co-host sharing the host's rights
+    participant = "participant"
+    observer = "observer"  # comments, but is never listed as affirming
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    return Enum(enum_class, native_enum=False, length=20, validate_strings=True)
+
+
+class Declaration(db.Model):
+    __tablename__ = "declarations"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        limits.length_check("title", limits.NAME, 1),
+        limits.length_check("meeting_name", limits.NAME, 1),
+        limits.length_check("place", limits.NAME, 1),
+        limits.length_check("preamble", limits.PREAMBLE),
+        limits.length_check("closing_formula", limits.CLOSING_FORMULA),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(limits.NAME))
+    # The theme, printed as a subtitle.
+    subtitle: Mapped[str | None] = mapped_column(String(limits.SHORT_TEXT))
+    meeting_name: Mapped[str] = mapped_column(String(limits.NAME))
+    # The meeting's number in its series: 13 for the "13th Asia Smart City Conference".
+    meeting_number: Mapped[int | None] = mapped_column(Integer)
+    # The short header of the document, e.g. "ASCC"; the year is added when printed.
+    meeting_acronym: Mapped[str | None] = mapped_column(String(limits.ACRONYM))
+    place: Mapped[str] = mapped_column(String(limits.NAME))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    host_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"), index=True)
+    # ISO 639-1 code of the declaration's language.
+    language: Mapped[str] = mapped_column(String(limits.LANGUAGE))
+    preamble: Mapped[str] = mapped_column(Text, default="")
+    closing_formula: Mapped[str] = mapped_column(Text, default="")
+    layout: Mapped[DeclarationLayout] = mapped_column(_enum(DeclarationLayout))
+    state: Mapped[DeclarationState] = mapped_column(_enum(DeclarationState), default=DeclarationState.drafting)
+    # Optimistic lock: see drafting.locking.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    host: Mapped[Organization] = relationship()
+    network: Mapped[Network | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    clauses: Mapped[list["Clause"]] = relationship(
+        back_populates="declaration", order_by="Clause.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Declaration {self.id} {self.title!r} {self.state.value}>"
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("declaration_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole))
+    # The host's order within the organization's country group; None keeps alphabetical order.
+    position: Mapped[int | None] = mapped_column(Integer)
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="participants")
+    organization: Mapped[Organization] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.organization_id} in {self.declaration_id} as {self.role.value}>"
+
+
+class Clause(db.Model):
+    __tablename__ = "clauses"
+    __table_args__ = (
+        limits.length_check("heading", limits.HEADING),
+        limits.length_check("body", limits.CLAUSE_BODY),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    # 1-based; the printed clause number.
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str | None] = mapped_column(String(limits.HEADING))
+    # Plain paragraphs separated by blank lines, with the small markup of drafting.clause_text.
+    body: Mapped[str] = mapped_column(Text, default="")
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("clause_templates.id"), index=True)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: see drafting.locking
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="clauses")
+    template: Mapped[ClauseTemplate | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Clause {self.id} #{self.position} of {self.declaration_id}>"

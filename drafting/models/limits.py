@@ -1,0 +1,21 @@
+"""Field lengths shared by the models (database columns) and the forms (validation messages)."""
+
+from sqlalchemy import CheckConstraint
+
+NAME = 200
+SHORT_TEXT = 300
+ACRONYM = 40
+EMAIL = 254
+HEADING = 300
+PREAMBLE = 20_000
+CLAUSE_BODY = 20_000
+CLOSING_FORMULA = 2_000
+LANGUAGE = 8
+PLACEHOLDER_VALUE = 200
+
+
+def length_check(column: str, maximum: int, minimum: int = 0) -> CheckConstraint:
+    """Return a CHECK constraint that keeps a text column's length within bounds on every database."""
+    return CheckConstraint(
+        f"length({column}) BETWEEN {minimum} AND {maximum}", name=f"{column}_length"
+    )

@@ -1,0 +1,175 @@
+"""Fixtures: one app and database for the run, each test in a transaction that is rolled back."""
+
+import itertools
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from config import TestConfig
+from drafting import create_app
+from drafting.accounts import create_user
+from drafting.composition import add_clause, create_declaration
+from drafting.extensions import db as _db
+from drafting.models import ClauseTemplate, Organization, OrganizationKind, TemplateCategory, UserRole
+from tests.databases import suite_database_url
+
+PASSWORD = "correct horse battery staple"
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose requests start with an empty `g`.
+
+    Tests hold an app context so that factories can use the session; Flask then reuses that
+    context for the client's requests, which would carry the signed-in user (cached in `g` by
+    Flask-Login) from one request to the next. A real server starts each request afresh.
+    """
+
+    def open(self, *args, **kwargs):
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    class SuiteConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = suite_database_url(tmp_path_factory.mktemp("database"))
+
+    application = create_app(SuiteConfig)
+    application.test_client_class = FreshContextClient
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """Run the test inside a transaction that is rolled back, whatever the code under test commits."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        saved_session = _db.session
+        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            transaction.rollback()
+            connection.close()
+            _db.session = saved_session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign the test client in as the given user (made by make_user, whose password is PASSWORD)."""
+
+    def login(user):
+        client.post("/logout")
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture
+def make_organization():
+    numbers = itertools.count(1)
+
+    def make(name=None, country="JP", kind=OrganizationKind.city, local_name=None):
+        organization = Organization(
+            name=name or f"Test City {next(numbers)}", country=country, kind=kind, local_name=local_name
+        )
+        _db.session.add(organization)
+        _db.session.flush()
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_organization):
+    numbers = itertools.count(1)
+
+    def make(role=UserRole.drafter, organization=None, email=None, name=None):
+        if organization is None and role is not UserRole.administrator:
+            organization = make_organization()
+        number = next(numbers)
+        return create_user(
+            email or f"user{number}@example.org", name or f"Test User {number}", PASSWORD, role, organization
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_declaration(make_organization):
+    def make(host=None, clauses=0, state=None, **fields):
+        values = dict(
+            title="Tokyo Declaration",
+            meeting_name="Plenary Meeting of the Asian Network of Major Cities 21",
+            meeting_number=9,
+            meeting_acronym="ANMC21",
+            place="Tokyo",
+            starts_on=date(2010, 11, 8),
+            ends_on=date(2010, 11, 9),
+        )
+        values.update(fields)
+        declaration = create_declaration(host or make_organization(), None, **values)
+        for number in range(1, clauses + 1):
+            add_clause(declaration, heading=f"Heading {number}", body=f"Body of clause {number}.")
+        if state is not None:
+            declaration.state = state
+        _db.session.flush()
+        return declaration
+
+    return make
+
+
+@pytest.fixture
+def make_template():
+    def make(name="Joint projects", body="We will continue our joint projects.", heading=None,
+             category=TemplateCategory.cooperation, language="en"):
+        template = ClauseTemplate(name=name, body=body, heading=heading, category=category, language=language)
+        _db.session.add(template)
+        _db.session.flush()
+        return template
+
+    return make
+
+
+@pytest.fixture
+def count_queries(db):
+    """Count the SQL statements run inside a `with count_queries() as counted:` block."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                statements.append(statement)
+
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
