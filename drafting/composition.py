@@ -114,7 +114,9 @@ def update_declaration(declaration: Declaration, based_on: int, **values) -> Non
 
 
 def _renumber(declaration: Declaration) -> None:
-    for number, clause in enumerate(sorted(declaration.clauses, key=lambda c: c.position), start=1):
+    # Keep the loaded list in printed order too, so the caller sees what the next request will.
+    declaration.clauses.sort(key=lambda clause: clause.position)
+    for number, clause in enumerate(declaration.clauses, start=1):
         clause.position = number
 
 
@@ -153,15 +155,14 @@ def move_clause(clause: Clause, offset: int) -> None:
     """Move a clause up (offset -1) or down (+1); at either end it stays where it is."""
     declaration = clause.declaration
     _require_editable(declaration)
-    ordered = sorted(declaration.clauses, key=lambda c: c.position)
-    index = ordered.index(clause)
+    index = clause.position - 1
     target = index + offset
-    if not 0 <= target < len(ordered):
+    if not 0 <= target < len(declaration.clauses):
         return
-    ordered[index], ordered[target] = ordered[target], ordered[index]
+    neighbour = declaration.clauses[target]
     # Positions are not part of a clause's text: reordering bumps no lock_version.
-    for number, each in enumerate(ordered, start=1):
-        each.position = number
+    clause.position, neighbour.position = neighbour.position, clause.position
+    _renumber(declaration)
     db.session.flush()
 
 

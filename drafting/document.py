@@ -59,7 +59,7 @@ def listed_participants(declaration: Declaration) -> list:
     return [p for p in declaration.participants if p.role is not ParticipantRole.observer]
 
 
-def group_by_country(participants: list) -> list[CountryGroup]:
+def group_participants(participants: list) -> list[tuple[str, list]]:
     """Group participants by country (sorted by English name), keeping the host's order within each."""
     groups: dict[str, list] = {}
     for participant in participants:
@@ -70,36 +70,43 @@ def group_by_country(participants: list) -> list[CountryGroup]:
         return (position, participant.organization.name.casefold())
 
     return [
-        CountryGroup(country, [p.organization.name for p in sorted(members, key=host_order)])
+        (country, sorted(members, key=host_order))
         for country, members in sorted(groups.items(), key=lambda item: item[0].casefold())
     ]
 
 
-def opening_paragraph(declaration: Declaration, named: list[str]) -> str:
+def opening_paragraph(declaration: Declaration, layout: DeclarationLayout, named: list[str]) -> str:
     """Write the opening paragraph: which meeting convened where, when, and (in the older layout) who."""
     where_and_when = f"{meeting_phrase(declaration)} held in {declaration.place} {dates_phrase(declaration)}"
     theme = f' under the theme "{declaration.subtitle}"' if declaration.subtitle else ""
-    if declaration.layout is DeclarationLayout.named_in_opening and named:
+    if layout is DeclarationLayout.named_in_opening and named:
         return f"We, the representatives of {english.join_names(named)}, participated in {where_and_when}{theme}."
     sentence = f"{where_and_when}{theme}."
     return sentence[0].upper() + sentence[1:]
 
 
-def compose(declaration: Declaration, dated: date | None = None) -> Document:
-    """Compose the document of a declaration's working draft, dated as given (default: last day)."""
+def compose(declaration: Declaration, dated: date | None = None, layout: DeclarationLayout | None = None) -> Document:
+    """Compose the document of a declaration's working draft.
+
+    It is dated as given (by default the meeting's last day) and laid out as given (by default
+    in the declaration's own layout).
+    """
     dated = dated or declaration.ends_on
-    participants = listed_participants(declaration)
-    by_country = group_by_country(participants)
+    layout = layout or declaration.layout
+    by_country = [
+        CountryGroup(country, [p.organization.name for p in members])
+        for country, members in group_participants(listed_participants(declaration))
+    ]
     named = [name for group in by_country for name in group.organizations]
-    older = declaration.layout is DeclarationLayout.named_in_opening
+    older = layout is DeclarationLayout.named_in_opening
     return Document(
-        layout=declaration.layout,
+        layout=layout,
         language=declaration.language,
         header=f"{declaration.meeting_acronym} {dated.year}" if declaration.meeting_acronym else None,
         title=declaration.title,
         subtitle=declaration.subtitle,
         dated=english.format_date(dated),
-        opening=opening_paragraph(declaration, named),
+        opening=opening_paragraph(declaration, layout, named),
         preamble=clause_text.paragraphs(declaration.preamble),
         clauses=[
             DocumentClause(clause.position, clause.heading, clause_text.paragraphs(clause.body))

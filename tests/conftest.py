@@ -1,4 +1,8 @@
-"""Fixtures: one app and database for the run, each test in a transaction that is rolled back."""
+"""Fixtures: one app and database for the run, each test in a transaction that is rolled back.
+
+Factories commit what they make. Inside a test a commit only releases a savepoint, so the data
+still goes at the end of the test, but it survives the rollback that an error page does.
+"""
 
 import itertools
 from contextlib import contextmanager
@@ -8,6 +12,7 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
 from config import TestConfig
@@ -35,6 +40,17 @@ class FreshContextClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+class ConnectionBoundSession(Session):
+    """A session that always uses the test's connection.
+
+    Flask-SQLAlchemy's own session picks the engine for each statement, which would take a fresh
+    connection outside the test's transaction and make every commit permanent.
+    """
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     class SuiteConfig(TestConfig):
@@ -44,7 +60,9 @@ def app(tmp_path_factory):
     application.test_client_class = FreshContextClient
     with application.app_context():
         upgrade()
-    return application
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +72,9 @@ def db(app):
         connection = _db.engine.connect()
         transaction = connection.begin()
         saved_session = _db.session
-        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
+        )
         try:
             yield _db
         finally:
@@ -96,7 +116,7 @@ def make_organization():
             name=name or f"Test City {next(numbers)}", country=country, kind=kind, local_name=local_name
         )
         _db.session.add(organization)
-        _db.session.flush()
+        _db.session.commit()
         return organization
 
     return make
@@ -110,9 +130,11 @@ def make_user(make_organization):
         if organization is None and role is not UserRole.administrator:
             organization = make_organization()
         number = next(numbers)
-        return create_user(
+        user = create_user(
             email or f"user{number}@example.org", name or f"Test User {number}", PASSWORD, role, organization
         )
+        _db.session.commit()
+        return user
 
     return make
 
@@ -135,7 +157,7 @@ def make_declaration(make_organization):
             add_clause(declaration, heading=f"Heading {number}", body=f"Body of clause {number}.")
         if state is not None:
             declaration.state = state
-        _db.session.flush()
+        _db.session.commit()
         return declaration
 
     return make
@@ -147,7 +169,7 @@ def make_template():
              category=TemplateCategory.cooperation, language="en"):
         template = ClauseTemplate(name=name, body=body, heading=heading, category=category, language=language)
         _db.session.add(template)
-        _db.session.flush()
+        _db.session.commit()
         return template
 
     return make

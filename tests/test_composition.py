@@ -1,0 +1,111 @@
+"""Composing the working draft: clauses in order, templates filled, locks respected, frozen text refused."""
+
+from datetime import date
+
+import pytest
+
+from drafting import composition
+from drafting.locking import EditConflict
+from drafting.models import DeclarationState
+
+
+def positions(declaration):
+    return [(clause.position, clause.heading) for clause in declaration.clauses]
+
+
+def test_clauses_are_numbered_in_order_of_addition(make_declaration):
+    declaration = make_declaration(clauses=3)
+    assert positions(declaration) == [(1, "Heading 1"), (2, "Heading 2"), (3, "Heading 3")]
+
+
+def test_moving_a_clause_swaps_it_with_its_neighbour(make_declaration):
+    declaration = make_declaration(clauses=3)
+    third = declaration.clauses[2]
+    composition.move_clause(third, -1)
+    assert positions(declaration) == [(1, "Heading 1"), (2, "Heading 3"), (3, "Heading 2")]
+    composition.move_clause(third, -1)
+    composition.move_clause(third, -1)  # already first: stays
+    assert positions(declaration) == [(1, "Heading 3"), (2, "Heading 1"), (3, "Heading 2")]
+
+
+def test_moving_keeps_the_clause_lock_so_an_open_editor_can_still_save(make_declaration):
+    declaration = make_declaration(clauses=2)
+    second = declaration.clauses[1]
+    seen = second.lock_version
+    composition.move_clause(second, -1)
+    composition.update_clause(second, seen, "Still mine", "Saved after the move.")
+    assert second.heading == "Still mine"
+
+
+def test_removing_a_clause_closes_the_gap(make_declaration):
+    declaration = make_declaration(clauses=3)
+    composition.remove_clause(declaration.clauses[0])
+    assert positions(declaration) == [(1, "Heading 2"), (2, "Heading 3")]
+
+
+def test_the_second_of_two_saves_of_the_same_clause_is_refused(make_declaration):
+    declaration = make_declaration(clauses=1)
+    clause = declaration.clauses[0]
+    both_saw = clause.lock_version
+    composition.update_clause(clause, both_saw, "First", "The first drafter's text.")
+    with pytest.raises(EditConflict) as conflict:
+        composition.update_clause(clause, both_saw, "Second", "The second drafter's text.")
+    assert conflict.value.current.body == "The first drafter's text."
+    assert clause.body == "The first drafter's text."
+
+
+def test_the_second_of_two_saves_of_the_metadata_is_refused(make_declaration):
+    declaration = make_declaration()
+    both_saw = declaration.lock_version
+    composition.update_declaration(declaration, both_saw, title="Seoul Declaration")
+    with pytest.raises(EditConflict):
+        composition.update_declaration(declaration, both_saw, title="Hanoi Declaration")
+    assert declaration.title == "Seoul Declaration"
+
+
+def test_an_end_before_the_start_is_refused(make_declaration):
+    declaration = make_declaration()
+    with pytest.raises(composition.CompositionError) as error:
+        composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 1))
+    assert error.value.field == "ends_on"
+    assert declaration.ends_on == date(2010, 11, 9)
+
+
+def test_inserting_a_template_fills_its_placeholders_and_links_it(make_declaration, make_template):
+    declaration = make_declaration()
+    template = make_template(
+        heading="The {{next_meeting_ordinal}} Plenary",
+        body="We welcome {{next_meeting_city}} as host of the {{next_meeting_ordinal}} meeting in {{next_meeting_year}}.",
+    )
+    clause = composition.insert_template(
+        declaration, template, {"next_meeting_ordinal": "10", "next_meeting_city": "Seoul", "next_meeting_year": "2011"}
+    )
+    assert clause.heading == "The 10th Plenary"
+    assert clause.body == "We welcome Seoul as host of the 10th meeting in 2011."
+    assert clause.template is template
+
+
+def test_an_unfilled_placeholder_is_refused_and_nothing_is_added(make_declaration, make_template):
+    declaration = make_declaration()
+    template = make_template(body="We welcome {{next_meeting_city}} in {{next_meeting_year}}.")
+    with pytest.raises(composition.UnfilledPlaceholders) as unfilled:
+        composition.insert_template(declaration, template, {"next_meeting_city": "Seoul", "next_meeting_year": "11"})
+    assert set(unfilled.value.errors) == {"next_meeting_year"}
+    assert declaration.clauses == []
+
+
+@pytest.mark.parametrize("state", [DeclarationState.affirmation, DeclarationState.adopted, DeclarationState.withdrawn])
+def test_a_frozen_text_cannot_change(make_declaration, state):
+    declaration = make_declaration(clauses=2, state=state)
+    clause = declaration.clauses[0]
+    for change in (
+        lambda: composition.add_clause(declaration, None, "More."),
+        lambda: composition.update_clause(clause, clause.lock_version, None, "Other."),
+        lambda: composition.move_clause(clause, 1),
+        lambda: composition.remove_clause(clause),
+        lambda: composition.update_declaration(declaration, declaration.lock_version, title="Changed"),
+    ):
+        with pytest.raises(composition.CompositionError):
+            change()
+    assert positions(declaration) == [(1, "Heading 1"), (2, "Heading 2")]
+    assert declaration.title == "Tokyo Declaration"

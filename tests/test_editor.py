@@ -1,0 +1,265 @@
+"""The host-city drafting journey through the web pages."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from drafting.extensions import db
+from drafting.invitations import invite
+from drafting.models import Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
+
+NEW_DECLARATION = {
+    "title": "Tokyo Declaration",
+    "subtitle": "Cities in harmony with the environment",
+    "meeting_name": "Plenary Meeting of the Asian Network of Major Cities 21",
+    "meeting_number": "9",
+    "meeting_acronym": "ANMC21",
+    "place": "Tokyo",
+    "starts_on": "2010-11-08",
+    "ends_on": "2010-11-09",
+    "language": "en",
+    "layout": "listed_by_country",
+    "network_id": "0",
+}
+
+
+@pytest.fixture
+def drafter(make_user, login_as):
+    return login_as(make_user())
+
+
+@pytest.fixture
+def own_declaration(drafter, make_declaration):
+    return make_declaration(host=drafter.organization, clauses=3)
+
+
+def count_declarations():
+    return db.session.scalar(select(func.count()).select_from(Declaration))
+
+
+def test_a_drafter_creates_a_declaration_hosted_by_their_organization(client, drafter):
+    response = client.post("/declarations/new", data=NEW_DECLARATION)
+    assert response.status_code == 302
+    declaration = db.session.scalar(select(Declaration).order_by(Declaration.id.desc()))
+    assert declaration.host == drafter.organization
+    assert [(p.organization, p.role) for p in declaration.participants] == [(drafter.organization, ParticipantRole.host)]
+    assert declaration.closing_formula.startswith(f"This declaration is hereby proposed by {drafter.organization.name}, Japan")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Tokyo Declaration" in page
+    assert "The 9th Plenary Meeting of the Asian Network of Major Cities 21 held in Tokyo from November 8 to 9, 2010" in page
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("title", "", "This field is required."),
+        ("title", "x" * 201, "Field cannot be longer than 200 characters."),
+        ("place", "   ", "This field is required."),
+        ("ends_on", "2010-11-07", "The last day cannot be before the first day."),
+        ("starts_on", "not a date", "Not a valid date value."),
+        ("language", "xx", "Not a valid choice."),
+        ("meeting_number", "0", "A number from 1 to 9999."),
+    ],
+)
+def test_bad_details_are_refused_at_the_field_and_nothing_is_stored(client, drafter, field, value, message):
+    before = count_declarations()
+    response = client.post("/declarations/new", data={**NEW_DECLARATION, field: value})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-errors"' in page and message in page
+    assert count_declarations() == before
+
+
+def test_a_delegate_cannot_create_a_declaration(client, make_user, login_as):
+    login_as(make_user(role=UserRole.delegate))
+    assert client.get("/declarations/new").status_code == 403
+    assert client.post("/declarations/new", data=NEW_DECLARATION).status_code == 403
+
+
+def test_editing_details_that_someone_saved_meanwhile_shows_their_version(client, own_declaration):
+    seen = own_declaration.lock_version
+    first = client.post(f"/declarations/{own_declaration.id}/details",
+                        data={**NEW_DECLARATION, "title": "Seoul Declaration", "lock_version": seen})
+    assert first.status_code == 302
+    second = client.post(f"/declarations/{own_declaration.id}/details",
+                         data={**NEW_DECLARATION, "title": "Hanoi Declaration", "lock_version": seen})
+    assert second.status_code == 409
+    assert "Someone else saved these details" in second.get_data(as_text=True)
+    assert "Seoul Declaration" in second.get_data(as_text=True)
+    db.session.refresh(own_declaration)
+    assert own_declaration.title == "Seoul Declaration"
+
+
+def test_inserting_a_template_prefills_what_the_declaration_knows(client, own_declaration, make_template):
+    template = make_template(
+        name="Next plenary",
+        heading="The {{next_meeting_ordinal}} Plenary Meeting",
+        body="The {{next_meeting_ordinal}} Plenary Meeting will be held in {{next_meeting_city}} in {{next_meeting_year}}.",
+    )
+    url = f"/declarations/{own_declaration.id}/insert/{template.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="next_meeting_ordinal" type="number" value="10"' in page
+
+    refused = client.post(url, data={"next_meeting_ordinal": "10", "next_meeting_city": "", "next_meeting_year": "2011"})
+    assert refused.status_code == 422
+    assert "Fill in this placeholder." in refused.get_data(as_text=True)
+    assert len(own_declaration.clauses) == 3
+
+    inserted = client.post(url, data={"next_meeting_ordinal": "10", "next_meeting_city": "Seoul", "next_meeting_year": "2011"})
+    assert inserted.status_code == 302
+    db.session.refresh(own_declaration)
+    clause = own_declaration.clauses[-1]
+    assert (clause.position, clause.heading, clause.template) == (4, "The 10th Plenary Meeting", template)
+    assert clause.body == "The 10th Plenary Meeting will be held in Seoul in 2011."
+
+
+def test_a_template_with_broken_braces_cannot_be_inserted(client, own_declaration, make_template):
+    template = make_template(body="We welcome {{next_meeting_city} soon.")
+    response = client.get(f"/declarations/{own_declaration.id}/insert/{template.id}")
+    assert response.status_code == 302
+    assert "never closed" in client.get(response.location).get_data(as_text=True)
+
+
+def test_clauses_are_added_reordered_and_removed(client, own_declaration):
+    base = f"/declarations/{own_declaration.id}"
+    assert client.post(f"{base}/clauses", data={"heading": "Youth", "body": "We will *invite* young people."}).status_code == 302
+    assert client.post(f"{base}/clauses", data={"heading": "Empty", "body": "  "}).status_code == 422
+    fourth = own_declaration.clauses[3]
+    assert client.post(f"{base}/clauses/{fourth.id}/move", data={"direction": "up"}).status_code == 302
+    first = own_declaration.clauses[0]
+    assert client.post(f"{base}/clauses/{first.id}/remove").status_code == 302
+    db.session.expire_all()
+    assert [(c.position, c.heading) for c in own_declaration.clauses] == [
+        (1, "Heading 2"), (2, "Youth"), (3, "Heading 3"),
+    ]
+    page = client.get(base).get_data(as_text=True)
+    assert "We will <em>invite</em> young people." in page
+
+
+def test_the_second_save_of_the_same_clause_gets_a_conflict_showing_the_first(client, own_declaration):
+    clause = own_declaration.clauses[0]
+    url = f"/declarations/{own_declaration.id}/clauses/{clause.id}/edit"
+    seen = clause.lock_version
+    assert client.post(url, data={"heading": "A", "body": "Text of the first drafter.", "lock_version": seen}).status_code == 302
+    second = client.post(url, data={"heading": "B", "body": "Text of the second drafter.", "lock_version": seen})
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "Someone else saved this clause" in page
+    assert "Text of the first drafter." in page
+    assert "Text of the second drafter." in page  # the loser's text is kept in the form, not lost
+    db.session.refresh(clause)
+    assert clause.body == "Text of the first drafter."
+
+
+def test_user_text_is_shown_as_text_never_as_markup(client, own_declaration):
+    base = f"/declarations/{own_declaration.id}"
+    client.post(f"{base}/clauses", data={"heading": "<b>Bold</b>", "body": '<script>alert(1)</script> <img src="file:///etc/passwd">'})
+    for page in (client.get(base), client.get(f"{base}/preview")):
+        text = page.get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in text and "<b>Bold</b>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert '<img src="file:///etc/passwd">' not in text
+
+
+def test_organizations_are_invited_one_by_one_or_by_network(client, own_declaration, make_organization):
+    base = f"/declarations/{own_declaration.id}"
+    seoul, hanoi, beijing, jakarta = (make_organization(name, country) for name, country in
+                                      [("Seoul", "KR"), ("Hanoi", "VN"), ("Beijing", "CN"), ("Jakarta", "ID")])
+    network = Network(name="Asian Network of Major Cities 21", acronym="ANMC21")
+    network.memberships = [
+        NetworkMembership(organization=seoul, joined_on=date(2001, 10, 1)),
+        NetworkMembership(organization=hanoi, joined_on=date(2001, 10, 1)),
+        NetworkMembership(organization=beijing, joined_on=date(2001, 10, 1), left_on=date(2005, 8, 1)),
+    ]
+    db.session.add(network)
+    db.session.flush()
+
+    assert client.post(f"{base}/participants", data={"organization_id": jakarta.id, "role": "observer"}).status_code == 302
+    assert client.post(f"{base}/participants/network", data={"network_id": network.id, "role": "participant"}).status_code == 302
+    again = client.post(f"{base}/participants", data={"organization_id": seoul.id, "role": "participant"}, follow_redirects=True)
+    assert "Seoul takes part already, as participant." in again.get_data(as_text=True)
+    db.session.expire_all()
+    roles = {p.organization.name: p.role for p in own_declaration.participants}
+    assert roles == {
+        own_declaration.host.name: ParticipantRole.host,
+        "Jakarta": ParticipantRole.observer,
+        "Seoul": ParticipantRole.participant,
+        "Hanoi": ParticipantRole.participant,
+    }
+
+
+def test_the_host_cannot_be_uninvited(client, own_declaration):
+    host = own_declaration.participants[0]
+    response = client.post(f"/declarations/{own_declaration.id}/participants/{host.id}/remove", follow_redirects=True)
+    assert "The host cannot be removed" in response.get_data(as_text=True)
+    assert len(own_declaration.participants) == 1
+
+
+def test_the_preview_shows_either_layout(client, own_declaration, make_organization):
+    client.post(f"/declarations/{own_declaration.id}/participants",
+                data={"organization_id": make_organization("Bangkok", "TH").id, "role": "participant"})
+    listed = client.get(f"/declarations/{own_declaration.id}/preview").get_data(as_text=True)
+    assert "Participating cities and organizations" in listed and "(Thailand)" in listed
+    named = client.get(f"/declarations/{own_declaration.id}/preview?layout=named_in_opening").get_data(as_text=True)
+    assert f"We, the representatives of {own_declaration.host.name} and Bangkok, participated in the 9th" in named
+    assert "November 9, 2010 / Tokyo" in named
+    assert client.get(f"/declarations/{own_declaration.id}/preview?layout=other").status_code == 404
+
+
+EDITOR_ROUTES = [
+    ("GET", ""), ("GET", "/preview"), ("GET", "/details"), ("POST", "/details"), ("POST", "/preamble"),
+    ("POST", "/closing-formula"), ("POST", "/clauses"), ("GET", "/clauses/{clause}/edit"),
+    ("POST", "/clauses/{clause}/edit"), ("POST", "/clauses/{clause}/move"), ("POST", "/clauses/{clause}/remove"),
+    ("GET", "/insert"), ("GET", "/insert/{template}"), ("POST", "/insert/{template}"), ("POST", "/participants"),
+    ("POST", "/participants/network"), ("POST", "/participants/{participant}/remove"),
+]
+
+
+@pytest.mark.parametrize("method, path", EDITOR_ROUTES)
+def test_a_draft_does_not_exist_for_other_organizations(client, login_as, make_user, make_declaration, make_template,
+                                                         method, path):
+    declaration = make_declaration(clauses=1)
+    url = f"/declarations/{declaration.id}" + path.format(
+        clause=declaration.clauses[0].id, template=make_template().id, participant=declaration.participants[0].id
+    )
+    for outsider in (make_user(), make_user(role=UserRole.delegate)):
+        login_as(outsider)
+        assert client.open(url, method=method, data={"body": "Hijacked", "direction": "up"}).status_code == 404
+    client.post("/logout")
+    assert client.open(url, method=method).status_code in (302, 404)
+    db.session.expire_all()
+    assert declaration.clauses[0].body == "Body of clause 1."
+
+
+@pytest.mark.parametrize("method, path", [r for r in EDITOR_ROUTES if r[1] not in ("", "/preview")])
+def test_staff_of_the_host_who_are_not_drafters_may_read_but_not_edit(client, login_as, make_user, make_declaration,
+                                                                      make_template, method, path):
+    declaration = make_declaration(clauses=1)
+    login_as(make_user(role=UserRole.delegate, organization=declaration.host))
+    url = f"/declarations/{declaration.id}" + path.format(
+        clause=declaration.clauses[0].id, template=make_template().id, participant=declaration.participants[0].id
+    )
+    assert client.get(f"/declarations/{declaration.id}").status_code == 200
+    assert client.open(url, method=method, data={"body": "Changed", "direction": "up"}).status_code == 403
+
+
+def test_the_editor_makes_as_many_queries_for_60_clauses_as_for_5(client, drafter, make_declaration,
+                                                                   make_organization, make_template, count_queries):
+    host_id = drafter.organization_id
+
+    def queries_for(clauses):
+        declaration = make_declaration(host=db.session.get(Organization, host_id), clauses=clauses)
+        template = make_template(name=f"Template for {clauses}")
+        for clause in declaration.clauses:
+            clause.template = template
+        for number in range(clauses):
+            invite(declaration, make_organization(country=["JP", "KR", "TH"][number % 3]), ParticipantRole.participant)
+        db.session.commit()
+        url = f"/declarations/{declaration.id}"
+        db.session.expunge_all()  # a request starts with an empty session
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    assert queries_for(5) == queries_for(60)
