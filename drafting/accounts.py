@@ -1,10 +1,10 @@
-"""User accounts: creation with checked e-mail addresses, and authentication."""
+"""User accounts: creation with checked e-mail addresses, changes by administrators, and authentication."""
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from drafting.extensions import db
-from drafting.models import Organization, User, UserRole
+from drafting.models import Organization, User, UserRole, limits
 from drafting.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
 
 # Verifies against a throw-away hash when the address is unknown, so timing does not reveal accounts.
@@ -39,6 +39,17 @@ def check_password_rules(password: str) -> None:
         raise AccountError("password", f"A password has {MIN_LENGTH} to {MAX_LENGTH} characters.")
 
 
+def _checked_name_and_organization(name: str, role: UserRole, organization: Organization | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("name", "Give the person's name.")
+    if len(name) > limits.NAME:
+        raise AccountError("name", f"At most {limits.NAME} characters.")
+    if role is not UserRole.administrator and organization is None:
+        raise AccountError("organization", "Drafters and delegates act for an organization.")
+    return name
+
+
 def create_user(
     email: str, name: str, password: str, role: UserRole, organization: Organization | None
 ) -> User:
@@ -46,16 +57,39 @@ def create_user(
     address = normalize_email(email)
     if find_user(address) is not None:
         raise AccountError("email", f"An account with the address {address} exists already.")
-    name = (name or "").strip()
-    if not name:
-        raise AccountError("name", "Give the person's name.")
+    name = _checked_name_and_organization(name, role, organization)
     check_password_rules(password)
-    if role is not UserRole.administrator and organization is None:
-        raise AccountError("organization", "Drafters and delegates act for an organization.")
     user = User(email=address, name=name, password_hash=hash_password(password), role=role, organization=organization)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _other_active_administrators(user: User) -> int:
+    """Count the active administrators other than this user."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == UserRole.administrator, User.active, User.id != user.id)
+    )
+
+
+def update_user(
+    user: User, name: str, role: UserRole, organization: Organization | None, active: bool, password: str | None = None
+) -> None:
+    """Change an account, and its password if one is given; raise AccountError, changing nothing, for bad input."""
+    name = _checked_name_and_organization(name, role, organization)
+    # Somebody must remain able to manage the accounts.
+    if user.is_admin and user.active and not _other_active_administrators(user):
+        if role is not UserRole.administrator:
+            raise AccountError("role", "This is the last active administrator; make another one first.")
+        if not active:
+            raise AccountError("active", "This is the last active administrator; make another one first.")
+    if password:
+        check_password_rules(password)
+        user.password_hash = hash_password(password)
+    user.name, user.role, user.organization, user.active = name, role, organization, active
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:

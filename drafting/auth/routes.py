@@ -18,7 +18,9 @@ login_manager.login_message = "Sign in to continue."
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    # A deactivated account is signed out at its next request, not only at its next login.
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
 
 
 def safe_next(target: str | None) -> str:

@@ -101,7 +101,9 @@ def show(declaration_id: int):
         ),
         clause_form=ClauseForm(formdata=None),
         invite_form=InviteOrganizationForm(formdata=None, organizations=organizations),
-        network_form=InviteNetworkForm(formdata=None, networks=_networks() if editable else []),
+        network_form=InviteNetworkForm(
+            formdata=None, networks=_networks() if editable else [], network_id=declaration.network_id or 0
+        ),
         participants_by_country=document.group_participants(declaration.participants),
     )
 
