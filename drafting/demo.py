@@ -1,0 +1,211 @@
+"""The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
+library and a Tokyo declaration in drafting.
+
+Loading it again adds nothing: every object is looked up by its unique name or e-mail address
+first, and what exists already is left as it is.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from drafting import placeholders
+from drafting.accounts import create_user, find_user
+from drafting.composition import create_declaration, insert_template
+from drafting.extensions import db
+from drafting.invitations import invite_network_members
+from drafting.library.starter import load_starter_library
+from drafting.models import (
+    ClauseTemplate,
+    Declaration,
+    Network,
+    NetworkMembership,
+    Organization,
+    OrganizationKind,
+    ParticipantRole,
+    TemplateCategory,
+    User,
+    UserRole,
+)
+
+# Every demonstration account has this password, so that it can be printed once for all.
+PASSWORD = "anmc21-demo-2027"
+
+NETWORK_NAME = "Asian Network of Major Cities 21"
+NETWORK_ACRONYM = "ANMC21"
+FOUNDED_ON = date(2001, 10, 1)
+ENLARGED_ON = date(2012, 6, 1)
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    local_name: str | None  # None where the English name is the city's own
+    joined_on: date
+    left_on: date | None = None
+
+
+CITIES = (
+    City("Tokyo", "JP", "東京", FOUNDED_ON),
+    City("Bangkok", "TH", "กรุงเทพมหานคร", FOUNDED_ON),
+    City("Delhi", "IN", "दिल्ली", FOUNDED_ON),
+    City("Hanoi", "VN", "Hà Nội", FOUNDED_ON),
+    City("Jakarta", "ID", None, FOUNDED_ON),
+    City("Kuala Lumpur", "MY", None, FOUNDED_ON),
+    City("Manila", "PH", "Maynila", FOUNDED_ON),
+    City("Seoul", "KR", "서울", FOUNDED_ON),
+    City("Singapore", "SG", None, FOUNDED_ON),
+    City("Taipei", "TW", "臺北", FOUNDED_ON),
+    City("Yangon", "MM", "ရန်ကုန်", FOUNDED_ON),
+    City("Beijing", "CN", "北京", FOUNDED_ON, left_on=date(2005, 8, 1)),
+    City("Tomsk", "RU", "Томск", ENLARGED_ON),
+    City("Ulaanbaatar", "MN", "Улаанбаатар", ENLARGED_ON),
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    role: UserRole
+    city: str | None  # the organization the person acts for; None for the secretariat
+
+
+# In the order the logins are printed: administrator, host drafters, delegates.
+PEOPLE = (
+    Person("secretariat@anmc21.example.org", "Mariko Ishida", UserRole.administrator, None),
+    Person("haruka.ito@tokyo.example.org", "Haruka Ito", UserRole.drafter, "Tokyo"),
+    Person("kenji.mori@tokyo.example.org", "Kenji Mori", UserRole.drafter, "Tokyo"),
+    Person("jiwoo.kim@seoul.example.org", "Ji-woo Kim", UserRole.delegate, "Seoul"),
+    Person("ananya.srisuk@bangkok.example.org", "Ananya Srisuk", UserRole.delegate, "Bangkok"),
+    Person("rina.kusuma@jakarta.example.org", "Rina Kusuma", UserRole.delegate, "Jakarta"),
+)
+
+HOST_CITY = "Tokyo"
+DECLARATION = dict(
+    title="Tokyo Declaration",
+    subtitle="Resilient, low-carbon and healthy cities for the next generation of Asia",
+    meeting_name="Plenary Meeting of the Asian Network of Major Cities 21",
+    meeting_number=15,
+    meeting_acronym=NETWORK_ACRONYM,
+    place="Tokyo",
+    starts_on=date(2027, 11, 8),
+    ends_on=date(2027, 11, 9),
+    language="en",
+)
+PREAMBLE = (
+    "Twenty-six years after our Network was founded in this same city, we took stock of our joint "
+    "projects, heard how each of our cities has met floods, heat, epidemics and rapid growth since we "
+    "last met, and agreed on the work we will take up together in the coming years.\n\n"
+    "At the close of the meeting, we declare the following:"
+)
+# One clause from the first English starter template of each category, in this order.
+CLAUSE_CATEGORIES = (
+    TemplateCategory.cooperation,
+    TemplateCategory.climate,
+    TemplateCategory.crisis_management,
+    TemplateCategory.health,
+    TemplateCategory.next_meeting,
+)
+# Placeholder values the declaration cannot know by itself.
+DRAFTER_VALUES = {
+    "next_meeting_city": "Seoul",
+    "next_meeting_year": "2028",
+    "next_meeting_date": "2028-10-16",
+}
+
+
+@dataclass(frozen=True)
+class Login:
+    """A demonstration account, printed on the console so that anyone can try the application."""
+
+    email: str
+    password: str
+    role: str
+
+
+def load_demo() -> list[Login]:
+    """Add whatever part of the demonstration is missing and return its logins, administrator first."""
+    network, cities = _load_network()
+    accounts = [_load_account(person, cities) for person in PEOPLE]
+    load_starter_library()
+    host_drafter = next(account for account in accounts if account.role is UserRole.drafter)
+    _load_declaration(network, cities[HOST_CITY], host_drafter)
+    return [Login(person.email, PASSWORD, person.role.value) for person in PEOPLE]
+
+
+def _load_network() -> tuple[Network, dict[str, Organization]]:
+    network = db.session.scalar(select(Network).where(Network.name == NETWORK_NAME))
+    if network is None:
+        network = Network(name=NETWORK_NAME, acronym=NETWORK_ACRONYM)
+        db.session.add(network)
+        db.session.flush()
+    cities = {}
+    for city in CITIES:
+        organization = _load_city(city)
+        membership = db.session.scalar(
+            select(NetworkMembership).where(
+                NetworkMembership.network_id == network.id,
+                NetworkMembership.organization_id == organization.id,
+                NetworkMembership.joined_on == city.joined_on,
+            )
+        )
+        if membership is None:
+            network.memberships.append(
+                NetworkMembership(organization=organization, joined_on=city.joined_on, left_on=city.left_on)
+            )
+        cities[city.name] = organization
+    db.session.flush()
+    return network, cities
+
+
+def _load_city(city: City) -> Organization:
+    organization = db.session.scalar(select(Organization).where(Organization.name == city.name))
+    if organization is None:
+        organization = Organization(
+            name=city.name, kind=OrganizationKind.city, country=city.country, local_name=city.local_name
+        )
+        db.session.add(organization)
+        db.session.flush()
+    return organization
+
+
+def _load_account(person: Person, cities: dict[str, Organization]) -> User:
+    # An existing account keeps its password: someone may have changed it on purpose.
+    account = find_user(person.email)
+    if account is None:
+        organization = cities[person.city] if person.city else None
+        account = create_user(person.email, person.name, PASSWORD, person.role, organization)
+    return account
+
+
+def _load_declaration(network: Network, host: Organization, created_by: User) -> Declaration:
+    declaration = db.session.scalar(
+        select(Declaration).where(
+            Declaration.host_id == host.id,
+            Declaration.title == DECLARATION["title"],
+            Declaration.meeting_name == DECLARATION["meeting_name"],
+            Declaration.meeting_number == DECLARATION["meeting_number"],
+        )
+    )
+    if declaration is not None:
+        return declaration
+    declaration = create_declaration(host, created_by, **DECLARATION, network_id=network.id, preamble=PREAMBLE)
+    values = placeholders.known_values(declaration) | DRAFTER_VALUES
+    for category in CLAUSE_CATEGORIES:
+        insert_template(declaration, _first_template(category), values)
+    invite_network_members(declaration, network, ParticipantRole.participant, on=declaration.starts_on)
+    return declaration
+
+
+def _first_template(category: TemplateCategory) -> ClauseTemplate:
+    template = db.session.scalars(
+        select(ClauseTemplate)
+        .where(ClauseTemplate.category == category, ClauseTemplate.language == "en")
+        .order_by(ClauseTemplate.id)
+    ).first()
+    if template is None:
+        raise LookupError(f"The clause library has no English template of the category {category.label}.")
+    return template

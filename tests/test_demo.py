@@ -1,0 +1,115 @@
+"""The demonstration data: what it loads, that loading it again adds nothing, and its printed logins."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from drafting.demo import load_demo
+from drafting.models import (
+    Clause,
+    ClauseTemplate,
+    Declaration,
+    DeclarationState,
+    Network,
+    NetworkMembership,
+    Organization,
+    OrganizationKind,
+    Participant,
+    ParticipantRole,
+    User,
+)
+
+CURRENT_MEMBERS = {
+    "Bangkok", "Delhi", "Hanoi", "Jakarta", "Kuala Lumpur", "Manila", "Seoul", "Singapore", "Taipei",
+    "Tokyo", "Tomsk", "Ulaanbaatar", "Yangon",
+}
+
+
+def _anmc21(db) -> Network:
+    return db.session.scalar(select(Network).where(Network.acronym == "ANMC21"))
+
+
+def _demo_declaration(db) -> Declaration:
+    return db.session.scalar(select(Declaration).where(Declaration.title == "Tokyo Declaration"))
+
+
+def test_the_network_has_its_thirteen_current_members_and_its_history(db):
+    load_demo()
+    network = _anmc21(db)
+
+    assert network.name == "Asian Network of Major Cities 21"
+    assert {city.name for city in network.members_on(date.today())} == CURRENT_MEMBERS
+    founding_members = {city.name for city in network.members_on(date(2001, 10, 1))}
+    assert founding_members == CURRENT_MEMBERS - {"Tomsk", "Ulaanbaatar"} | {"Beijing"}
+
+
+def test_member_cities_have_their_country_and_local_name(db):
+    load_demo()
+    seoul = db.session.scalar(select(Organization).where(Organization.name == "Seoul"))
+
+    assert (seoul.kind, seoul.country, seoul.local_name) == (OrganizationKind.city, "KR", "서울")
+    assert seoul.country_name == "South Korea"
+
+
+def test_the_declaration_is_composed_from_templates_and_invites_every_member(db):
+    load_demo()
+    declaration = _demo_declaration(db)
+
+    assert declaration.state is DeclarationState.drafting
+    assert declaration.host.name == "Tokyo"
+    assert declaration.network == _anmc21(db)
+    assert declaration.preamble
+    assert len(declaration.clauses) >= 4
+    assert all(clause.template is not None for clause in declaration.clauses)
+    assert not any("{{" in clause.body or "{{" in (clause.heading or "") for clause in declaration.clauses)
+    roles = {participant.organization.name: participant.role for participant in declaration.participants}
+    assert set(roles) == CURRENT_MEMBERS
+    assert roles.pop("Tokyo") is ParticipantRole.host
+    assert set(roles.values()) == {ParticipantRole.participant}
+
+
+def test_loading_the_demo_twice_changes_no_counts(db):
+    models = (Organization, Network, NetworkMembership, User, ClauseTemplate, Declaration, Clause, Participant)
+
+    def counts():
+        return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
+
+    first_logins = load_demo()
+    after_first = counts()
+    second_logins = load_demo()
+
+    assert counts() == after_first
+    assert second_logins == first_logins
+
+
+def test_the_logins_start_with_the_administrator_and_cover_every_role(db):
+    logins = load_demo()
+
+    assert logins[0].role == "administrator"
+    assert [login.role for login in logins].count("drafter") == 2
+    assert [login.role for login in logins].count("delegate") >= 3
+    assert len({login.email for login in logins}) == len(logins)
+    for login in logins:
+        user = db.session.scalar(select(User).where(User.email == login.email))
+        assert user.role.value == login.role
+        assert user.organization is None or user.organization.name in CURRENT_MEMBERS
+
+
+def test_the_demo_command_prints_logins_that_sign_in(app, runner):
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for login in load_demo():
+        [line] = [line for line in lines if login.email in line]
+        assert login.password in line and login.role in line
+        response = app.test_client().post("/login", data={"email": login.email, "password": login.password})
+        assert response.status_code == 302, f"{login.email} cannot sign in"
+
+
+def test_a_demo_login_with_a_wrong_password_is_refused(app):
+    [administrator, *_] = load_demo()
+
+    response = app.test_client().post("/login", data={"email": administrator.email, "password": "not the password"})
+
+    assert response.status_code == 422
