@@ -41,7 +41,8 @@ KNOWN_PLACEHOLDERS = {
     "next_meeting_date": "date",
 }
 
-_TOKEN = re.compile(r"\{\{([^{}]*)\}\}|\{\{|[{}]")
+# A "{" just before "{{" is the stray one: "{{{host_city}}}" is reported as such, not as an unclosed "{{".
+_TOKEN = re.compile(r"\{\{([^{}]*)\}\}|\{(?=\{\{)|\{\{|[{}]")
 _INSIDE = re.compile(r"\s*([a-z][a-z0-9_]{0,49})\s*(?::\s*([a-z]+)\s*)?")
 
 
@@ -118,14 +119,16 @@ def render_value(placeholder: Placeholder, raw: str) -> str:
         raise ValueError("Fill in this placeholder.")
     if len(value) > limits.PLACEHOLDER_VALUE:
         raise ValueError(f"At most {limits.PLACEHOLDER_VALUE} characters.")
-    if "{" in value or "}" in value or "\n" in value:
+    # A carriage return would become a line break once the clause's text is normalized.
+    if any(character in value for character in "{}\r\n"):
         raise ValueError("Braces and line breaks are not allowed here.")
     if placeholder.type == "year":
-        if not re.fullmatch(r"\d{4}", value):
+        # [0-9], not \d, which takes other scripts' digits too, and a year is printed as typed.
+        if not re.fullmatch(r"[0-9]{4}", value):
             raise ValueError("Write the year with four digits, e.g. 2026.")
         return value
     if placeholder.type == "ordinal":
-        number = re.fullmatch(r"(\d{1,4})(?:st|nd|rd|th)?", value)
+        number = re.fullmatch(r"([0-9]{1,4})(?:st|nd|rd|th)?", value)
         if not number or int(number.group(1)) == 0:
             raise ValueError("Write a positive number, e.g. 13.")
         return english.ordinal(int(number.group(1)))

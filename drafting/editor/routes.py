@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from drafting import composition, document, invitations, permissions, placeholders
+from drafting import clause_library, composition, document, invitations, permissions, placeholders
 from drafting.auth.forms import EmptyForm
 from drafting.editor.forms import (
     ClauseForm,
@@ -253,15 +253,14 @@ def choose_template(declaration_id: int):
     """List the library's templates to insert one into the declaration."""
     declaration = _load(declaration_id, permissions.can_edit)
     category = request.args.get("category", "")
-    query = select(ClauseTemplate).order_by(ClauseTemplate.category, ClauseTemplate.name)
-    if category in TemplateCategory.__members__:
-        query = query.where(ClauseTemplate.category == TemplateCategory[category])
     language = request.args.get("language", declaration.language)
-    if language:
-        query = query.where(ClauseTemplate.language == language)
+    words = request.args.get("q", "")
+    templates = clause_library.search_templates(
+        words, TemplateCategory[category] if category in TemplateCategory.__members__ else None, language
+    )
     return render_template(
-        "editor/choose_template.html", declaration=declaration, templates=db.session.scalars(query).all(),
-        categories=list(TemplateCategory), category=category, language=language,
+        "editor/choose_template.html", declaration=declaration, templates=templates,
+        categories=list(TemplateCategory), category=category, language=language, words=words,
     )
 
 
