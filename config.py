@@ -1,9 +1,18 @@
 """Configuration classes; every value can come from the environment."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no setting from the environment: "1", "true", "yes" and "on" mean yes."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 class Config:
@@ -21,6 +30,19 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
+    # E-mail (drafting.mail): "file" writes each message as an .eml file, so the demonstration
+    # needs no mail server; "smtp" sends it through MAIL_SERVER.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    # Where the "file" backend writes; None means mail/ in the instance folder.
+    MAIL_FILE_DIRECTORY = os.environ.get("MAIL_FILE_DIRECTORY")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS")  # STARTTLS on a plain connection (usually port 587)
+    MAIL_USE_SSL = env_flag("MAIL_USE_SSL")  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
 
 
 class TestConfig(Config):
@@ -34,6 +56,11 @@ class TestConfig(Config):
     # Still memory-hard, just small enough that hundreds of logins in tests stay fast.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    # A test run never sends real mail, whatever the environment says (the tests of the SMTP
+    # backend switch it on against a server of their own), nor writes it into the instance folder.
+    MAIL_BACKEND = "file"
+    MAIL_FILE_DIRECTORY = os.environ.get("TEST_MAIL_FILE_DIRECTORY", str(Path(tempfile.gettempdir()) / "drafting-test-mail"))
+    MAIL_DEFAULT_SENDER = "drafting <no-reply@drafting.test>"
 
 
 class ProductionConfig(Config):
@@ -44,6 +71,8 @@ class ProductionConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Files on the application server would be lost and split between servers: send for real.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     @classmethod
     def check(cls) -> None:

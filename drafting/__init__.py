@@ -40,17 +40,25 @@ def create_app(config_class: type = Config) -> Flask:
 
     from drafting import errors, jinja
     from drafting.admin.routes import bp as admin_bp
+    from drafting.answers.routes import bp as answers_bp
     from drafting.auth.routes import bp as auth_bp
     from drafting.cli import register_commands
+    from drafting.compare.routes import bp as compare_bp
+    from drafting.delegates.routes import bp as delegates_bp
     from drafting.editor.routes import bp as editor_bp
     from drafting.library.routes import bp as library_bp
     from drafting.main.routes import bp as main_bp
+    from drafting.review.routes import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(editor_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(answers_bp)
+    app.register_blueprint(compare_bp)
+    app.register_blueprint(delegates_bp)
     errors.register(app)
     jinja.register(app)
     register_commands(app)

@@ -4,7 +4,7 @@
 the PDF templates both print, so the two can never disagree about what the text says.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from drafting import clause_text, english
@@ -16,6 +16,8 @@ class DocumentClause:
     number: int
     heading: str | None
     paragraphs: list[str]
+    # The working clause it was composed from: its identity across versions, not part of the text.
+    clause_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,28 @@ class Document:
     closing_formula: list[str]
     signatories: list[CountryGroup] = field(default_factory=list)
     place_and_date: str | None = None
+
+    def to_json(self) -> dict:
+        """Return the document as plain JSON data, to be stored with a version."""
+        data = asdict(self)
+        data["layout"] = self.layout.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Document":
+        """Rebuild a document stored with to_json()."""
+        return cls(
+            **{
+                **data,
+                "layout": DeclarationLayout(data["layout"]),
+                "clauses": [DocumentClause(**clause) for clause in data["clauses"]],
+                "signatories": [CountryGroup(**group) for group in data["signatories"]],
+            }
+        )
+
+    def clause_numbered(self, number: int) -> DocumentClause | None:
+        """Return the clause with this number, if the document has one."""
+        return next((clause for clause in self.clauses if clause.number == number), None)
 
 
 def meeting_phrase(declaration: Declaration) -> str:
@@ -109,7 +133,7 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
         opening=opening_paragraph(declaration, layout, named),
         preamble=clause_text.paragraphs(declaration.preamble),
         clauses=[
-            DocumentClause(clause.position, clause.heading, clause_text.paragraphs(clause.body))
+            DocumentClause(clause.position, clause.heading, clause_text.paragraphs(clause.body), clause.id)
             for clause in declaration.clauses
         ],
         closing_formula=clause_text.paragraphs(declaration.closing_formula),

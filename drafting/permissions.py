@@ -80,3 +80,22 @@ def declaration_or_404(
     if not require(user, declaration):
         abort(403)
     return declaration
+
+
+def can_see_working_draft(user, declaration: Declaration) -> bool:
+    """Tell whether the user may see the working draft: host staff and administrators, never delegates."""
+    return _signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
+
+
+def can_comment(user, declaration: Declaration) -> bool:
+    """Tell whether the user may comment: a user of an invited organization, during consultation."""
+    return (
+        _signed_in(user)
+        and declaration.state is DeclarationState.consultation
+        and user.organization_id in invited_organization_ids(declaration)
+    )
+
+
+def can_answer_comments(user, declaration: Declaration) -> bool:
+    """Tell whether the user may reply to every comment and decide amendments: host drafters."""
+    return _signed_in(user) and is_host_staff(user, declaration) and user.role is UserRole.drafter

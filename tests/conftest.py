@@ -6,7 +6,7 @@ still goes at the end of the test, but it survives the rollback that an error pa
 
 import itertools
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import g
@@ -17,6 +17,7 @@ from sqlalchemy import event
 
 from config import TestConfig
 from drafting import create_app
+from drafting import circulation
 from drafting.accounts import create_user
 from drafting.composition import add_clause, create_declaration
 from drafting.extensions import db as _db
@@ -161,6 +162,21 @@ def make_declaration(make_organization):
         return declaration
 
     return make
+
+
+@pytest.fixture
+def circulate(make_user):
+    """Circulate a declaration's working draft as its next draft, by a host drafter; return the Version."""
+
+    def circulate(declaration, by=None, deadline=None):
+        drafter = by or make_user(organization=declaration.host)
+        version = circulation.circulate(
+            declaration, drafter, deadline or date.today() + timedelta(days=14), date.today()
+        )
+        _db.session.commit()
+        return version
+
+    return circulate
 
 
 @pytest.fixture

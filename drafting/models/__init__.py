@@ -1,6 +1,7 @@
 """The persistent model, one module per aggregate."""
 
 from drafting.models.clause_templates import ClauseTemplate, TemplateCategory
+from drafting.models.comments import AmendmentDecision, Comment, CommentStatus
 from drafting.models.declarations import (
     Clause,
     Declaration,
@@ -9,15 +10,21 @@ from drafting.models.declarations import (
     Participant,
     ParticipantRole,
 )
+from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
 from drafting.models.users import User, UserRole
+from drafting.models.versions import Version
 
 __all__ = [
+    "AmendmentDecision",
     "Clause",
     "ClauseTemplate",
+    "Comment",
+    "CommentStatus",
     "Declaration",
     "DeclarationLayout",
     "DeclarationState",
+    "DelegateInvitation",
     "Network",
     "NetworkMembership",
     "Organization",
@@ -27,4 +34,5 @@ __all__ = [
     "TemplateCategory",
     "User",
     "UserRole",
+    "Version",
 ]

@@ -2,6 +2,7 @@
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from drafting.models import limits
 from drafting.models.clause_templates import ClauseTemplate
 from drafting.models.organizations import Network, Organization, utcnow
 from drafting.models.users import User
+
+if TYPE_CHECKING:
+    from drafting.models.versions import Version
 
 
 class DeclarationState(enum.Enum):
@@ -84,6 +88,7 @@ class Declaration(db.Model):
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="declaration", cascade="all, delete-orphan"
     )
+    versions: Mapped[list["Version"]] = relationship(back_populates="declaration", order_by="Version.number")
 
     def __repr__(self) -> str:
         return f"<Declaration {self.id} {self.title!r} {self.state.value}>"

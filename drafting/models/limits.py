@@ -19,3 +19,6 @@ def length_check(column: str, maximum: int, minimum: int = 0) -> CheckConstraint
     return CheckConstraint(
         f"length({column}) BETWEEN {minimum} AND {maximum}", name=f"{column}_length"
     )
+
+COMMENT = 10_000
+DECISION_REASON = 5_000

@@ -1,0 +1,202 @@
+"""Consultation: comments, replies and amendments on circulated versions, and the host's answers.
+
+The organization a comment speaks for is always the author's own, never taken from the request,
+so that a delegate cannot comment on behalf of another organization.
+"""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from drafting import clause_text, composition, english, permissions
+from drafting.circulation import deadline_day, deadline_passed, latest_version
+from drafting.extensions import db
+from drafting.document import Document
+from drafting.models import (
+    AmendmentDecision,
+    Comment,
+    CommentStatus,
+    Declaration,
+    DeclarationState,
+    User,
+    Version,
+    limits,
+)
+
+
+class CommentRefused(ValueError):
+    """A comment, reply or decision that cannot be taken; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _checked_text(text: str | None, field: str, maximum: int, what: str) -> str:
+    text = clause_text.normalize(text or "")
+    if not text.strip():
+        raise CommentRefused(f"Write the {what}.", field)
+    if len(text) > maximum:
+        raise CommentRefused(f"The {what} has {len(text):,} characters; at most {maximum:,} are allowed.", field)
+    return text
+
+
+def _require_open(version: Version, author: User, latest_only: bool = True) -> None:
+    declaration = version.declaration
+    if declaration.state is not DeclarationState.consultation:
+        raise CommentRefused(f"Comments are closed: the declaration is in {declaration.state.value}.")
+    latest = latest_version(declaration)
+    if latest_only and version is not latest:
+        raise CommentRefused(f"{version.label} has been replaced by {latest.label}: comment on the latest draft.")
+    if deadline_passed(latest) and not permissions.is_host_staff(author, declaration):
+        raise CommentRefused(f"Commenting closed at the deadline, the end of {english.format_date(deadline_day(latest))}.")
+
+
+def add_comment(version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None) -> Comment:
+    """Comment on a clause of the latest version, or propose an amendment when proposed_text is given."""
+    declaration = version.declaration
+    if not permissions.can_comment(author, declaration):
+        raise CommentRefused("Only delegates of the invited organizations comment during consultation.")
+    _require_open(version, author)
+    clause = version_document(version).clause_numbered(clause_number)
+    if clause is None:
+        raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")
+    body = _checked_text(body, "body", limits.COMMENT, "comment")
+    if proposed_text is not None:
+        proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
+        if clause_text.paragraphs(proposed_text) == clause.paragraphs:
+            raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+    comment = Comment(
+        declaration=declaration,
+        version=version,
+        clause_id=clause.clause_id,
+        clause_number=clause_number,
+        organization_id=author.organization_id,
+        author=author,
+        body=body,
+        proposed_text=proposed_text,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def may_reply(user: User, comment: Comment) -> bool:
+    """Tell whether the user may reply in this comment's thread: the host, or the same organization."""
+    declaration = comment.declaration
+    return permissions.can_answer_comments(user, declaration) or (
+        permissions.can_comment(user, declaration) and user.organization_id == comment.organization_id
+    )
+
+
+def reply(parent: Comment, author: User, body: str) -> Comment:
+    """Reply to a comment, in its thread."""
+    if parent.parent_id is not None:
+        parent = parent.parent
+    if parent.status is CommentStatus.withdrawn:
+        raise CommentRefused("This comment was withdrawn: it takes no more replies.", "body")
+    if not may_reply(author, parent):
+        raise CommentRefused("Only the host and the comment's organization reply in its thread.")
+    # A thread goes on after a newer draft is circulated, until the deadline.
+    _require_open(parent.version, author, latest_only=False)
+    answer = Comment(
+        declaration=parent.declaration,
+        version=parent.version,
+        clause_id=parent.clause_id,
+        clause_number=parent.clause_number,
+        parent=parent,
+        organization_id=author.organization_id,
+        author=author,
+        body=_checked_text(body, "body", limits.COMMENT, "reply"),
+    )
+    db.session.add(answer)
+    db.session.flush()
+    return answer
+
+
+def withdraw(comment: Comment, user: User) -> None:
+    """Withdraw one's own comment: it stays in the record, marked withdrawn."""
+    if comment.author_id != user.id:
+        raise CommentRefused("Only its author can withdraw a comment.")
+    if comment.status is CommentStatus.withdrawn:
+        raise CommentRefused("This comment is withdrawn already.")
+    if comment.decision is not None:
+        raise CommentRefused("The host has decided on this amendment already: it can no longer be withdrawn.")
+    comment.status = CommentStatus.withdrawn
+    comment.withdrawn_at = datetime.now(timezone.utc)
+    db.session.flush()
+
+
+def mark_addressed(comment: Comment, user: User) -> None:
+    """Mark a comment addressed (host drafters)."""
+    if not permissions.can_answer_comments(user, comment.declaration):
+        raise CommentRefused("Only the host's drafters mark comments addressed.")
+    if comment.status is not CommentStatus.open:
+        raise CommentRefused(f"This comment is {comment.status.value} already.")
+    comment.status = CommentStatus.addressed
+    db.session.flush()
+
+
+def decide_amendment(
+    amendment: Comment, user: User, decision: AmendmentDecision, reason: str | None = None, changed_text: str | None = None
+) -> None:
+    """Accept an amendment (its text enters the working draft), accept it with changes, or reject it with a reason."""
+    declaration = amendment.declaration
+    if not permissions.can_answer_comments(user, declaration):
+        raise CommentRefused("Only the host's drafters decide amendments.")
+    if not amendment.is_amendment:
+        raise CommentRefused("This comment proposes no text.")
+    if amendment.status is CommentStatus.withdrawn or amendment.decision is not None:
+        raise CommentRefused("This amendment is withdrawn or decided already.")
+    reason = clause_text.normalize(reason or "") or None
+    if reason and len(reason) > limits.DECISION_REASON:
+        raise CommentRefused(f"At most {limits.DECISION_REASON:,} characters.", "reason")
+    if decision is AmendmentDecision.rejected:
+        if not reason:
+            raise CommentRefused("Give the reason for rejecting the amendment.", "reason")
+    else:
+        text = amendment.proposed_text
+        if decision is AmendmentDecision.accepted_with_changes:
+            text = _checked_text(changed_text, "changed_text", limits.CLAUSE_BODY, "text as changed")
+        clause = amendment.clause
+        if clause is None:
+            raise CommentRefused("The clause was removed from the working draft; the amendment cannot enter it.")
+        try:
+            composition.update_clause(clause, clause.lock_version, clause.heading, text)
+        except composition.CompositionError as error:
+            raise CommentRefused(str(error)) from None
+        amendment.accepted_text = text
+    amendment.decision = decision
+    amendment.decision_reason = reason
+    amendment.decided_by = user
+    amendment.decided_at = datetime.now(timezone.utc)
+    amendment.status = CommentStatus.addressed
+    db.session.flush()
+
+
+def version_document(version: Version) -> Document:
+    """Return the document a version circulated."""
+    return Document.from_json(version.document)
+
+
+def visible_threads(user: User, declaration: Declaration, version: Version | None = None) -> list[Comment]:
+    """Return the top-level comments the user may read, with their replies: all for the host, their own
+    organization's for a delegate."""
+    query = (
+        select(Comment)
+        .where(Comment.declaration_id == declaration.id, Comment.parent_id.is_(None))
+        .options(
+            selectinload(Comment.replies).joinedload(Comment.author),
+            selectinload(Comment.replies).joinedload(Comment.organization),
+            selectinload(Comment.author),
+            selectinload(Comment.organization),
+            selectinload(Comment.version),
+        )
+        .order_by(Comment.clause_number, Comment.created_at)
+    )
+    if version is not None:
+        query = query.where(Comment.version_id == version.id)
+    if not permissions.can_see_working_draft(user, declaration):
+        query = query.where(Comment.organization_id == user.organization_id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,83 @@
+"""Comments, replies and amendments made on one clause of one circulated version."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.extensions import db
+from drafting.models import limits
+from drafting.models.declarations import Clause, Declaration
+from drafting.models.organizations import Organization, utcnow
+from drafting.models.users import User
+from drafting.models.versions import Version
+
+
+class CommentStatus(enum.Enum):
+    open = "open"
+    addressed = "addressed"
+    withdrawn = "withdrawn"  # kept in the record, never erased
+
+
+class AmendmentDecision(enum.Enum):
+    accepted = "accepted"
+    accepted_with_changes = "accepted_with_changes"
+    rejected = "rejected"
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    return Enum(enum_class, native_enum=False, length=30, validate_strings=True)
+
+
+class Comment(db.Model):
+    """A remark on a clause of a version; with proposed_text it is an amendment; with parent_id, a reply."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        limits.length_check("body", limits.COMMENT, 1),
+        limits.length_check("proposed_text", limits.CLAUSE_BODY, 1),
+        limits.length_check("decision_reason", limits.DECISION_REASON),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    # The clause's identity across versions; NULL once the clause is removed from the working draft.
+    clause_id: Mapped[int | None] = mapped_column(ForeignKey("clauses.id", ondelete="SET NULL"), index=True)
+    # The clause's number in the version commented on, kept for the record.
+    clause_number: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    # The organization the author spoke for, fixed when the comment was made.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # Replacement text for the whole clause body: makes the comment an amendment.
+    proposed_text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[CommentStatus] = mapped_column(_enum(CommentStatus), default=CommentStatus.open)
+    decision: Mapped[AmendmentDecision | None] = mapped_column(_enum(AmendmentDecision))
+    # The reason of a rejection, or a note on an acceptance.
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The text that entered the working draft when accepted with changes.
+    accepted_text: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    declaration: Mapped[Declaration] = relationship()
+    version: Mapped[Version] = relationship()
+    clause: Mapped[Clause | None] = relationship()
+    organization: Mapped[Organization] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
+    replies: Mapped[list["Comment"]] = relationship(back_populates="parent", order_by="Comment.created_at")
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.proposed_text is not None
+
+    def __repr__(self) -> str:
+        kind = "Amendment" if self.is_amendment else "Comment"
+        return f"<{kind} {self.id} on clause {self.clause_number} of version {self.version_id}>"

@@ -1,0 +1,37 @@
+"""Invitations of a person to act as delegate of a participating organization."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.extensions import db
+from drafting.models import limits
+from drafting.models.declarations import Declaration
+from drafting.models.organizations import Organization, utcnow
+from drafting.models.users import User
+
+
+class DelegateInvitation(db.Model):
+    __tablename__ = "delegate_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), index=True)
+    # SHA-256 of the random secret in the link: a stolen database does not yield working links.
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The account the invitation created or was claimed by.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    declaration: Mapped[Declaration] = relationship()
+    organization: Mapped[Organization] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<DelegateInvitation {self.email} for {self.organization_id} in {self.declaration_id}>"
