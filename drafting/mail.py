@@ -34,8 +34,9 @@ class MailDeliveryError(MailError):
 def send_mail(to: list[str] | str, subject: str, text_body: str, html_body: str | None = None) -> None:
     """Send one message, as plain text or with an HTML alternative, to one or several recipients.
 
-    Raises MailDeliveryError when it could not be delivered, and ValueError for a message that
-    cannot be sent at all (no recipient, a line break in a header).
+    Raises MailDeliveryError when it could not be delivered, MailError when the mail settings
+    are wrong, and ValueError for a message that cannot be sent at all (no recipient, a line
+    break in a header).
     """
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
@@ -115,7 +116,7 @@ def _send_by_smtp(message: EmailMessage) -> None:
     except (smtplib.SMTPException, OSError) as error:
         raise MailDeliveryError(f"The mail server {server} did not take the message: {error}") from error
     if refused:
-        # The server took the message for the others: sending it again would duplicate theirs.
+        # Say who did get it: the caller must not send it again to everyone.
         raise MailDeliveryError(
             f"The mail server {server} refused {', '.join(refused)}; the other recipients were sent the message."
         )

@@ -8,7 +8,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from drafting.mail import MailDeliveryError, MailError, send_mail
@@ -81,10 +81,15 @@ def test_a_message_without_html_is_plain_text_to_one_recipient(mail_settings, tm
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
-    subject=st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Zl", "Zp")), min_size=1, max_size=150)
-    .map(str.strip)
-    .filter(bool)
+    subject=st.lists(
+        st.sampled_from(["横浜宣言", "第2案", "Hà Nội", "Draft", " ", "  ", " / "])
+        | st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Zl", "Zp")), max_size=5),
+        min_size=1, max_size=40,
+    ).map("".join).map(str.strip).filter(bool)
 )
+# Folded between two encoded words, where Python's own folding loses the space (see drafting.mail).
+@example(subject=SUBJECT)
+@example(subject="横浜宣言 第2案 横浜宣言 第2案 横浜宣言 第2案 横浜宣言 第2案")
 def test_any_subject_arrives_as_written(mail_settings, tmp_path, subject):
     # Long subjects are folded over several lines: no space may be lost or added at a fold.
     send_mail("delegate@phnompenh.example", subject, "The comment deadline is tomorrow.")
@@ -170,7 +175,8 @@ class Credentials:
 
     def __call__(self, server, session, envelope, mechanism, auth_data):
         self.attempts.append((auth_data.login.decode(), mechanism))
-        return AuthResult(success=(auth_data.login, auth_data.password) == self.expected)
+        # handled=False: aiosmtpd itself then answers a failed login with 535.
+        return AuthResult(success=(auth_data.login, auth_data.password) == self.expected, handled=False)
 
 
 def free_port() -> int:
