@@ -56,9 +56,9 @@ def _require_open(version: Version, author: User, latest_only: bool = True) -> N
 def add_comment(version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None) -> Comment:
     """Comment on a clause of the latest version, or propose an amendment when proposed_text is given."""
     declaration = version.declaration
-    if not permissions.can_comment(author, declaration):
-        raise CommentRefused("Only delegates of the invited organizations comment during consultation.")
     _require_open(version, author)
+    if not permissions.can_comment(author, declaration):
+        raise CommentRefused("Only delegates of the invited organizations comment on their behalf.")
     clause = version_document(version).clause_numbered(clause_number)
     if clause is None:
         raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")

@@ -1,18 +1,21 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
-library and a Tokyo declaration in drafting.
+library, a Tokyo declaration in drafting and another in consultation, with a comment and an
+amendment from two delegates.
 
 Loading it again adds nothing: every object is looked up by its unique name or e-mail address
 first, and what exists already is left as it is.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from drafting import placeholders
 from drafting.accounts import create_user, find_user
+from drafting.circulation import circulate
 from drafting.composition import create_declaration, insert_template
+from drafting.consultation import add_comment, version_document
 from drafting.extensions import db
 from drafting.invitations import invite_network_members
 from drafting.library.starter import load_starter_library
@@ -117,6 +120,34 @@ DRAFTER_VALUES = {
 }
 
 
+# A second declaration, already circulated, so that the review can be tried at once.
+CONSULTED = dict(
+    title="Tokyo Declaration on Cities and Extreme Heat",
+    subtitle="Keeping our residents safe in the hottest summers on record",
+    meeting_name="Special Meeting of the Asian Network of Major Cities 21 on Extreme Heat",
+    meeting_acronym=NETWORK_ACRONYM,
+    place="Tokyo",
+    starts_on=date(2027, 2, 15),
+    ends_on=date(2027, 2, 16),
+    language="en",
+)
+CONSULTED_PREAMBLE = (
+    "Every one of our cities lived through record heat in recent summers. We met to share what "
+    "protected our residents and what did not, and we declare the following:"
+)
+CONSULTED_CATEGORIES = (TemplateCategory.climate, TemplateCategory.environment, TemplateCategory.health)
+COMMENT_DAYS = 21
+SEOUL_COMMENT = (
+    "Seoul supports this clause. Could the host add a word on cooling shelters? Our network of "
+    "shelters in community centres saved lives during the 2024 heat wave."
+)
+BANGKOK_WHY = "Bangkok proposes to name a concrete measure, so that the clause commits us to something we can report on."
+BANGKOK_ADDITION = (
+    "\n\nBy the next plenary meeting, each of our cities will publish a heat action plan with its "
+    "cooling centres, its alerts and the care it gives to the elderly and to outdoor workers."
+)
+
+
 @dataclass(frozen=True)
 class Login:
     """A demonstration account, printed on the console so that anyone can try the application."""
@@ -132,7 +163,8 @@ def load_demo() -> list[Login]:
     accounts = [_load_account(person, cities) for person in PEOPLE]
     load_starter_library()
     host_drafter = next(account for account in accounts if account.role is UserRole.drafter)
-    _load_declaration(network, cities[HOST_CITY], host_drafter)
+    _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
+    _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
     return [Login(person.email, PASSWORD, person.role.value) for person in PEOPLE]
 
 
@@ -181,23 +213,37 @@ def _load_account(person: Person, cities: dict[str, Organization]) -> User:
     return account
 
 
-def _load_declaration(network: Network, host: Organization, created_by: User) -> Declaration:
-    declaration = db.session.scalar(
-        select(Declaration).where(
-            Declaration.host_id == host.id,
-            Declaration.title == DECLARATION["title"],
-            Declaration.meeting_name == DECLARATION["meeting_name"],
-            Declaration.meeting_number == DECLARATION["meeting_number"],
-        )
+def _load_declaration(
+    network: Network, host: Organization, created_by: User, fields: dict, preamble: str, categories: tuple
+) -> Declaration | None:
+    """Create the declaration with one clause per category and every member invited; None if it exists."""
+    exists = db.session.scalar(
+        select(Declaration.id).where(Declaration.host_id == host.id, Declaration.title == fields["title"])
     )
-    if declaration is not None:
-        return declaration
-    declaration = create_declaration(host, created_by, **DECLARATION, network_id=network.id, preamble=PREAMBLE)
+    if exists is not None:
+        return None
+    declaration = create_declaration(host, created_by, **fields, network_id=network.id, preamble=preamble)
     values = placeholders.known_values(declaration) | DRAFTER_VALUES
-    for category in CLAUSE_CATEGORIES:
+    for category in categories:
         insert_template(declaration, _first_template(category), values)
     invite_network_members(declaration, network, ParticipantRole.participant, on=declaration.starts_on)
     return declaration
+
+
+def _load_consultation(network: Network, host: Organization, host_drafter: User, accounts: list[User]) -> None:
+    """Circulate the second declaration and add a comment from Seoul and an amendment from Bangkok."""
+    declaration = _load_declaration(
+        network, host, host_drafter, CONSULTED, CONSULTED_PREAMBLE, CONSULTED_CATEGORIES
+    )
+    if declaration is None:
+        return
+    today = date.today()
+    version = circulate(declaration, host_drafter, today + timedelta(days=COMMENT_DAYS), today)
+    delegate = {account.organization.name: account for account in accounts if account.role is UserRole.delegate}
+    add_comment(version, 1, delegate["Seoul"], SEOUL_COMMENT)
+    second = version_document(version).clause_numbered(2)
+    proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
+    add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
 
 
 def _first_template(category: TemplateCategory) -> ClauseTemplate:

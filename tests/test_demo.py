@@ -8,6 +8,7 @@ from drafting.demo import load_demo
 from drafting.models import (
     Clause,
     ClauseTemplate,
+    Comment,
     Declaration,
     DeclarationState,
     Network,
@@ -17,6 +18,7 @@ from drafting.models import (
     Participant,
     ParticipantRole,
     User,
+    Version,
 )
 
 CURRENT_MEMBERS = {
@@ -68,8 +70,19 @@ def test_the_declaration_is_composed_from_templates_and_invites_every_member(db)
     assert set(roles.values()) == {ParticipantRole.participant}
 
 
+def test_a_second_declaration_is_in_consultation_with_a_comment_and_an_amendment(db):
+    load_demo()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.state == DeclarationState.consultation))
+    assert [version.label for version in declaration.versions] == ["Draft 1"]
+    comments = db.session.scalars(select(Comment).order_by(Comment.clause_number)).all()
+    assert [(c.organization.name, c.clause_number, c.is_amendment) for c in comments] == [
+        ("Seoul", 1, False), ("Bangkok", 2, True),
+    ]
+
+
 def test_loading_the_demo_twice_changes_no_counts(db):
-    models = (Organization, Network, NetworkMembership, User, ClauseTemplate, Declaration, Clause, Participant)
+    models = (Organization, Network, NetworkMembership, User, ClauseTemplate, Declaration, Clause, Participant,
+              Version, Comment)
 
     def counts():
         return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}

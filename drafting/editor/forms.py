@@ -157,3 +157,9 @@ def placeholder_form(found, values: dict[str, str]) -> FlaskForm:
             ),
         )
     return PlaceholderForm()
+
+
+class CirculateForm(FlaskForm):
+    comment_deadline = DateField(
+        "Comments close at the end of", validators=[InputRequired(message="Give the last day for comments.")]
+    )

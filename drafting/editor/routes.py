@@ -7,9 +7,20 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from drafting import clause_library, composition, document, invitations, permissions, placeholders
+from drafting import (
+    circulation,
+    clause_library,
+    composition,
+    document,
+    invitations,
+    notifications,
+    permissions,
+    placeholders,
+    workflow,
+)
 from drafting.auth.forms import EmptyForm
 from drafting.editor.forms import (
+    CirculateForm,
     ClauseForm,
     ClosingFormulaForm,
     DeclarationForm,
@@ -41,6 +52,7 @@ WHOLE_DECLARATION = (
     joinedload(Declaration.network),
     selectinload(Declaration.clauses).joinedload(Clause.template),
     selectinload(Declaration.participants).joinedload(Participant.organization),
+    selectinload(Declaration.versions),
 )
 
 
@@ -86,8 +98,11 @@ def new():
 @bp.get("/<int:declaration_id>")
 @login_required
 def show(declaration_id: int):
-    """Show the working draft, with the editing tools when the user may edit."""
+    """Show the working draft, with the editing tools when the user may edit; delegates see the circulated text."""
     declaration = _load(declaration_id)
+    if not permissions.can_see_working_draft(current_user, declaration):
+        latest = circulation.latest_version(declaration)
+        return redirect(url_for("review.version", declaration_id=declaration.id, number=latest.number))
     editable = permissions.can_edit(current_user, declaration)
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)) if editable else []
     return render_template(
@@ -105,7 +120,42 @@ def show(declaration_id: int):
             formdata=None, networks=_networks() if editable else [], network_id=declaration.network_id or 0
         ),
         participants_by_country=document.group_participants(declaration.participants),
+        circulate_form=CirculateForm(formdata=None),
+        may_circulate=_may(workflow.Action.circulate, declaration),
     )
+
+
+def _may(action: workflow.Action, declaration: Declaration) -> bool:
+    try:
+        workflow.check(current_user, declaration, action)
+    except workflow.TransitionRefused:
+        return False
+    return True
+
+
+@bp.post("/<int:declaration_id>/circulate")
+@login_required
+def circulate(declaration_id: int):
+    """Circulate the working draft to the participants as the next draft."""
+    declaration = _load(declaration_id, permissions.can_see_working_draft)
+    form = CirculateForm()
+    if not form.validate_on_submit():
+        return _refused(form.comment_deadline.errors[0], declaration)
+    try:
+        version = circulation.circulate(declaration, current_user, form.comment_deadline.data, date.today())
+    except (circulation.CirculationError, workflow.TransitionRefused) as error:
+        return _refused(str(error), declaration)
+    db.session.commit()
+    sent = notifications.notify(
+        circulation.delegates(declaration),
+        f"{declaration.title}: {version.label} for your comments",
+        "draft_circulated",
+        declaration=declaration,
+        version=version,
+        deadline=circulation.deadline_day(version),
+    )
+    flash(f"{version.label} is circulated; {sent} delegates are told by e-mail.")
+    return redirect(url_for("review.version", declaration_id=declaration.id, number=version.number))
 
 
 @bp.route("/<int:declaration_id>/details", methods=["GET", "POST"])
@@ -349,8 +399,8 @@ def uninvite(declaration_id: int, participant_id: int):
 @bp.get("/<int:declaration_id>/preview")
 @login_required
 def preview(declaration_id: int):
-    """Show the document as it will read, in the declaration's layout or the one asked for."""
-    declaration = _load(declaration_id)
+    """Show the working draft as it will read, in the declaration's layout or the one asked for."""
+    declaration = _load(declaration_id, permissions.can_see_working_draft)
     layout_name = request.args.get("layout", declaration.layout.value)
     if layout_name not in DeclarationLayout.__members__:
         abort(404)

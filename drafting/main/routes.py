@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from drafting import permissions
+from drafting import circulation, permissions
 from drafting.extensions import db
 from drafting.models import Declaration, Participant
 
@@ -15,7 +15,7 @@ bp = Blueprint("main", __name__)
 def visible_declarations(user) -> list[Declaration]:
     """Return the declarations the user may see, newest meeting first."""
     query = select(Declaration).options(
-        selectinload(Declaration.participants), selectinload(Declaration.host)
+        selectinload(Declaration.participants), selectinload(Declaration.host), selectinload(Declaration.versions)
     ).order_by(Declaration.starts_on.desc(), Declaration.id.desc())
     if not user.is_admin:
         involved = select(Participant.declaration_id).where(Participant.organization_id == user.organization_id)
@@ -28,4 +28,7 @@ def home():
     """Show the signed-in user's declarations, or the welcome page."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    return render_template("main/home.html", declarations=visible_declarations(current_user))
+    return render_template(
+        "main/home.html", declarations=visible_declarations(current_user), deadline_day=circulation.deadline_day,
+        latest_version=circulation.latest_version,
+    )
