@@ -1,5 +1,7 @@
 """The persistent model, one module per aggregate."""
 
+from drafting.models.affirmations import Affirmation, Answer
+from drafting.models.audit import AuditEvent
 from drafting.models.clause_templates import ClauseTemplate, TemplateCategory
 from drafting.models.comments import AmendmentDecision, Comment, CommentStatus
 from drafting.models.declarations import (
@@ -16,7 +18,10 @@ from drafting.models.users import User, UserRole
 from drafting.models.versions import Version
 
 __all__ = [
+    "Affirmation",
     "AmendmentDecision",
+    "Answer",
+    "AuditEvent",
     "Clause",
     "ClauseTemplate",
     "Comment",

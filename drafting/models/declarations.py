@@ -78,6 +78,7 @@ class Declaration(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     host: Mapped[Organization] = relationship()
     network: Mapped[Network | None] = relationship()
@@ -105,6 +106,8 @@ class Participant(db.Model):
     # The host's order within the organization's country group; None keeps alphabetical order.
     position: Mapped[int | None] = mapped_column(Integer)
     invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the host last reminded this participant to answer the final text: at most once a day.
+    last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     declaration: Mapped[Declaration] = relationship(back_populates="participants")
     organization: Mapped[Organization] = relationship()

@@ -22,3 +22,4 @@ def length_check(column: str, maximum: int, minimum: int = 0) -> CheckConstraint
 
 COMMENT = 10_000
 DECISION_REASON = 5_000
+STATEMENT = 5_000

@@ -1,0 +1,64 @@
+"""Affirmations: each participant's answer to the final text."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.extensions import db
+from drafting.models import limits
+from drafting.models.declarations import Declaration
+from drafting.models.organizations import Organization, utcnow
+from drafting.models.users import User
+from drafting.models.versions import Version
+
+
+class Answer(enum.Enum):
+    affirmed = "affirmed"
+    affirmed_with_statement = "affirmed with statement"
+    declined = "declined"
+
+    @property
+    def affirms(self) -> bool:
+        return self is not Answer.declined
+
+
+class Affirmation(db.Model):
+    """One answer of one organization to one final version. A changed answer supersedes the last one
+    and a reopened declaration voids them all; neither is ever deleted."""
+
+    __tablename__ = "affirmations"
+    __table_args__ = (
+        # `live` is True for the answer that counts and NULL for the others; NULLs never collide in a
+        # unique constraint, so this allows exactly one live answer per organization and version.
+        UniqueConstraint("version_id", "organization_id", "live"),
+        limits.length_check("statement", limits.STATEMENT),
+        limits.length_check("reason", limits.STATEMENT),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[Answer] = mapped_column(Enum(Answer, native_enum=False, length=30, validate_strings=True))
+    # Printed in the annex when the answer is "affirmed with statement".
+    statement: Mapped[str | None] = mapped_column(Text)
+    # The optional reason of a decline.
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The fingerprint of the text answered: an answer never counts for another text.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    live: Mapped[bool | None] = mapped_column(Boolean, default=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    declaration: Mapped[Declaration] = relationship()
+    version: Mapped[Version] = relationship()
+    organization: Mapped[Organization] = relationship()
+    delegate: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Affirmation {self.answer.value} by {self.organization_id} of version {self.version_id}>"
