@@ -67,7 +67,7 @@ def circulate(declaration: Declaration, user: User, comment_deadline: date, toda
         raise CirculationError("Write at least one clause before circulating the draft.")
     drafts = sum(1 for version in declaration.versions if not version.is_final)
     version = snapshot(declaration, user, f"Draft {drafts + 1}", False, end_of_day(comment_deadline))
-    workflow.transition(user, declaration, workflow.Action.circulate)
+    workflow.transition(user, declaration, workflow.Action.circulate, version=version.label, fingerprint=version.fingerprint)
     return version
 
 

@@ -14,19 +14,18 @@ order (what follows a field's label is its value):
     heading: <heading>                    its heading,
     paragraph: <paragraph>                one field per paragraph of its body
     closing formula: <paragraph>        one field per paragraph of the closing formula
-    country: <country>                  for each group of participants (listed_by_country layout):
-    organization: <name>                  one field per organization, in the document's order
     place and date: <place and date>    (named_in_opening layout)
 
 The first line names the format, so that a later format can never be mistaken for this one.
 The layout and language are not written as such: what they change is already in the text.
+The participants listed by country after the closing formula are not part of the text either
+(DESIGN.md: title block, preamble, clauses and closing formula): that list is the outcome of the
+affirmations, known only at adoption, while the text is what each participant affirms.
 
 Each value is first normalised: Unicode NFC; "\r\n", then "\r", replaced by "\n"; white space
 (Python's str.isspace) removed from the end of every line; blank lines removed from both ends.
-A field whose value is then empty, or absent (None), is left out. The two lines that open a
-group are always written: "clause <number>" (the number in decimal) and "country: <country>",
-which is "country:" when the country is empty, so that its organizations cannot join the group
-before it. A value may span several lines (only "\n" separates lines): its first line follows
+A field whose value is then empty, or absent (None), is left out. The line that opens a
+clause is always written: "clause <number>", the number in decimal. A value may span several lines (only "\n" separates lines): its first line follows
 "<label>: " and each further line is indented by two spaces ("  " + line).
 
 That makes the text unambiguous: a line that starts at the margin is always a label written
@@ -53,9 +52,9 @@ def _normalised(value: str | None) -> str:
     return clause_text.normalize(unicodedata.normalize("NFC", value or ""))
 
 
-def _field(label: str, value: str | None, opens_group: bool = False) -> list[str]:
+def _field(label: str, value: str | None) -> list[str]:
     first, *rest = _normalised(value).split("\n")
-    if not first and not opens_group:
+    if not first:
         return []
     return [f"{label}: {first}"] + [f"  {line}" for line in rest]
 
@@ -78,9 +77,6 @@ def canonical_text(document: Document) -> str:
         lines += _field("heading", clause.heading)
         lines += _fields("paragraph", clause.paragraphs)
     lines += _fields("closing formula", document.closing_formula)
-    for group in document.signatories:
-        lines += _field("country", group.country, opens_group=True)
-        lines += _fields("organization", group.organizations)
     lines += _field("place and date", document.place_and_date)
     return "\n".join(line.rstrip() for line in lines) + "\n"
 

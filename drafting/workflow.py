@@ -6,7 +6,7 @@ that state or for that user, raises TransitionRefused with the reason and change
 
 import enum
 
-from drafting import permissions
+from drafting import audit, permissions
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, UserRole
 
@@ -68,9 +68,11 @@ def check(user, declaration: Declaration, action: Action) -> DeclarationState:
     return target
 
 
-def transition(user, declaration: Declaration, action: Action) -> DeclarationState:
-    """Take the action: check it, then move the declaration to its next state."""
+def transition(user, declaration: Declaration, action: Action, **detail) -> DeclarationState:
+    """Take the action: check it, move the declaration to its next state, and record it in the audit trail."""
     target = check(user, declaration, action)
+    source = declaration.state
     declaration.state = target
     db.session.flush()
+    audit.record(action.value, declaration, user, source.value, target.value, **detail)
     return target
