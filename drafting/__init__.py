@@ -77,5 +77,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
+    # IMMEDIATE takes SQLite's write lock at the start: a transaction that reads, then writes, cannot
+    # fail half-way because another wrote in between; concurrent requests wait their turn instead.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 
 from drafting.extensions import db
 from drafting.models import AuditEvent, Declaration, User
+from drafting.moments import as_utc
 
 GENESIS = "0" * 64
 # Any constant works; it names the lock that serializes writers of the chain on PostgreSQL.
@@ -23,8 +24,7 @@ CHAIN_LOCK = 0x64726166
 
 
 def _moment(value: datetime) -> str:
-    # SQLite hands back naive datetimes; every stored moment is UTC.
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+    return as_utc(value).astimezone(timezone.utc).isoformat()
 
 
 def event_hash(event: AuditEvent) -> str:

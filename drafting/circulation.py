@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from drafting import document, fingerprint, workflow
 from drafting.extensions import db
+from drafting.moments import as_utc
 from drafting.models import Declaration, Participant, ParticipantRole, User, Version
 
 
@@ -22,20 +23,15 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored moment is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def deadline_passed(version: Version, now: datetime | None = None) -> bool:
     """Tell whether the version's deadline is behind us."""
     now = now or datetime.now(timezone.utc)
-    return version.deadline is not None and now >= _aware(version.deadline)
+    return version.deadline is not None and now >= as_utc(version.deadline)
 
 
 def deadline_day(version: Version) -> date | None:
     """Return the last day of the version's deadline, as the host gave it."""
-    return (_aware(version.deadline) - timedelta(days=1)).date() if version.deadline else None
+    return (as_utc(version.deadline) - timedelta(days=1)).date() if version.deadline else None
 
 
 def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, deadline: datetime) -> Version:

@@ -4,7 +4,6 @@ The organization a comment speaks for is always the author's own, never taken fr
 so that a delegate cannot comment on behalf of another organization.
 """
 
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from drafting import clause_text, composition, english, permissions
 from drafting.circulation import deadline_day, deadline_passed, latest_version
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.document import Document
 from drafting.models import (
     AmendmentDecision,
@@ -124,7 +124,7 @@ def withdraw(comment: Comment, user: User) -> None:
     if comment.decision is not None:
         raise CommentRefused("The host has decided on this amendment already: it can no longer be withdrawn.")
     comment.status = CommentStatus.withdrawn
-    comment.withdrawn_at = datetime.now(timezone.utc)
+    comment.withdrawn_at = utcnow()
     db.session.flush()
 
 
@@ -170,7 +170,7 @@ def decide_amendment(
     amendment.decision = decision
     amendment.decision_reason = reason
     amendment.decided_by = user
-    amendment.decided_at = datetime.now(timezone.utc)
+    amendment.decided_at = utcnow()
     amendment.status = CommentStatus.addressed
     db.session.flush()
 

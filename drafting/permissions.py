@@ -99,3 +99,19 @@ def can_comment(user, declaration: Declaration) -> bool:
 def can_answer_comments(user, declaration: Declaration) -> bool:
     """Tell whether the user may reply to every comment and decide amendments: host drafters."""
     return _signed_in(user) and is_host_staff(user, declaration) and user.role is UserRole.drafter
+
+
+def can_affirm(user, declaration: Declaration) -> bool:
+    """Tell whether the user may answer the final text: a user of an invited participant (not an
+    observer, not the host), during affirmation."""
+    participants = {p.organization_id for p in declaration.participants if p.role is ParticipantRole.participant}
+    return (
+        _signed_in(user)
+        and declaration.state is DeclarationState.affirmation
+        and user.organization_id in participants
+    )
+
+
+def can_read_audit(user, declaration: Declaration) -> bool:
+    """Tell whether the user may read the declaration's audit trail: host staff and administrators."""
+    return can_see_working_draft(user, declaration)

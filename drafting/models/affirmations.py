@@ -7,9 +7,10 @@ from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.declarations import Declaration
-from drafting.models.organizations import Organization, utcnow
+from drafting.models.organizations import Organization
 from drafting.models.users import User
 from drafting.models.versions import Version
 

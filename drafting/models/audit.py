@@ -6,8 +6,9 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.models.declarations import Declaration
-from drafting.models.organizations import utcnow
+
 from drafting.models.users import User
 
 

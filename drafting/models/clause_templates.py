@@ -7,8 +7,9 @@ from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.models import limits
-from drafting.models.organizations import utcnow
+
 
 
 class TemplateCategory(enum.Enum):

@@ -8,9 +8,10 @@ from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.clause_templates import ClauseTemplate
-from drafting.models.organizations import Network, Organization, utcnow
+from drafting.models.organizations import Network, Organization
 from drafting.models.users import User
 
 if TYPE_CHECKING:

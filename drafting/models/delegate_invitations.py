@@ -6,9 +6,10 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.declarations import Declaration
-from drafting.models.organizations import Organization, utcnow
+from drafting.models.organizations import Organization
 from drafting.models.users import User
 
 

@@ -1,7 +1,7 @@
 """Organizations (cities, governments, institutions) and the networks they belong to."""
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pycountry
 from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, String, UniqueConstraint
@@ -9,11 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
 from drafting.models import limits
-
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+from drafting.moments import utcnow
 
 
 def country_name(code: str) -> str:

@@ -8,8 +8,9 @@ from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
+from drafting.moments import utcnow
 from drafting.models import limits
-from drafting.models.organizations import Organization, utcnow
+from drafting.models.organizations import Organization
 
 
 class UserRole(enum.Enum):

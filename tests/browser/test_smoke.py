@@ -9,7 +9,7 @@ def test_a_drafter_signs_in_and_sees_the_demonstration_declaration(live_server, 
     sign_in(page, drafter.email, drafter.password)
 
     expect(page.get_by_role("heading", name="Declarations", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name="Tokyo Declaration")).to_be_visible()
+    expect(page.get_by_role("link", name="Tokyo Declaration", exact=True)).to_be_visible()
 
 
 def test_a_wrong_password_is_refused_at_the_login_form(live_server, page, sign_in):
