@@ -99,6 +99,14 @@ def group_participants(participants: list) -> list[tuple[str, list]]:
     ]
 
 
+def country_groups(participants: list) -> list[CountryGroup]:
+    """Return the organizations of the participants as the document lists them, by country."""
+    return [
+        CountryGroup(country, [p.organization.name for p in members])
+        for country, members in group_participants(participants)
+    ]
+
+
 def opening_paragraph(declaration: Declaration, layout: DeclarationLayout, named: list[str]) -> str:
     """Write the opening paragraph: which meeting convened where, when, and (in the older layout) who."""
     where_and_when = f"{meeting_phrase(declaration)} held in {declaration.place} {dates_phrase(declaration)}"
@@ -117,10 +125,7 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
     """
     dated = dated or declaration.ends_on
     layout = layout or declaration.layout
-    by_country = [
-        CountryGroup(country, [p.organization.name for p in members])
-        for country, members in group_participants(listed_participants(declaration))
-    ]
+    by_country = country_groups(listed_participants(declaration))
     named = [name for group in by_country for name in group.organizations]
     older = layout is DeclarationLayout.named_in_opening
     return Document(

@@ -5,11 +5,13 @@ Answers and the changes of state that void or freeze them take the declaration's
 or two answers of one organization, made at the same moment end in one consistent state.
 """
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from drafting import audit, circulation, clause_text, english, permissions, workflow
+from drafting import audit, circulation, clause_text, document, english, permissions, workflow
+from drafting.document import Document
 from drafting.extensions import db
 from drafting.moments import as_utc, utcnow
 from drafting.models import (
@@ -183,6 +185,19 @@ def withdraw(declaration: Declaration, user: User, reason: str) -> None:
     if len(reason) > limits.STATEMENT:
         raise SignoffRefused(f"At most {limits.STATEMENT:,} characters.", "reason")
     workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
+
+
+def adopted_document(declaration: Declaration) -> Document:
+    """Return the final text as published: its participant list holds exactly those that affirmed."""
+    version = final_version(declaration)
+    affirming = {organization_id for organization_id, a in live_answers(version).items() if a.answer.affirms}
+    published = Document.from_json(version.document)
+    if not published.signatories:  # the older layout names its members in the opening instead
+        return published
+    return replace(
+        published,
+        signatories=document.country_groups([p for p in declaration.participants if p.organization_id in affirming]),
+    )
 
 
 def answering_participants(declaration: Declaration) -> list[Participant]:

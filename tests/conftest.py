@@ -211,3 +211,19 @@ def count_queries(db):
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def propose_final(make_user):
+    """Propose a declaration's working draft as its final text, by a host drafter; return the Version."""
+    from drafting import signoff
+
+    def propose(declaration, by=None, deadline=None):
+        drafter = by or make_user(organization=declaration.host)
+        version = signoff.propose_final(
+            declaration, drafter, deadline or date.today() + timedelta(days=14), date.today()
+        )
+        _db.session.commit()
+        return version
+
+    return propose
