@@ -40,6 +40,7 @@ def create_app(config_class: type = Config) -> Flask:
 
     from drafting import errors, jinja
     from drafting.admin.routes import bp as admin_bp
+    from drafting.affirmation.routes import bp as affirmation_bp
     from drafting.answers.routes import bp as answers_bp
     from drafting.auth.routes import bp as auth_bp
     from drafting.cli import register_commands
@@ -49,6 +50,7 @@ def create_app(config_class: type = Config) -> Flask:
     from drafting.library.routes import bp as library_bp
     from drafting.main.routes import bp as main_bp
     from drafting.review.routes import bp as review_bp
+    from drafting.tracker.routes import bp as tracker_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -59,6 +61,8 @@ def create_app(config_class: type = Config) -> Flask:
     app.register_blueprint(answers_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(delegates_bp)
+    app.register_blueprint(affirmation_bp)
+    app.register_blueprint(tracker_bp)
     errors.register(app)
     jinja.register(app)
     register_commands(app)

@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app drafting user create`, `library load`, `demo`."""
+"""Flask commands: `flask --app drafting user create`, `library load`, `demo`, `audit verify`."""
 
 import click
 from flask import Flask
@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(user)
     app.cli.add_command(library)
     app.cli.add_command(demo)
+    app.cli.add_command(audit_group)
 
 
 @click.group()
@@ -71,3 +72,26 @@ def demo() -> None:
     click.echo("Demonstration logins:")
     for login in logins:
         click.echo(f"  {login.email}  password: {login.password}  role: {login.role}")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Check the audit trail."""
+
+
+@audit_group.command("verify")
+def verify_audit_command() -> None:
+    """Check the audit chain from its first event; name the first broken one and exit 1 if any."""
+    from drafting import audit
+
+    check = audit.verify()
+    if check.intact:
+        click.echo(f"The audit chain is intact: {check.events} events.")
+        return
+    event = check.first_broken
+    click.echo(
+        f"The audit chain is broken at event {event.id} ({event.action}, {event.created_at:%Y-%m-%d %H:%M:%S}): "
+        f"{check.reason}.",
+        err=True,
+    )
+    raise SystemExit(1)

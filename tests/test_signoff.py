@@ -189,3 +189,16 @@ def test_an_edit_or_removal_in_the_middle_of_the_chain_is_found(affirmation, tam
     db.session.expire_all()
     check = audit.verify()
     assert not check.intact and check.first_broken.id == expected
+
+
+def test_the_audit_verify_command_names_the_first_broken_event(affirmation, runner):
+    signoff.adopt(affirmation["declaration"], affirmation["drafter"])
+    db.session.commit()
+    intact = runner.invoke(args=["audit", "verify"])
+    assert intact.exit_code == 0 and "The audit chain is intact: 3 events." in intact.output
+    first = audit.trail(affirmation["declaration"])[0]
+    db.session.execute(text("UPDATE audit_events SET detail = '{}' WHERE id = :id"), {"id": first.id})
+    db.session.expire_all()
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1
+    assert f"The audit chain is broken at event {first.id} (circulate" in broken.output

@@ -31,6 +31,7 @@ from drafting.editor.forms import (
     placeholder_form,
 )
 from drafting.extensions import db
+from drafting.tracker.forms import ProposeFinalForm, ReasonForm
 from drafting.locking import EditConflict
 from drafting.models import (
     Clause,
@@ -122,6 +123,10 @@ def show(declaration_id: int):
         participants_by_country=document.group_participants(declaration.participants),
         circulate_form=CirculateForm(formdata=None),
         may_circulate=_may(workflow.Action.circulate, declaration),
+        final_form=ProposeFinalForm(formdata=None),
+        may_propose_final=_may(workflow.Action.propose_final, declaration),
+        withdraw_form=ReasonForm(formdata=None),
+        may_withdraw=_may(workflow.Action.withdraw, declaration),
     )
 
 

@@ -1,0 +1,135 @@
+"""The sign-off journey through the web pages, and who may take each step."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from drafting import signoff
+from drafting.extensions import db
+from drafting.invitations import invite
+from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole
+
+
+@pytest.fixture
+def case(make_declaration, make_organization, make_user, circulate):
+    declaration = make_declaration(clauses=2)
+    seoul, bangkok = make_organization("Seoul", "KR"), make_organization("Bangkok", "TH")
+    invite(declaration, seoul, ParticipantRole.participant)
+    invite(declaration, bangkok, ParticipantRole.participant)
+    drafter = make_user(organization=declaration.host)
+    circulate(declaration, by=drafter)
+    return {
+        "declaration": declaration, "drafter": drafter,
+        "seoul": make_user(role=UserRole.delegate, organization=seoul, email="minji@seoul.example.org"),
+        "bangkok": make_user(role=UserRole.delegate, organization=bangkok),
+        "outsider": make_user(role=UserRole.delegate),
+    }
+
+
+def url(case, path):
+    return f"/declarations/{case['declaration'].id}{path}"
+
+
+def propose(client, login_as, case):
+    login_as(case["drafter"])
+    deadline = (date.today() + timedelta(days=7)).isoformat()
+    return client.post(url(case, "/final"), data={"affirmation_deadline": deadline})
+
+
+def test_the_host_proposes_the_final_text_and_the_delegates_are_asked(client, login_as, case, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIRECTORY", str(tmp_path))
+    response = propose(client, login_as, case)
+    assert response.status_code == 302 and response.location.endswith("/tracker")
+    assert case["declaration"].state is DeclarationState.affirmation
+    mails = [path.read_text() for path in tmp_path.glob("*.eml")]
+    assert len(mails) == 2 and any("minji@seoul.example.org" in m and "Please answer for Seoul" in m for m in mails)
+    page = client.get(url(case, "/tracker")).get_data(as_text=True)
+    assert "1 of 3 participants have answered" in page and "no answer yet" in page
+
+
+def test_a_delegate_answers_with_a_statement_and_may_change_the_answer(client, login_as, case):
+    propose(client, login_as, case)
+    login_as(case["seoul"])
+    page = client.get(url(case, "/affirmation")).get_data(as_text=True)
+    final = signoff.final_version(case["declaration"])
+    assert final.fingerprint in page and "Send the answer" in page
+    refused = client.post(url(case, "/affirmation"), data={"answer": "affirmed"})
+    assert refused.status_code == 422 and "Confirm that you are authorised to answer for Seoul." in refused.get_data(as_text=True)
+    given = client.post(url(case, "/affirmation"), data={
+        "answer": "affirmed with statement", "statement": "Seoul will report on heat shelters.", "authorised": "y"})
+    assert given.status_code == 302
+    changed = client.post(url(case, "/affirmation"), data={"answer": "declined", "authorised": "y"})
+    assert changed.status_code == 302
+    assert signoff.live_answers(final)[case["seoul"].organization_id].answer is Answer.declined
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"answer": "affirmed with statement", "statement": "", "authorised": "y"}, "Write the statement"),
+    ({"answer": "affirmed with statement", "statement": "s" * 5001, "authorised": "y"}, "At most 5,000 characters"),
+    ({"answer": "maybe", "authorised": "y"}, "Not a valid choice"),
+])
+def test_bad_answers_get_a_message_and_nothing_is_stored(client, login_as, case, data, message):
+    propose(client, login_as, case)
+    login_as(case["seoul"])
+    before = db.session.scalar(select(func.count()).select_from(Affirmation))
+    response = client.post(url(case, "/affirmation"), data=data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Affirmation)) == before
+
+
+def test_answering_outside_affirmation_or_for_another_organization_is_impossible(client, login_as, case):
+    login_as(case["seoul"])
+    assert client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}).status_code == 404
+    propose(client, login_as, case)
+    login_as(case["outsider"])
+    assert client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}).status_code == 404
+    # The organization answered for is always the delegate's own: there is no field to name another.
+    login_as(case["bangkok"])
+    client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y",
+                                                 "organization_id": case["seoul"].organization_id})
+    answers = signoff.live_answers(signoff.final_version(case["declaration"]))
+    assert case["seoul"].organization_id not in answers and case["bangkok"].organization_id in answers
+
+
+def test_reminders_at_most_once_a_day(client, login_as, case):
+    propose(client, login_as, case)
+    first = client.post(url(case, "/remind"), follow_redirects=True).get_data(as_text=True)
+    assert "Reminded: Bangkok, Seoul." in first
+    second = client.post(url(case, "/remind"), follow_redirects=True).get_data(as_text=True)
+    assert "reminded less than a day ago" in second
+
+
+@pytest.mark.parametrize("who", ["seoul", "outsider"])
+def test_only_host_drafters_move_the_declaration(client, login_as, case, who, make_user):
+    propose(client, login_as, case)
+    login_as(case[who])
+    expected = 403 if who == "seoul" else 404
+    for path, data in [("/adopt", {}), ("/reopen", {"reason": "No"}), ("/withdraw", {"reason": "No"}),
+                       ("/remind", {}), ("/tracker", None), ("/audit", None)]:
+        response = client.get(url(case, path)) if data is None else client.post(url(case, path), data=data)
+        assert response.status_code == expected, path
+    login_as(make_user(role=UserRole.delegate, organization=case["declaration"].host))
+    assert client.post(url(case, "/adopt")).status_code == 302  # host staff, but not a drafter: refused
+    assert case["declaration"].state is DeclarationState.affirmation
+
+
+def test_reopen_then_adopt_and_the_audit_trail_tells_it(client, login_as, case, app, tmp_path, monkeypatch):
+    propose(client, login_as, case)
+    login_as(case["seoul"])
+    client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"})
+    login_as(case["drafter"])
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIRECTORY", str(tmp_path))
+    assert client.post(url(case, "/reopen"), data={"reason": "Bangkok needs a change."}).status_code == 302
+    assert case["declaration"].state is DeclarationState.consultation
+    assert all("Bangkok needs a change." in path.read_text() for path in tmp_path.glob("*.eml"))
+    propose(client, login_as, case)
+    login_as(case["seoul"])
+    client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"})
+    login_as(case["drafter"])
+    assert client.post(url(case, "/adopt")).status_code == 302
+    assert case["declaration"].state is DeclarationState.adopted
+    trail = client.get(url(case, "/audit")).get_data(as_text=True)
+    for action in ("circulate", "propose final", "answer", "reopen", "adopt"):
+        assert f"<td>{action}</td>" in trail
+    assert "Bangkok needs a change." in trail
