@@ -80,7 +80,8 @@ def test_bad_answers_get_a_message_and_nothing_is_stored(client, login_as, case,
 
 def test_answering_outside_affirmation_or_for_another_organization_is_impossible(client, login_as, case):
     login_as(case["seoul"])
-    assert client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}).status_code == 404
+    early = client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}, follow_redirects=True)
+    assert "The declaration is in consultation: it takes no answers now." in early.get_data(as_text=True)
     propose(client, login_as, case)
     login_as(case["outsider"])
     assert client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}).status_code == 404

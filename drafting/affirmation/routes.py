@@ -1,6 +1,6 @@
 """The delegate's affirmation page: the final text, its fingerprint, and the organization's answer."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from drafting import circulation, consultation, permissions, signoff
@@ -18,7 +18,8 @@ def answer(declaration_id: int):
     declaration = permissions.declaration_or_404(declaration_id, current_user)
     final = signoff.final_version(declaration)
     if final is None:
-        abort(404)
+        flash(f"The declaration is in {declaration.state.value}: it takes no answers now.", "error")
+        return redirect(url_for("editor.show", declaration_id=declaration.id))
     current = signoff.live_answers(final).get(current_user.organization_id)
     form = AnswerForm(answer=current.answer.value if current else None,
                       statement=current.statement if current else None, reason=current.reason if current else None)
