@@ -14,6 +14,7 @@ from drafting.models.declarations import (
 )
 from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
+from drafting.models.stored_pdfs import StoredPdf
 from drafting.models.users import User, UserRole
 from drafting.models.versions import Version
 
@@ -36,6 +37,7 @@ __all__ = [
     "OrganizationKind",
     "Participant",
     "ParticipantRole",
+    "StoredPdf",
     "TemplateCategory",
     "User",
     "UserRole",
