@@ -42,10 +42,13 @@ def create_app(config_class: type = Config) -> Flask:
     from drafting.admin.routes import bp as admin_bp
     from drafting.affirmation.routes import bp as affirmation_bp
     from drafting.answers.routes import bp as answers_bp
+    from drafting.api.routes import bp as api_bp
+    from drafting.archive.routes import bp as archive_bp
     from drafting.auth.routes import bp as auth_bp
     from drafting.cli import register_commands
     from drafting.compare.routes import bp as compare_bp
     from drafting.delegates.routes import bp as delegates_bp
+    from drafting.downloads.routes import bp as downloads_bp
     from drafting.editor.routes import bp as editor_bp
     from drafting.library.routes import bp as library_bp
     from drafting.main.routes import bp as main_bp
@@ -63,6 +66,9 @@ def create_app(config_class: type = Config) -> Flask:
     app.register_blueprint(delegates_bp)
     app.register_blueprint(affirmation_bp)
     app.register_blueprint(tracker_bp)
+    app.register_blueprint(downloads_bp)
+    app.register_blueprint(archive_bp)
+    app.register_blueprint(api_bp)
     errors.register(app)
     jinja.register(app)
     register_commands(app)
