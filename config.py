@@ -43,6 +43,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
+    # How many reverse proxies in front set X-Forwarded-* headers; 0 trusts none of them.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    HSTS = False
 
 
 class TestConfig(Config):
@@ -71,6 +74,7 @@ class ProductionConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS = True
     # Files on the application server would be lost and split between servers: send for real.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 

@@ -38,7 +38,7 @@ def create_app(config_class: type = Config) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from drafting import errors, jinja
+    from drafting import errors, jinja, security
     from drafting.admin.routes import bp as admin_bp
     from drafting.affirmation.routes import bp as affirmation_bp
     from drafting.answers.routes import bp as answers_bp
@@ -70,6 +70,7 @@ def create_app(config_class: type = Config) -> Flask:
     app.register_blueprint(archive_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
+    security.register(app)
     jinja.register(app)
     register_commands(app)
     return app

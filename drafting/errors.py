@@ -1,8 +1,13 @@
 """Error pages."""
 
+import logging
+
 from flask import Flask, render_template
+from sqlalchemy.exc import OperationalError
 
 from drafting.extensions import db
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. If you submitted a form, reload the page and try again."),
@@ -12,6 +17,7 @@ MESSAGES = {
     409: ("Conflict", "Someone else changed this in the meantime."),
     413: ("Too large", "What you sent is larger than this site accepts."),
     500: ("Something went wrong", "The error has been logged. Nothing you sent was saved."),
+    503: ("Back in a moment", "The database is not answering. Nothing you sent was saved; try again in a minute."),
 }
 
 
@@ -24,5 +30,15 @@ def register(app: Flask) -> None:
         title, message = MESSAGES.get(code, (getattr(error, "name", "Error"), ""))
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
+    def database_unavailable(error):
+        log.error("The database is not answering: %s", error.orig)
+        try:
+            db.session.rollback()
+        except OperationalError:
+            pass  # the connection is gone; the pool replaces it on the next checkout
+        title, message = MESSAGES[503]
+        return render_template("errors/error.html", code=503, title=title, message=message), 503
+
     for code in MESSAGES:
         app.register_error_handler(code, handle)
+    app.register_error_handler(OperationalError, database_unavailable)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from flask import g
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
@@ -36,8 +36,9 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        for key in list(g):
-            g.pop(key)
+        if has_app_context():
+            for key in list(g):
+                g.pop(key)
         return super().open(*args, **kwargs)
 
 

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from drafting import circulation, permissions
@@ -21,6 +22,16 @@ def visible_declarations(user) -> list[Declaration]:
         involved = select(Participant.declaration_id).where(Participant.organization_id == user.organization_id)
         query = query.where(or_(Declaration.host_id == user.organization_id, Declaration.id.in_(involved)))
     return [d for d in db.session.scalars(query) if permissions.can_view(user, d)]
+
+
+@bp.get("/healthz")
+def healthz():
+    """Tell a load balancer whether this server can reach its database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except OperationalError:
+        return {"status": "unavailable", "database": "not answering"}, 503
+    return {"status": "ok", "database": "ok"}
 
 
 @bp.route("/")

@@ -1,0 +1,65 @@
+"""Security headers, the health check, and a database that stops answering."""
+
+import pytest
+
+from config import ProductionConfig, TestConfig
+from drafting import create_app
+from drafting.extensions import db as _db
+
+
+@pytest.fixture(autouse=True)
+def db():
+    """Leave `db.session` to Flask-SQLAlchemy: apps made here must use their own databases. Nothing here writes."""
+    return _db
+
+
+def test_every_page_carries_the_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers  # only where production serves HTTPS
+
+
+def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
+    class Production(ProductionConfig):
+        SECRET_KEY = "a long random secret for this test only"
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite'}"
+
+    app = create_app(Production)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_SECURE"]
+    assert "Strict-Transport-Security" in app.test_client().get("/login").headers
+
+
+@pytest.mark.parametrize("secret, database, message", [
+    (None, "sqlite://", "SECRET_KEY"), ("too short", "sqlite://", "SECRET_KEY"),
+    ("a long random secret for this test only", None, "DATABASE_URL"),
+])
+def test_production_refuses_to_start_without_a_real_secret_and_database(secret, database, message):
+    class Incomplete(ProductionConfig):
+        SECRET_KEY = secret
+        SQLALCHEMY_DATABASE_URI = database
+
+    with pytest.raises(RuntimeError, match=message):
+        create_app(Incomplete)
+
+
+def test_the_health_check_answers_ok(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_an_unreachable_database_gives_a_clear_503_page_and_health_check(tmp_path):
+    class Unreachable(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+        SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"connect_timeout": 2}}
+
+    app = create_app(Unreachable)
+    app.testing = False
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 503
+    page = client.post("/login", data={"email": "a@example.org", "password": "whatever-it-is"})
+    assert page.status_code == 503
+    assert "The database is not answering" in page.get_data(as_text=True)
+    assert "Traceback" not in page.get_data(as_text=True)
