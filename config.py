@@ -43,6 +43,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
+    # Login and password-reset attempts per client address; counted in memory, or in Redis when
+    # RATELIMIT_STORAGE_URI says so (redis://host:6379), which several servers then share.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
     # How many reverse proxies in front set X-Forwarded-* headers; 0 trusts none of them.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     HSTS = False
@@ -55,6 +60,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-only"
     # Most tests post forms directly; the tests of CSRF protection switch it back on.
     WTF_CSRF_ENABLED = False
+    # The suite signs in hundreds of times from one address; the tests of rate limiting switch it on.
+    RATELIMIT_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     # Still memory-hard, just small enough that hundreds of logins in tests stay fast.
     ARGON2_TIME_COST = 1

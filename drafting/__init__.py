@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
-from drafting.extensions import csrf, db, login_manager, migrate
+from drafting.extensions import csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -37,6 +37,7 @@ def create_app(config_class: type = Config) -> Flask:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from drafting import errors, jinja, security
     from drafting.admin.routes import bp as admin_bp

@@ -1,11 +1,17 @@
 """User accounts: creation with checked e-mail addresses, changes by administrators, and authentication."""
 
+from datetime import datetime, timedelta
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from drafting.extensions import db
-from drafting.models import Organization, User, UserRole, limits
+from drafting.models import Organization, PasswordReset, User, UserRole, limits
+from drafting.moments import as_utc
 from drafting.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
+from drafting.single_use_links import make_token, new_secret, read_token, secret_matches
+
+RESET_VALIDITY = timedelta(hours=2)
 
 # Verifies against a throw-away hash when the address is unknown, so timing does not reveal accounts.
 _UNKNOWN_USER_HASH = None
@@ -86,8 +92,7 @@ def update_user(
         if not active:
             raise AccountError("active", "This is the last active administrator; make another one first.")
     if password:
-        check_password_rules(password)
-        user.password_hash = hash_password(password)
+        _set_password(user, password)
     user.name, user.role, user.organization, user.active = name, role, organization, active
     db.session.flush()
 
@@ -103,3 +108,62 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password or "") or not user.is_active:
         return None
     return user
+
+
+RESET_PURPOSE = "password reset"
+
+
+class ResetLinkError(Exception):
+    """A password-reset link that cannot be used; `kind` is "invalid", "expired" or "used"."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    # Every session and remember-me cookie holds the old version: all of them end now.
+    user.session_version += 1
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's password; their other sessions end. Raise AccountError at the field at fault."""
+    if not verify_password(user.password_hash, current_password or ""):
+        raise AccountError("current_password", "This is not your current password.")
+    _set_password(user, new_password)
+    db.session.flush()
+
+
+def request_password_reset(email: str, now: datetime) -> tuple[PasswordReset, str] | None:
+    """Make a reset link for the active account with this address; None if there is none (say nothing more)."""
+    user = find_user(email)
+    if user is None or not user.is_active:
+        return None
+    secret, stored = new_secret()
+    reset = PasswordReset(user=user, secret_hash=stored, expires_at=now + RESET_VALIDITY)
+    db.session.add(reset)
+    db.session.flush()
+    return reset, make_token(RESET_PURPOSE, reset.id, secret)
+
+
+def find_password_reset(token: str, now: datetime) -> PasswordReset:
+    """Return the reset a link stands for, or raise ResetLinkError saying why it cannot be used."""
+    read = read_token(RESET_PURPOSE, token)
+    reset = db.session.get(PasswordReset, read[0]) if read else None
+    if reset is None or not secret_matches(read[1], reset.secret_hash):
+        raise ResetLinkError("invalid")
+    if reset.used_at is not None:
+        raise ResetLinkError("used")
+    if now >= as_utc(reset.expires_at):
+        raise ResetLinkError("expired")
+    return reset
+
+
+def reset_password(reset: PasswordReset, new_password: str, now: datetime) -> User:
+    """Set the new password through a reset link, which is then used up; every session of the user ends."""
+    _set_password(reset.user, new_password)
+    reset.used_at = now
+    db.session.flush()
+    return reset.user

@@ -16,6 +16,7 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     409: ("Conflict", "Someone else changed this in the meantime."),
     413: ("Too large", "What you sent is larger than this site accepts."),
+    429: ("Too many attempts", "Too many attempts from your address: wait a minute, then try again."),
     500: ("Something went wrong", "The error has been logged. Nothing you sent was saved."),
     503: ("Back in a moment", "The database is not answering. Nothing you sent was saved; try again in a minute."),
 }

@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound so that any module can import them without the app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage and limits come from the configuration: RATELIMIT_STORAGE_URI (memory, or Redis).
+limiter = Limiter(key_func=get_remote_address)

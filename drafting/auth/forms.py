@@ -1,7 +1,7 @@
 """Forms of signing in and out."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from drafting.models import limits
@@ -15,3 +15,20 @@ class LoginForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form without fields, so that button-only actions still carry a CSRF token."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=limits.EMAIL)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=200)])
+    password_again = PasswordField("New password again", validators=[DataRequired(), Length(max=200)])
+
+    def validate_password_again(self, field) -> None:
+        if field.data != self.password.data:
+            raise ValidationError("The two passwords differ.")
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])

@@ -2,13 +2,15 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from drafting import accounts, notifications
 from drafting.accounts import authenticate
-from drafting.auth.forms import EmptyForm, LoginForm
-from drafting.extensions import db, login_manager
+from drafting.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from drafting.extensions import db, limiter, login_manager
 from drafting.models import User
+from drafting.moments import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -17,10 +19,16 @@ login_manager.login_message = "Sign in to continue."
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    # A deactivated account is signed out at its next request, not only at its next login.
+def load_user(session_id: str) -> User | None:
+    # The id is "<user id>:<session version>": a password change bumps the version and so ends every
+    # other session; a deactivated account is signed out at its next request, not at its next login.
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str:
@@ -32,7 +40,12 @@ def safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Sign a user in."""
     if current_user.is_authenticated:
@@ -56,3 +69,61 @@ def logout():
         logout_user()
         flash("You are signed out.")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Send a single-use link to choose a new password; say the same whether the account exists or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        made = accounts.request_password_reset(form.email.data, utcnow())
+        db.session.commit()
+        if made is not None:
+            reset, token = made
+            notifications.notify([reset.user], "Choose a new password", "password_reset",
+                                 link=url_for("auth.reset_password", token=token, _external=True),
+                                 expires_at=reset.expires_at)
+        flash("If an account has this address, a link to choose a new password is on its way. It works once, "
+              "for two hours.")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through a reset link; every session of the account ends."""
+    try:
+        reset = accounts.find_password_reset(token, utcnow())
+    except accounts.ResetLinkError as error:
+        return render_template("auth/reset_link.html", kind=error.kind), 404 if error.kind == "invalid" else 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(reset, form.password.data, utcnow())
+        except accounts.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password is changed. Sign in with it.")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's password; the other sessions of the account end, this one goes on."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except accounts.AccountError as error:
+            form[error.field if error.field in form else "password"].errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # keep this session, under the new version
+            flash("Your password is changed. Your other sessions are signed out.")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

@@ -15,7 +15,7 @@ from drafting.models.declarations import (
 from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
 from drafting.models.stored_pdfs import StoredPdf
-from drafting.models.users import User, UserRole
+from drafting.models.users import PasswordReset, User, UserRole
 from drafting.models.versions import Version
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "Participant",
+    "PasswordReset",
     "ParticipantRole",
     "StoredPdf",
     "TemplateCategory",
