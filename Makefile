@@ -17,6 +17,7 @@ run: $(VENV)/.app
 
 test: $(VENV)/.test
 	@$(call debian_packages,$(APP_DEBIAN_PACKAGES) $(TEST_DEBIAN_PACKAGES))
+	$(VENV)/bin/bandit --quiet --recursive drafting config.py gunicorn.conf.py
 	$(PYTHON) -m pytest
 	@url="$${TEST_DATABASE_URL:-$$($(PYTHON) tests/fresh_postgres.py)}"; \
 	if [ -n "$$url" ]; then \

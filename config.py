@@ -57,7 +57,8 @@ class TestConfig(Config):
     """Configuration for the test suite: its own database, cheap password hashing."""
 
     TESTING = True
-    SECRET_KEY = "test-only"
+    # Signs only the test suite's cookies.
+    SECRET_KEY = "test-only"  # nosec B105
     # Most tests post forms directly; the tests of CSRF protection switch it back on.
     WTF_CSRF_ENABLED = False
     # The suite signs in hundreds of times from one address; the tests of rate limiting switch it on.

@@ -1,7 +1,10 @@
 """Flask commands: `flask --app drafting user create`, `library load`, `demo`, `audit verify`."""
 
+from pathlib import Path
+
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from drafting.accounts import AccountError, create_user
@@ -15,6 +18,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(library)
     app.cli.add_command(demo)
     app.cli.add_command(audit_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group()
@@ -23,6 +28,7 @@ def user() -> None:
 
 
 @user.command("create")
+@with_appcontext
 @click.option("--email", required=True, help="Sign-in address (case-insensitive).")
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--organization", "organization_name", help="Name of the organization the user acts for.")
@@ -53,6 +59,7 @@ def library() -> None:
 
 
 @library.command("load")
+@with_appcontext
 def load_library_command() -> None:
     """Add the starter clause templates that are not in the library yet."""
     from drafting.library.starter import load_starter_library
@@ -63,6 +70,7 @@ def load_library_command() -> None:
 
 
 @click.command()
+@with_appcontext
 def demo() -> None:
     """Load the demonstration data (safe to run again) and print its logins."""
     from drafting.demo import load_demo
@@ -80,6 +88,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@with_appcontext
 def verify_audit_command() -> None:
     """Check the audit chain from its first event; name the first broken one and exit 1 if any."""
     from drafting import audit
@@ -95,3 +104,37 @@ def verify_audit_command() -> None:
         err=True,
     )
     raise SystemExit(1)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Copy the SQLite database into FILE while the application runs."""
+    from drafting.backup import BackupError, backup
+
+    try:
+        backup(file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up into {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Replace the SQLite database with the backup FILE, then check the audit chain."""
+    from drafting import audit
+    from drafting.backup import BackupError, restore
+
+    try:
+        restore(file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    check = audit.verify()
+    if not check.intact:
+        raise click.ClickException(
+            f"Restored from {file}, but its audit chain is broken at event {check.first_broken.id}: {check.reason}."
+        )
+    click.echo(f"Restored from {file}; the audit chain is intact ({check.events} events).")

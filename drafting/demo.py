@@ -33,7 +33,7 @@ from drafting.models import (
 )
 
 # Every demonstration account has this password, so that it can be printed once for all.
-PASSWORD = "anmc21-demo-2027"
+PASSWORD = "anmc21-demo-2027"  # nosec B105
 
 NETWORK_NAME = "Asian Network of Major Cities 21"
 NETWORK_ACRONYM = "ANMC21"
