@@ -7,6 +7,15 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def database_url(name: str) -> str | None:
+    """Read a database URL from the environment; plain postgresql:// URLs use the psycopg 3 driver."""
+    url = os.environ.get(name)
+    for plain in ("postgresql://", "postgres://"):
+        if url and url.startswith(plain):
+            return "postgresql+psycopg://" + url.removeprefix(plain)
+    return url
+
+
 def env_flag(name: str, default: bool = False) -> bool:
     """Read a yes/no setting from the environment: "1", "true", "yes" and "on" mean yes."""
     value = os.environ.get(name)
@@ -20,7 +29,7 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     # None means "SQLite in the instance folder"; create_app fills it in once it knows that folder.
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a drafter may keep an editor open all afternoon
@@ -63,7 +72,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # The suite signs in hundreds of times from one address; the tests of rate limiting switch it on.
     RATELIMIT_ENABLED = False
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url("TEST_DATABASE_URL") or "sqlite://"
     # Still memory-hard, just small enough that hundreds of logins in tests stay fast.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -78,7 +87,7 @@ class ProductionConfig(Config):
     """Production: a real secret key and a real database are mandatory."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

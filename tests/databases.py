@@ -1,6 +1,5 @@
 """Fresh databases for tests that need one of their own (migrations, live servers), on the suite's engine."""
 
-import os
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -8,16 +7,18 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
+from config import database_url
+
 
 def suite_database_url(tmp_dir: Path) -> str:
     """Return the database URL of this test run: TEST_DATABASE_URL, or a SQLite file in tmp_dir."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'suite.sqlite'}"
+    return database_url("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'suite.sqlite'}"
 
 
 @contextmanager
 def fresh_database(tmp_dir: Path):
     """Yield the URL of a new empty database of the suite's kind, dropped afterwards."""
-    suite_url = os.environ.get("TEST_DATABASE_URL")
+    suite_url = database_url("TEST_DATABASE_URL")
     if not suite_url:
         yield f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex}.sqlite'}"
         return

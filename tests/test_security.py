@@ -63,3 +63,12 @@ def test_an_unreachable_database_gives_a_clear_503_page_and_health_check(tmp_pat
     assert page.status_code == 503
     assert "The database is not answering" in page.get_data(as_text=True)
     assert "Traceback" not in page.get_data(as_text=True)
+
+
+def test_a_plain_postgresql_url_uses_the_installed_driver(monkeypatch):
+    from config import database_url
+
+    monkeypatch.setenv("SOME_DATABASE_URL", "postgresql://drafting@db.example.org/drafting")
+    assert database_url("SOME_DATABASE_URL") == "postgresql+psycopg://drafting@db.example.org/drafting"
+    monkeypatch.setenv("SOME_DATABASE_URL", "sqlite:////srv/drafting.sqlite")
+    assert database_url("SOME_DATABASE_URL") == "sqlite:////srv/drafting.sqlite"
