@@ -1,5 +1,6 @@
 """drafting: a host city drafts a declaration, participants comment and affirm it, anyone downloads it."""
 
+import importlib
 from pathlib import Path
 
 from flask import Flask
@@ -18,8 +19,15 @@ def resource_folder(name: str) -> str:
     return str(checkout if checkout.is_dir() else PACKAGE_DIR / name)
 
 
-def create_app(config_class: type = Config) -> Flask:
-    """Create the application with the given configuration class."""
+def create_app(config_class: type | str = Config) -> Flask:
+    """Create the application with the given configuration class, or its "module:Class" name.
+
+    The name form lets a server start it with any configuration:
+    `gunicorn 'drafting:create_app("config:TestConfig")'`.
+    """
+    if isinstance(config_class, str):
+        module, _, name = config_class.partition(":")
+        config_class = getattr(importlib.import_module(module), name)
     app = Flask(
         __name__,
         template_folder=resource_folder("templates"),
