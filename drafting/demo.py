@@ -1,17 +1,18 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting and another in consultation, with a comment and an
-amendment from two delegates.
+amendment from two delegates, and an archive of three adopted declarations of past plenaries.
 
 Loading it again adds nothing: every object is looked up by its unique name or e-mail address
 first, and what exists already is left as it is.
 """
 
+import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from drafting import placeholders
+from drafting import placeholders, signoff
 from drafting.accounts import create_user, find_user
 from drafting.circulation import circulate
 from drafting.composition import create_declaration, insert_template
@@ -20,8 +21,10 @@ from drafting.extensions import db
 from drafting.invitations import invite_network_members
 from drafting.library.starter import load_starter_library
 from drafting.models import (
+    Answer,
     ClauseTemplate,
     Declaration,
+    DeclarationLayout,
     Network,
     NetworkMembership,
     Organization,
@@ -149,6 +152,40 @@ BANGKOK_ADDITION = (
 
 
 @dataclass(frozen=True)
+class PastPlenary:
+    """An adopted declaration of the archive; its host and participants answer through archive accounts."""
+
+    host: str
+    number: int
+    starts_on: date
+    ends_on: date
+    next_city: str
+    layout: DeclarationLayout
+    declined: tuple[str, ...] = ()
+    statements: tuple[tuple[str, str], ...] = ()
+
+
+ARCHIVE = (
+    PastPlenary("Seoul", 10, date(2011, 10, 26), date(2011, 10, 27), "Singapore", DeclarationLayout.named_in_opening),
+    PastPlenary(
+        "Singapore", 11, date(2012, 6, 5), date(2012, 6, 6), "Hanoi", DeclarationLayout.named_in_opening,
+        statements=(("Tomsk", "Tomsk is honoured to take part for the first time and will host a working-level "
+                              "meeting on winter resilience."),),
+    ),
+    PastPlenary(
+        "Hanoi", 12, date(2013, 11, 19), date(2013, 11, 20), "Tomsk", DeclarationLayout.listed_by_country,
+        declined=("Yangon",),
+        statements=(("Bangkok", "Bangkok will report on its flood-response centre at the next plenary."),),
+    ),
+)
+ARCHIVE_PREAMBLE = (
+    "Meeting in plenary, we reviewed the joint projects of our Network and the lessons each of our "
+    "cities has drawn since we last met, and we declare the following:"
+)
+ARCHIVE_CATEGORIES = (TemplateCategory.cooperation, TemplateCategory.crisis_management, TemplateCategory.next_meeting)
+
+
+@dataclass(frozen=True)
 class Login:
     """A demonstration account, printed on the console so that anyone can try the application."""
 
@@ -165,6 +202,8 @@ def load_demo() -> list[Login]:
     host_drafter = next(account for account in accounts if account.role is UserRole.drafter)
     _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
+    for plenary in ARCHIVE:
+        _load_adopted(network, cities, plenary)
     return [Login(person.email, PASSWORD, person.role.value) for person in PEOPLE]
 
 
@@ -214,7 +253,8 @@ def _load_account(person: Person, cities: dict[str, Organization]) -> User:
 
 
 def _load_declaration(
-    network: Network, host: Organization, created_by: User, fields: dict, preamble: str, categories: tuple
+    network: Network, host: Organization, created_by: User, fields: dict, preamble: str, categories: tuple,
+    drafter_values: dict = DRAFTER_VALUES,
 ) -> Declaration | None:
     """Create the declaration with one clause per category and every member invited; None if it exists."""
     exists = db.session.scalar(
@@ -223,7 +263,7 @@ def _load_declaration(
     if exists is not None:
         return None
     declaration = create_declaration(host, created_by, **fields, network_id=network.id, preamble=preamble)
-    values = placeholders.known_values(declaration) | DRAFTER_VALUES
+    values = placeholders.known_values(declaration) | drafter_values
     for category in categories:
         insert_template(declaration, _first_template(category), values)
     invite_network_members(declaration, network, ParticipantRole.participant, on=declaration.starts_on)
@@ -244,6 +284,62 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
     add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+
+
+def _archive_account(city: Organization, role: UserRole) -> User:
+    """Return the account through which the archive records what a city did.
+
+    Its password is random and forgotten at once: nobody signs in with it.
+    """
+    email = f"archive.{role.value}.{city.name.lower().replace(' ', '-')}@anmc21.example.org"
+    return find_user(email) or create_user(email, f"Archive of {city.name}", secrets.token_urlsafe(24), role, city)
+
+
+def _load_adopted(network: Network, cities: dict[str, Organization], plenary: PastPlenary) -> None:
+    """Take a past plenary's declaration through circulation, answers and adoption, dated as it happened."""
+    host = cities[plenary.host]
+    drafter = _archive_account(host, UserRole.drafter)
+    fields = dict(
+        title=f"{plenary.host} Declaration",
+        meeting_name="Plenary Meeting of the Asian Network of Major Cities 21",
+        meeting_number=plenary.number,
+        meeting_acronym=NETWORK_ACRONYM,
+        place=plenary.host,
+        starts_on=plenary.starts_on,
+        ends_on=plenary.ends_on,
+        language="en",
+        layout=plenary.layout,
+    )
+    next_meeting = {"next_meeting_city": plenary.next_city, "next_meeting_year": str(plenary.ends_on.year + 1)}
+    declaration = _load_declaration(
+        network, host, drafter, fields, ARCHIVE_PREAMBLE, ARCHIVE_CATEGORIES, next_meeting
+    )
+    if declaration is None:
+        return
+    today = date.today()
+    draft = circulate(declaration, drafter, today + timedelta(days=1), today)
+    final = signoff.propose_final(declaration, drafter, today + timedelta(days=1), today)
+    statements = dict(plenary.statements)
+    for participant in declaration.participants:
+        city = participant.organization
+        if city.id == host.id:
+            continue
+        delegate = _archive_account(city, UserRole.delegate)
+        if city.name in plenary.declined:
+            signoff.answer(final, delegate, Answer.declined, True)
+        elif city.name in statements:
+            signoff.answer(final, delegate, Answer.affirmed_with_statement, True, statement=statements[city.name])
+        else:
+            signoff.answer(final, delegate, Answer.affirmed, True)
+    signoff.adopt(declaration, drafter)
+    # The archive keeps the dates on which things happened, not the day the demonstration was loaded.
+    closing = datetime.combine(plenary.ends_on, time(16), tzinfo=timezone.utc)
+    draft.circulated_at = closing - timedelta(days=30)
+    final.circulated_at = closing - timedelta(hours=4)
+    for affirmation in signoff.live_answers(final).values():
+        affirmation.answered_at = closing - timedelta(hours=2)
+    declaration.adopted_at = closing
+    db.session.flush()
 
 
 def _first_template(category: TemplateCategory) -> ClauseTemplate:
