@@ -144,15 +144,20 @@ def answer(version: Version, delegate: User, given: Answer, authorised: bool,
     return affirmation
 
 
+def _checked_reason(reason: str | None, missing: str) -> str:
+    reason = clause_text.normalize(reason or "")
+    if not reason:
+        raise SignoffRefused(missing, "reason")
+    if len(reason) > limits.STATEMENT:
+        raise SignoffRefused(f"At most {limits.STATEMENT:,} characters.", "reason")
+    return reason
+
+
 def reopen(declaration: Declaration, user: User, reason: str) -> int:
     """Go back to consultation: every answer to the final text becomes void, with the reason. Return how many."""
     declaration = _lock(declaration)
     workflow.check(user, declaration, workflow.Action.reopen)
-    reason = clause_text.normalize(reason or "")
-    if not reason:
-        raise SignoffRefused("Say why the declaration is reopened: every delegate is told.", "reason")
-    if len(reason) > limits.STATEMENT:
-        raise SignoffRefused(f"At most {limits.STATEMENT:,} characters.", "reason")
+    reason = _checked_reason(reason, "Say why the declaration is reopened: every delegate is told.")
     version = circulation.latest_version(declaration)
     voided = list(live_answers(version).values())
     for affirmation in voided:
@@ -179,11 +184,7 @@ def withdraw(declaration: Declaration, user: User, reason: str) -> None:
     """Withdraw a declaration that is not adopted; it is kept, marked withdrawn."""
     declaration = _lock(declaration)
     workflow.check(user, declaration, workflow.Action.withdraw)
-    reason = clause_text.normalize(reason or "")
-    if not reason:
-        raise SignoffRefused("Say why the declaration is withdrawn.", "reason")
-    if len(reason) > limits.STATEMENT:
-        raise SignoffRefused(f"At most {limits.STATEMENT:,} characters.", "reason")
+    reason = _checked_reason(reason, "Say why the declaration is withdrawn.")
     workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
 
 

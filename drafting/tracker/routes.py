@@ -17,6 +17,11 @@ bp = Blueprint("tracker", __name__, url_prefix="/declarations")
 REFUSALS = (signoff.SignoffRefused, workflow.TransitionRefused)
 
 
+def _load(declaration_id: int):
+    # Host staff and administrators see the sign-off; whether they may act is the domain's to say.
+    return permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+
+
 def _refused(message: str, declaration, endpoint: str = "editor.show"):
     flash(message, "error")
     return redirect(url_for(endpoint, declaration_id=declaration.id))
@@ -30,7 +35,7 @@ def _delegates_of(declaration, organization_ids: set[int]) -> list[User]:
 @login_required
 def propose_final(declaration_id: int):
     """Propose the working draft as the final text and ask every participant to answer."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    declaration = _load(declaration_id)
     form = ProposeFinalForm()
     if not form.validate_on_submit():
         return _refused(form.affirmation_deadline.errors[0], declaration)
@@ -52,7 +57,7 @@ def propose_final(declaration_id: int):
 @login_required
 def progress(declaration_id: int):
     """Show every participant's answer to the final text, grouped by country, with counts."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    declaration = _load(declaration_id)
     final = signoff.final_version(declaration)
     if final is None:
         return _refused("There is no final text under affirmation.", declaration)
@@ -81,7 +86,7 @@ def progress(declaration_id: int):
 @login_required
 def remind(declaration_id: int):
     """Remind the participants without an answer, each at most once a day."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    declaration = _load(declaration_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -103,7 +108,7 @@ def remind(declaration_id: int):
 @login_required
 def reopen(declaration_id: int):
     """Reopen for consultation: every answer becomes void, and every delegate is told why."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    declaration = _load(declaration_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -124,7 +129,7 @@ def reopen(declaration_id: int):
 @login_required
 def adopt(declaration_id: int):
     """Adopt the final text: it becomes public and nothing about it can change again."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    declaration = _load(declaration_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -140,7 +145,7 @@ def adopt(declaration_id: int):
 @login_required
 def withdraw(declaration_id: int):
     """Withdraw a declaration that is not adopted; it is kept, marked withdrawn."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    declaration = _load(declaration_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
