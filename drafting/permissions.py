@@ -70,12 +70,28 @@ def can_administer(user) -> bool:
     return _signed_in(user) and user.is_admin
 
 
+def can_see_versions(user, declaration: Declaration) -> bool:
+    """Tell whether the user may read the circulated versions and their comments.
+
+    Before adoption that is whoever may see the declaration. After it, the adopted text is public,
+    but the drafts and the negotiation stay with those who took part.
+    """
+    if declaration.state is not DeclarationState.adopted:
+        return can_view(user, declaration)
+    return _signed_in(user) and (
+        user.is_admin
+        or is_host_staff(user, declaration)
+        or user.organization_id in invited_organization_ids(declaration)
+    )
+
+
 def declaration_or_404(
-    declaration_id: int, user, require: Callable[..., bool] = can_view, *, options=()
+    declaration_id: int, user, require: Callable[..., bool] = can_view, *, options=(),
+    visible: Callable[..., bool] = can_view,
 ) -> Declaration:
-    """Load a declaration the user may see, or answer 404; answer 403 if seen but `require` fails."""
+    """Load a declaration the user may see (`visible`), or answer 404; answer 403 if seen but `require` fails."""
     declaration = db.session.get(Declaration, declaration_id, options=list(options))
-    if declaration is None or not can_view(user, declaration):
+    if declaration is None or not visible(user, declaration):
         abort(404)
     if not require(user, declaration):
         abort(403)

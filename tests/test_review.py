@@ -204,3 +204,17 @@ def test_my_declarations_lists_what_the_delegates_organization_is_invited_to(cli
     assert "consultation" in page and f"{deadline:%B} {deadline.day}, {deadline.year}" in page
     login_as(consultation["outsider"])
     assert "Tokyo Declaration" not in client.get("/").get_data(as_text=True)
+
+
+def test_after_adoption_the_drafts_stay_with_those_who_took_part(client, login_as, consultation, propose_final):
+    from drafting import signoff
+
+    declaration = consultation["declaration"]
+    propose_final(declaration, by=consultation["drafter"])
+    signoff.adopt(declaration, consultation["drafter"])
+    db.session.commit()
+    login_as(consultation["outsider"])
+    for path in ("/versions/1", "/versions/2", "/compare"):
+        assert client.get(url(consultation, path)).status_code == 404, path
+    login_as(consultation["seoul"])
+    assert client.get(url(consultation, "/versions/1")).status_code == 200

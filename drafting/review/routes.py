@@ -12,6 +12,10 @@ from drafting.review.forms import CommentForm, ReplyForm
 bp = Blueprint("review", __name__, url_prefix="/declarations")
 
 
+def _load(declaration_id: int):
+    return permissions.declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+
+
 def _version_or_404(declaration, number: int) -> Version:
     version = next((v for v in declaration.versions if v.number == number), None)
     if version is None:
@@ -70,7 +74,7 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
 @login_required
 def version(declaration_id: int, number: int):
     """Show a circulated version, every clause and paragraph numbered, with the comments the user may read."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user)
+    declaration = _load(declaration_id)
     return _render_version(declaration, _version_or_404(declaration, number))
 
 
@@ -78,7 +82,7 @@ def version(declaration_id: int, number: int):
 @login_required
 def comment(declaration_id: int, number: int):
     """Comment on a clause, or propose an amendment, as the user's own organization."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user)
+    declaration = _load(declaration_id)
     version = _version_or_404(declaration, number)
     form = CommentForm()
     if not form.validate_on_submit():
@@ -103,7 +107,7 @@ def comment(declaration_id: int, number: int):
 @login_required
 def reply(declaration_id: int, comment_id: int):
     """Reply in a thread of the user's own organization."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user)
+    declaration = _load(declaration_id)
     parent = _comment_or_404(declaration, comment_id)
     form = ReplyForm()
     if not form.validate_on_submit():
@@ -123,7 +127,7 @@ def reply(declaration_id: int, comment_id: int):
 @login_required
 def withdraw(declaration_id: int, comment_id: int):
     """Withdraw one's own comment; it stays in the record, marked withdrawn."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user)
+    declaration = _load(declaration_id)
     comment = _comment_or_404(declaration, comment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
