@@ -60,6 +60,8 @@ class Config:
     # How many reverse proxies in front set X-Forwarded-* headers; 0 trusts none of them.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     HSTS = False
+    # How long the link in a delegate's invitation works.
+    DELEGATE_INVITATION_DAYS = int(os.environ.get("DELEGATE_INVITATION_DAYS", "7"))
 
 
 class TestConfig(Config):
