@@ -14,3 +14,5 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Each worker opens its own database connections: nothing is shared across a fork.
 preload_app = False
+# gunicorn's control socket is one path per user: servers side by side on one host would share it.
+control_socket_disable = True

@@ -2,10 +2,10 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from sqlalchemy.exc import OperationalError
 
-from drafting.extensions import db
+from drafting.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +22,26 @@ MESSAGES = {
 }
 
 
+def _as_anonymous() -> None:
+    # The layout names the signed-in user, which may need the database; a page about a failure
+    # must not fail again, so it is rendered for nobody in particular.
+    g._login_user = login_manager.anonymous_user()
+
+
 def register(app: Flask) -> None:
     """Render every HTTP error with the site's layout, rolling back any half-done change."""
 
     def handle(error):
         db.session.rollback()
         code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            _as_anonymous()
         title, message = MESSAGES.get(code, (getattr(error, "name", "Error"), ""))
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     def database_unavailable(error):
         log.error("The database is not answering: %s", error.orig)
+        _as_anonymous()
         try:
             db.session.rollback()
         except OperationalError:

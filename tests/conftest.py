@@ -75,7 +75,8 @@ def db(app):
         transaction = connection.begin()
         saved_session = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession,
+             "expire_on_commit": False}
         )
         try:
             yield _db

@@ -72,3 +72,33 @@ def test_a_plain_postgresql_url_uses_the_installed_driver(monkeypatch):
     assert database_url("SOME_DATABASE_URL") == "postgresql+psycopg://drafting@db.example.org/drafting"
     monkeypatch.setenv("SOME_DATABASE_URL", "sqlite:////srv/drafting.sqlite")
     assert database_url("SOME_DATABASE_URL") == "sqlite:////srv/drafting.sqlite"
+
+
+def test_a_signed_in_user_also_gets_the_503_page_when_the_database_goes_away(tmp_path):
+    from flask_migrate import upgrade
+
+    from drafting.accounts import create_user
+    from drafting.models import UserRole
+    from tests.conftest import PASSWORD
+
+    database = tmp_path / "vanishing.sqlite"
+
+    class Vanishing(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
+
+    app = create_app(Vanishing)
+    with app.app_context():
+        upgrade()
+        create_user("admin@example.org", "Admin", PASSWORD, UserRole.administrator, None)
+        _db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"email": "admin@example.org", "password": PASSWORD}).status_code == 302
+    with app.app_context():
+        _db.engine.dispose()
+    database.unlink()  # the next connection finds an empty file: every query fails
+    app.testing = False
+    for response in (client.get("/"), client.get("/admin/"), client.post("/declarations/new", data={})):
+        assert response.status_code == 503
+        assert "The database is not answering" in response.get_data(as_text=True)
+    with app.app_context():
+        _db.engine.dispose()
