@@ -1,4 +1,5 @@
-"""Flask commands: `flask --app drafting user create`, `library load`, `demo`, `audit verify`."""
+"""Flask commands: `user create`, `library load`, `demo`, `audit verify`, `backup`, `restore`,
+`declaration export` and `declaration import`."""
 
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(declaration_group)
 
 
 @click.group()
@@ -138,3 +140,53 @@ def restore_command(file: Path) -> None:
             f"Restored from {file}, but its audit chain is broken at event {check.first_broken.id}: {check.reason}."
         )
     click.echo(f"Restored from {file}; the audit chain is intact ({check.events} events).")
+
+
+@click.group("declaration")
+def declaration_group() -> None:
+    """Export declarations as JSON documents, and import them into the archive."""
+
+
+@declaration_group.command("export")
+@click.argument("declaration_id", metavar="ID", type=int)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write into this file instead of the standard output."
+)
+@with_appcontext
+def export_declaration_command(declaration_id: int, output: Path | None) -> None:
+    """Write the declaration ID, its text and its record as one JSON document."""
+    from drafting.interchange import export_text
+    from drafting.models import Declaration
+
+    declaration = db.session.get(Declaration, declaration_id)
+    if declaration is None:
+        raise click.BadParameter(f"there is no declaration {declaration_id}", param_hint="ID")
+    text = export_text(declaration)
+    if output is None:
+        # As bytes, so UTF-8 whatever the terminal's encoding: the format says so.
+        click.echo(text.encode("utf-8"), nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Exported “{declaration.title}” (declaration {declaration.id}) into {output}.")
+
+
+@declaration_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_declaration_command(file: Path) -> None:
+    """Import the declaration of a JSON document FILE, whole or not at all."""
+    from drafting.interchange import ImportProblem, import_declaration, load
+
+    try:
+        imported = import_declaration(load(file.read_bytes()))
+    except ImportProblem as problem:
+        click.echo(f"Nothing imported: {problem}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    declaration = imported.declaration
+    created = ", ".join(imported.created_organizations) or "none"
+    click.echo(
+        f"Imported “{declaration.title}” as declaration {declaration.id}: {len(declaration.clauses)} clauses, "
+        f"{len(declaration.participants)} participants, {len(declaration.versions)} versions, "
+        f"{imported.affirmations} affirmations; created organizations: {created}."
+    )
