@@ -8,7 +8,7 @@ so that a delegate cannot comment on behalf of another organization.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from drafting import clause_text, composition, english, permissions
+from drafting import audit, clause_text, composition, english, permissions
 from drafting.circulation import deadline_day, deadline_passed, latest_version
 from drafting.extensions import db
 from drafting.moments import utcnow
@@ -42,10 +42,15 @@ def _checked_text(text: str | None, field: str, maximum: int, what: str) -> str:
     return text
 
 
-def _require_open(version: Version, author: User, latest_only: bool = True) -> None:
-    declaration = version.declaration
+def _require_consultation(declaration: Declaration) -> None:
+    # Once the final text is proposed, the comments are a closed record: nothing in them changes.
     if declaration.state is not DeclarationState.consultation:
         raise CommentRefused(f"Comments are closed: the declaration is in {declaration.state.value}.")
+
+
+def _require_open(version: Version, author: User, latest_only: bool = True) -> None:
+    declaration = version.declaration
+    _require_consultation(declaration)
     latest = latest_version(declaration)
     if latest_only and version is not latest:
         raise CommentRefused(f"{version.label} has been replaced by {latest.label}: comment on the latest draft.")
@@ -119,6 +124,7 @@ def withdraw(comment: Comment, user: User) -> None:
     """Withdraw one's own comment: it stays in the record, marked withdrawn."""
     if comment.author_id != user.id:
         raise CommentRefused("Only its author can withdraw a comment.")
+    _require_consultation(comment.declaration)
     if comment.status is CommentStatus.withdrawn:
         raise CommentRefused("This comment is withdrawn already.")
     if comment.decision is not None:
@@ -132,6 +138,9 @@ def mark_addressed(comment: Comment, user: User) -> None:
     """Mark a comment addressed (host drafters)."""
     if not permissions.can_answer_comments(user, comment.declaration):
         raise CommentRefused("Only the host's drafters mark comments addressed.")
+    _require_consultation(comment.declaration)
+    if comment.parent_id is not None:
+        raise CommentRefused("A reply is not marked addressed: mark the comment it answers.")
     if comment.status is not CommentStatus.open:
         raise CommentRefused(f"This comment is {comment.status.value} already.")
     comment.status = CommentStatus.addressed
@@ -145,6 +154,7 @@ def decide_amendment(
     declaration = amendment.declaration
     if not permissions.can_answer_comments(user, declaration):
         raise CommentRefused("Only the host's drafters decide amendments.")
+    _require_consultation(declaration)
     if not amendment.is_amendment:
         raise CommentRefused("This comment proposes no text.")
     if amendment.status is CommentStatus.withdrawn or amendment.decision is not None:
@@ -159,6 +169,8 @@ def decide_amendment(
         text = amendment.proposed_text
         if decision is AmendmentDecision.accepted_with_changes:
             text = _checked_text(changed_text, "changed_text", limits.CLAUSE_BODY, "text as changed")
+            if clause_text.paragraphs(text) == clause_text.paragraphs(amendment.proposed_text):
+                raise CommentRefused("This is the proposed text unchanged: accept it as proposed.", "changed_text")
         clause = amendment.clause
         if clause is None:
             raise CommentRefused("The clause was removed from the working draft; the amendment cannot enter it.")
@@ -172,7 +184,11 @@ def decide_amendment(
     amendment.decided_by = user
     amendment.decided_at = utcnow()
     amendment.status = CommentStatus.addressed
-    db.session.flush()
+    audit.record(
+        "decide amendment", declaration, user, comment=amendment.id, decision=decision.value,
+        version=amendment.version.label, clause=amendment.clause_number,
+        organization=amendment.organization.name,
+    )
 
 
 def version_document(version: Version) -> Document:
