@@ -1,0 +1,54 @@
+"""The sign-off journey in a real browser: the final text, two answers, the tracker, adoption."""
+
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+
+def test_the_host_proposes_the_final_text_two_delegates_answer_and_the_host_adopts(live_server, browser, sign_in):
+    host_page = browser.new_context(base_url=live_server.url).new_page()
+    drafter = live_server.login_for("drafter")
+    sign_in(host_page, drafter.email, drafter.password)
+    host_page.get_by_role("link", name="Tokyo Declaration", exact=True).click()
+    editor_url = host_page.url
+
+    in_a_week = (date.today() + timedelta(days=7)).isoformat()
+    host_page.get_by_label("Comments close at the end of").fill(in_a_week)
+    host_page.get_by_role("button", name="Circulate as Draft 1").click()
+    expect(host_page.get_by_text("Draft 1 is circulated")).to_be_visible()
+    host_page.goto(editor_url)
+    host_page.get_by_label("Answers close at the end of").fill(in_a_week)
+    host_page.get_by_role("button", name="Propose the working draft as the final text").click()
+    expect(host_page.get_by_role("heading", name="Answers to the final text")).to_be_visible()
+
+    for email, choose, text_label, text in [
+        ("jiwoo.kim@seoul.example.org", "Affirm it with a statement, recorded in an annex",
+         "Statement (with “affirm with a statement”)", "Seoul will open its cooling shelters to visitors from every member city."),
+        ("ananya.srisuk@bangkok.example.org", "Decline to affirm it",
+         "Reason (optional, with “decline”)", "Our council meets after the deadline."),
+    ]:
+        page = browser.new_context(base_url=live_server.url).new_page()
+        sign_in(page, email, drafter.password)
+        page.get_by_role("row", name="Tokyo Declaration Plenary").get_by_role("link", name="Final").click()
+        expect(page.locator("code.fingerprint")).to_have_text(host_page.locator("code.fingerprint").inner_text())
+        page.get_by_label(choose).check()
+        page.get_by_label(text_label).fill(text)
+        page.get_by_role("button", name="Send the answer").click()
+        expect(page.get_by_text("Confirm that you are authorised")).to_be_visible()
+        page.get_by_label("I am authorised to answer for my organization").check()
+        page.get_by_label(text_label).fill(text)
+        page.get_by_label(choose).check()
+        page.get_by_role("button", name="Send the answer").click()
+        expect(page.get_by_text("is recorded")).to_be_visible()
+        page.context.close()
+
+    host_page.reload()
+    expect(host_page.get_by_role("heading", name="3 of 13 participants have answered")).to_be_visible()
+    seoul = host_page.locator("li", has_text="Seoul")
+    expect(seoul.locator(".tag")).to_have_text("affirmed with statement")
+    expect(seoul).to_contain_text("Seoul will open its cooling shelters")
+    expect(host_page.locator("li", has_text="Bangkok").locator(".tag")).to_have_text("declined")
+    host_page.get_by_role("button", name="Adopt the declaration").click()
+    expect(host_page.get_by_text("The Tokyo Declaration is adopted.")).to_be_visible()
+    expect(host_page.locator(".state")).to_have_text("adopted")
+    host_page.context.close()
