@@ -96,6 +96,11 @@ class ProductionConfig(Config):
     HSTS = True
     # Files on the application server would be lost and split between servers: send for real.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    # The public name of the site. Verification addresses printed in PDFs use it, never a request's
+    # Host header, and requests for any other host name are refused.
+    SERVER_NAME = os.environ.get("SERVER_NAME")
+    TRUSTED_HOSTS = [SERVER_NAME] if SERVER_NAME else None
+    PREFERRED_URL_SCHEME = "https"
 
     @classmethod
     def check(cls) -> None:
@@ -104,3 +109,5 @@ class ProductionConfig(Config):
             raise RuntimeError("ProductionConfig needs SECRET_KEY: at least 32 random characters.")
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("ProductionConfig needs DATABASE_URL pointing at the production database.")
+        if not cls.SERVER_NAME:
+            raise RuntimeError("ProductionConfig needs SERVER_NAME, the site's public host name, e.g. declarations.example.org.")

@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, g, render_template
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import SecurityError
 
 from drafting.extensions import db, login_manager
 
@@ -49,6 +50,11 @@ def register(app: Flask) -> None:
         title, message = MESSAGES[503]
         return render_template("errors/error.html", code=503, title=title, message=message), 503
 
+    def untrusted_host(error):
+        # Raised before routing, so there is no page layout (its links need the host); plain text then.
+        return "This site does not answer to that host name.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     for code in MESSAGES:
         app.register_error_handler(code, handle)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(OperationalError, database_unavailable)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from drafting import audit, circulation, clause_text, document, english, permissions, workflow
+from drafting import audit, circulation, clause_text, document, english, pdf_files, permissions, workflow
 from drafting.document import Document
 from drafting.extensions import db
 from drafting.moments import as_utc, utcnow
@@ -177,6 +177,8 @@ def adopt(declaration: Declaration, user: User) -> Version:
     declaration.adopted_at = utcnow()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming))
+    # The final PDF is made now, in this transaction: if it cannot be, nothing is adopted.
+    pdf_files.adopted_pdf(declaration)
     return version
 
 

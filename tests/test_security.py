@@ -26,21 +26,27 @@ def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
     class Production(ProductionConfig):
         SECRET_KEY = "a long random secret for this test only"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite'}"
+        SERVER_NAME = "declarations.example.org"
+        TRUSTED_HOSTS = ["declarations.example.org"]
 
     app = create_app(Production)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_SECURE"]
     assert "Strict-Transport-Security" in app.test_client().get("/login").headers
+    # Requests naming another host are not served: no forged Host header reaches a printed address.
+    assert app.test_client().get("/login", headers={"Host": "evil.example.org"}).status_code == 400
 
 
-@pytest.mark.parametrize("secret, database, message", [
-    (None, "sqlite://", "SECRET_KEY"), ("too short", "sqlite://", "SECRET_KEY"),
-    ("a long random secret for this test only", None, "DATABASE_URL"),
+@pytest.mark.parametrize("secret, database, server, message", [
+    (None, "sqlite://", "d.example.org", "SECRET_KEY"), ("too short", "sqlite://", "d.example.org", "SECRET_KEY"),
+    ("a long random secret for this test only", None, "d.example.org", "DATABASE_URL"),
+    ("a long random secret for this test only", "sqlite://", None, "SERVER_NAME"),
 ])
-def test_production_refuses_to_start_without_a_real_secret_and_database(secret, database, message):
+def test_production_refuses_to_start_without_a_real_secret_database_and_name(secret, database, server, message):
     class Incomplete(ProductionConfig):
         SECRET_KEY = secret
         SQLALCHEMY_DATABASE_URI = database
+        SERVER_NAME = server
 
     with pytest.raises(RuntimeError, match=message):
         create_app(Incomplete)

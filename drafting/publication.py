@@ -1,0 +1,101 @@
+"""What the public sees of an adopted declaration: the text it adopted, who affirmed it, their statements.
+
+The archive page, the JSON API and the verification all read an adopted declaration through
+`published()`, so that they cannot disagree about it. A declaration that is not adopted is not
+published: for the public it does not exist, whatever its id or fingerprint.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from drafting import document, signoff
+from drafting.document import CountryGroup, Document
+from drafting.extensions import db
+from drafting.moments import as_utc
+from drafting.models import Declaration, DeclarationState, Participant, Version
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement an organization recorded with its affirmation."""
+
+    organization: str
+    country_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An adopted declaration as the public sees it."""
+
+    declaration: Declaration
+    # The final text that was adopted.
+    version: Version
+    # The text as published (signoff.adopted_document): its participant list holds those that affirmed.
+    document: Document
+    # The organizations that affirmed, by country; the older layout's document does not list them.
+    affirmed_by: list[CountryGroup]
+    statements: list[Statement]
+
+    @property
+    def adopted_at(self) -> datetime:
+        return adopted_moment(self.declaration)
+
+
+def adopted_moment(declaration: Declaration) -> datetime:
+    """Return when a declaration was adopted, in UTC (PostgreSQL answers in its session's time zone)."""
+    return as_utc(declaration.adopted_at).astimezone(timezone.utc)
+
+
+def adopted_texts(*columns) -> Select:
+    """Select `columns` from every adopted declaration joined to the final version it adopted."""
+    later = aliased(Version)
+    return (
+        select(*columns)
+        .select_from(Declaration)
+        .join(Version, Version.declaration_id == Declaration.id)
+        .where(
+            Declaration.state == DeclarationState.adopted,
+            Version.is_final,
+            # A reopened declaration keeps its earlier final texts: the one adopted is the last version.
+            ~exists().where(later.declaration_id == Version.declaration_id, later.number > Version.number),
+        )
+    )
+
+
+def published(declaration_id: int) -> Publication | None:
+    """Return the publication of an adopted declaration, or None if there is no adopted declaration of that id."""
+    declaration = db.session.get(
+        Declaration,
+        declaration_id,
+        options=[
+            joinedload(Declaration.host),
+            joinedload(Declaration.network),
+            selectinload(Declaration.versions),
+            selectinload(Declaration.participants).joinedload(Participant.organization),
+        ],
+    )
+    if declaration is None or declaration.state is not DeclarationState.adopted:
+        return None
+    version = signoff.final_version(declaration)
+    answers = signoff.live_answers(version)
+    affirming = [
+        p for p in declaration.participants
+        if p.organization_id in answers and answers[p.organization_id].answer.affirms
+    ]
+    grouped = document.group_participants(affirming)
+    return Publication(
+        declaration=declaration,
+        version=version,
+        document=signoff.adopted_document(declaration),
+        affirmed_by=[CountryGroup(country, [p.organization.name for p in members]) for country, members in grouped],
+        statements=[
+            Statement(p.organization.name, country, answers[p.organization_id].statement)
+            for country, members in grouped
+            for p in members
+            if answers[p.organization_id].statement
+        ],
+    )
