@@ -263,3 +263,25 @@ def test_the_editor_makes_as_many_queries_for_60_clauses_as_for_5(client, drafte
         return len(statements)
 
     assert queries_for(5) == queries_for(60)
+
+
+@pytest.mark.parametrize("path, field, limit", [("/preamble", "preamble", 20_000), ("/closing-formula", "closing_formula", 2_000)])
+def test_an_over_long_preamble_or_closing_formula_is_refused_at_its_field(client, own_declaration, path, field, limit):
+    before = getattr(own_declaration, field)
+    response = client.post(f"/declarations/{own_declaration.id}{path}",
+                           data={field: "x" * (limit + 1), "lock_version": own_declaration.lock_version})
+    assert response.status_code == 422
+    assert f'id="{field}-errors"' in response.get_data(as_text=True)
+    db.session.refresh(own_declaration)
+    assert getattr(own_declaration, field) == before
+
+
+def test_a_preamble_saved_by_someone_else_meanwhile_is_shown_not_overwritten(client, own_declaration):
+    seen = own_declaration.lock_version
+    url = f"/declarations/{own_declaration.id}/preamble"
+    assert client.post(url, data={"preamble": "The first drafter's preamble.", "lock_version": seen}).status_code == 302
+    second = client.post(url, data={"preamble": "The second drafter's preamble.", "lock_version": seen})
+    assert second.status_code == 409
+    assert "The first drafter&#39;s preamble." in second.get_data(as_text=True)
+    db.session.refresh(own_declaration)
+    assert own_declaration.preamble == "The first drafter's preamble."

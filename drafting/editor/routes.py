@@ -192,13 +192,15 @@ def details(declaration_id: int):
 def _save_text(declaration: Declaration, form, field: str, label: str):
     """Save the preamble or the closing formula, refusing a save based on an older version."""
     if not form.validate_on_submit():
-        return render_template("editor/text.html", declaration=declaration, form=form, field=field, label=label), 422
+        return render_template(
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label
+        ), 422
     try:
         composition.update_declaration(declaration, int(form.lock_version.data or 0), **{field: form[field].data})
     except EditConflict as edit_conflict:
         form.lock_version.data = edit_conflict.current.lock_version
         return render_template(
-            "editor/text.html", declaration=declaration, form=form, field=field, label=label,
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label,
             conflict_text=getattr(edit_conflict.current, field),
         ), 409
     except composition.CompositionError as error:
