@@ -9,6 +9,8 @@ TEST_DEBIAN_PACKAGES := chromium
 
 .PHONY: run test
 
+# The demonstration's PDFs print verification addresses on the address it is served at.
+run: export SERVER_NAME ?= 127.0.0.1:5000
 run: $(VENV)/.app
 	@$(call debian_packages,$(APP_DEBIAN_PACKAGES))
 	$(FLASK) db upgrade

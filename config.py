@@ -57,6 +57,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
+    # The public name of the site ("declarations.example.org", "127.0.0.1:5000"): the verification
+    # addresses printed in PDFs use it, never the Host header of whichever request made the PDF.
+    SERVER_NAME = os.environ.get("SERVER_NAME")
     # How many reverse proxies in front set X-Forwarded-* headers; 0 trusts none of them.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     HSTS = False
@@ -74,6 +77,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # The suite signs in hundreds of times from one address; the tests of rate limiting switch it on.
     RATELIMIT_ENABLED = False
+    SERVER_NAME = None
     SQLALCHEMY_DATABASE_URI = database_url("TEST_DATABASE_URL") or "sqlite://"
     # Still memory-hard, just small enough that hundreds of logins in tests stay fast.
     ARGON2_TIME_COST = 1
@@ -96,10 +100,8 @@ class ProductionConfig(Config):
     HSTS = True
     # Files on the application server would be lost and split between servers: send for real.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
-    # The public name of the site. Verification addresses printed in PDFs use it, never a request's
-    # Host header, and requests for any other host name are refused.
-    SERVER_NAME = os.environ.get("SERVER_NAME")
-    TRUSTED_HOSTS = [SERVER_NAME] if SERVER_NAME else None
+    # Requests for any other host name than SERVER_NAME are refused.
+    TRUSTED_HOSTS = [Config.SERVER_NAME] if Config.SERVER_NAME else None
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
