@@ -108,3 +108,9 @@ def test_a_signed_in_user_also_gets_the_503_page_when_the_database_goes_away(tmp
         assert "The database is not answering" in response.get_data(as_text=True)
     with app.app_context():
         _db.engine.dispose()
+
+
+def test_a_request_body_over_the_limit_gets_a_clear_413_page(client):
+    response = client.post("/login", data={"email": "a@example.org", "password": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "larger than this site accepts" in response.get_data(as_text=True)
