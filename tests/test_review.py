@@ -63,7 +63,9 @@ def test_a_delegate_comments_and_proposes_an_amendment_as_their_own_organization
         ("Seoul", 2, False), ("Seoul", 2, True),
     ]
     page = client.get(url(consultation, "/versions/1")).get_data(as_text=True)
-    assert "Seoul supports this clause." in page and "Body of clause 2, by 2030." in page
+    assert "Seoul supports this clause." in page
+    # The amendment reads as a redline against the circulated clause.
+    assert '<ins><span class="visually-hidden">inserted: </span>, by 2030' in page
 
 
 @pytest.mark.parametrize(

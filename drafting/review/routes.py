@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting import circulation, consultation, permissions
+from drafting import circulation, clause_text, consultation, permissions, redline
 from drafting.auth.forms import EmptyForm
 from drafting.extensions import db
 from drafting.models import Comment, Version
@@ -45,8 +45,17 @@ def threads_by_clause(threads: list[Comment], document) -> dict[int, list[Commen
     return filed
 
 
+def amendment_redline(amendment: Comment, documents: dict) -> list:
+    """Compare an amendment's proposed text with its clause as circulated in the version it was made on."""
+    if amendment.version_id not in documents:
+        documents[amendment.version_id] = consultation.version_document(amendment.version)
+    circulated = documents[amendment.version_id].clause_numbered(amendment.clause_number)
+    return redline.compare_paragraphs(circulated.paragraphs, clause_text.paragraphs(amendment.proposed_text))
+
+
 def _render_version(declaration, version: Version, failed: dict | None = None, status: int = 200):
     document = consultation.version_document(version)
+    documents = {version.id: document}
     latest = circulation.latest_version(declaration)
     threads = consultation.visible_threads(current_user, declaration)
     filed = threads_by_clause(threads, document)
@@ -67,6 +76,7 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
         and not circulation.deadline_passed(version),
         failed=failed or {},
         may_reply=lambda thread: consultation.may_reply(current_user, thread),
+        redline_of=lambda amendment: amendment_redline(amendment, documents),
     ), status
 
 
