@@ -10,11 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from drafting import audit, clause_text, composition, english, permissions
 from drafting.circulation import deadline_day, deadline_passed, latest_version
+from drafting.document import Document, DocumentClause
 from drafting.extensions import db
+from drafting.locking import EditConflict
 from drafting.moments import utcnow
-from drafting.document import Document
 from drafting.models import (
     AmendmentDecision,
+    Clause,
     Comment,
     CommentStatus,
     Declaration,
@@ -147,11 +149,26 @@ def mark_addressed(comment: Comment, user: User) -> None:
     db.session.flush()
 
 
+def changed_since_circulated(circulated: DocumentClause, clause: Clause) -> bool:
+    """Tell whether a working clause no longer reads as the version circulated it."""
+    return (clause.heading or None, clause_text.paragraphs(clause.body)) != (circulated.heading, circulated.paragraphs)
+
+
 def decide_amendment(
-    amendment: Comment, user: User, decision: AmendmentDecision, reason: str | None = None, changed_text: str | None = None
+    amendment: Comment, user: User, decision: AmendmentDecision, reason: str | None = None,
+    changed_text: str | None = None, based_on: int | None = None,
 ) -> None:
-    """Accept an amendment (its text enters the working draft), accept it with changes, or reject it with a reason."""
+    """Accept an amendment (its text enters the working draft), accept it with changes, or reject it with a reason.
+
+    `based_on` is the lock_version of the working clause that the host saw when deciding: if the
+    clause was saved since, nothing is decided. An amendment was written against the clause as
+    circulated, so it is accepted as proposed only while the working clause still reads so;
+    otherwise accepting it would silently undo the changes made since, and the host accepts it
+    with changes instead, writing the text the clause is to have.
+    """
     declaration = amendment.declaration
+    # Two drafters deciding the same amendment at once: the second waits, then finds it decided.
+    db.session.refresh(amendment, with_for_update=True)
     if not permissions.can_answer_comments(user, declaration):
         raise CommentRefused("Only the host's drafters decide amendments.")
     _require_consultation(declaration)
@@ -174,10 +191,23 @@ def decide_amendment(
         clause = amendment.clause
         if clause is None:
             raise CommentRefused("The clause was removed from the working draft; the amendment cannot enter it.")
+        circulated = version_document(amendment.version).clause_numbered(amendment.clause_number)
+        if decision is AmendmentDecision.accepted and changed_since_circulated(circulated, clause):
+            raise CommentRefused(
+                f"Clause {clause.position} of the working draft has changed since {amendment.version.label} was "
+                "circulated, and accepting the amendment as proposed would undo that change. Accept it with changes, "
+                "writing the text the clause is to have.",
+                "decision",
+            )
         try:
-            composition.update_clause(clause, clause.lock_version, clause.heading, text)
+            composition.update_clause(clause, clause.lock_version if based_on is None else based_on, clause.heading, text)
         except composition.CompositionError as error:
             raise CommentRefused(str(error)) from None
+        except EditConflict as conflict:
+            raise CommentRefused(
+                f"Clause {conflict.current.position} of the working draft was saved by someone else while you were "
+                "deciding: read it again as it stands now, then decide."
+            ) from None
         amendment.accepted_text = text
     amendment.decision = decision
     amendment.decision_reason = reason

@@ -353,6 +353,59 @@ def test_a_decision_that_cannot_be_taken_says_why_and_changes_nothing(client, lo
     assert stored_record() == before
 
 
+def test_an_amendment_is_not_accepted_as_proposed_over_changes_made_since_circulation(client, login_as, desk):
+    clause = desk.declaration.clauses[1]
+    composition.update_clause(clause, clause.lock_version, clause.heading, "Body of clause 2, revised by the host.")
+    db.session.commit()
+    login_as(desk.drafter)
+    page = page_of(client.get(url(desk)))
+    assert "Changed since Draft 1 was circulated." in page and "Body of clause 2, revised by the host." in page
+    before = stored_record()
+    response = client.post(url(desk, f"/{desk.amendment.id}/decision"),
+                           data={"decision": "accepted", "clause_lock_version": clause.lock_version})
+    assert response.status_code == 422
+    errors = page_of(response).split(f'id="decision-{desk.amendment.id}-errors"')[1].split("</ul>")[0]
+    assert "Clause 2 of the working draft has changed since Draft 1 was circulated" in errors
+    assert "Accept it with changes" in errors
+    assert stored_record() == before
+    response = client.post(url(desk, f"/{desk.amendment.id}/decision"), data={
+        "decision": "accepted_with_changes", "changed_text": "Body of clause 2, revised by the host, by 2030.",
+        "clause_lock_version": clause.lock_version})
+    assert response.status_code == 302
+    assert desk.declaration.clauses[1].body == "Body of clause 2, revised by the host, by 2030."
+
+
+def test_a_second_amendment_to_a_clause_is_not_accepted_over_the_first(client, login_as, desk):
+    other = consultation.add_comment(desk.version, 2, desk.minji, "Or a date.", "Body of clause 2, by May 2030.")
+    db.session.commit()
+    login_as(desk.drafter)
+    assert client.post(url(desk, f"/{desk.amendment.id}/decision"), data={"decision": "accepted"}).status_code == 302
+    response = client.post(url(desk, f"/{other.id}/decision"), data={"decision": "accepted"})
+    assert response.status_code == 422
+    assert desk.declaration.clauses[1].body == "Body of clause 2, by 2030."
+    db.session.refresh(other)
+    assert other.decision is None
+
+
+def test_a_decision_on_a_clause_saved_meanwhile_is_refused_and_shows_the_clause_as_it_stands(client, login_as, desk):
+    login_as(desk.drafter)
+    page = page_of(client.get(url(desk)))
+    shown = int(page.split(f'id="clause_lock_version-{desk.amendment.id}" name="clause_lock_version" type="hidden" value="')[1]
+                .split('"')[0])
+    clause = desk.declaration.clauses[1]
+    composition.update_clause(clause, clause.lock_version, clause.heading, "Body of clause 2, saved by a colleague.")
+    db.session.commit()
+    before = stored_record()
+    response = client.post(url(desk, f"/{desk.amendment.id}/decision"), data={
+        "decision": "accepted_with_changes", "changed_text": "Body of clause 2, by the end of 2030.",
+        "clause_lock_version": shown})
+    assert response.status_code == 409
+    page = page_of(response)
+    assert "Clause 2 of the working draft was saved by someone else while you were deciding" in page
+    assert "Body of clause 2, saved by a colleague." in page
+    assert stored_record() == before
+
+
 def test_once_consultation_is_over_the_desk_is_a_read_only_record(client, login_as, desk):
     desk.declaration.state = DeclarationState.affirmation
     db.session.commit()

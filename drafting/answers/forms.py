@@ -5,9 +5,10 @@ ids of their own; the field names stay plain, so every thread's form posts the s
 """
 
 from flask_wtf import FlaskForm
-from wtforms import Form, RadioField, SelectField, TextAreaField
+from wtforms import Form, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf
+from wtforms.validators import AnyOf, Optional
+from wtforms.widgets import HiddenInput
 
 from drafting.models import AmendmentDecision, Comment, CommentStatus
 
@@ -47,6 +48,8 @@ class DecisionForm(FlaskForm):
     changed_text = TextAreaField(
         "Text as changed", description="Used only when accepting with changes: it replaces the clause's text."
     )
+    # The lock_version of the working clause as the desk showed it: see consultation.decide_amendment.
+    clause_lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, amendment: Comment, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,6 +43,11 @@ class ClauseGroup:
     def title(self) -> str:
         return f"{self.label}: {self.clause.heading}" if self.clause.heading else self.label
 
+    @property
+    def working_changed(self) -> bool:
+        """Tell whether the working draft's clause reads otherwise than the version circulated it."""
+        return self.working is not None and consultation.changed_since_circulated(self.clause, self.working)
+
     def redline_of(self, amendment: Comment) -> list[list[redline.Segment]]:
         """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
         return redline.compare_paragraphs(self.clause.paragraphs, clause_text.paragraphs(amendment.proposed_text))
@@ -108,10 +113,13 @@ def _render_desk(declaration: Declaration, failed: Failed | None = None, status:
     chosen = filters.selection()
     selected, counts = _selected(groups, chosen)
 
-    def forms_for(thread: Comment) -> tuple[ReplyForm, DecisionForm]:
+    def forms_for(thread: Comment, group: ClauseGroup) -> tuple[ReplyForm, DecisionForm]:
         """Return the reply and decision forms of a thread: as posted if refused there, else blank."""
         reply_form = ReplyForm(formdata=None, comment=thread)
-        decision_form = DecisionForm(formdata=None, amendment=thread, changed_text=thread.proposed_text)
+        decision_form = DecisionForm(
+            formdata=None, amendment=thread, changed_text=thread.proposed_text,
+            clause_lock_version=group.working.lock_version if group.working else None,
+        )
         if failed and failed.thread_id == thread.id:
             if isinstance(failed.form, ReplyForm):
                 reply_form = failed.form
@@ -217,7 +225,8 @@ def decide(declaration_id: int, comment_id: int):
         return _render_desk(declaration, Failed(amendment.parent_id or amendment.id, form), 422)
     try:
         consultation.decide_amendment(
-            amendment, current_user, form.choice, form.reason.data, form.changed_text.data
+            amendment, current_user, form.choice, form.reason.data, form.changed_text.data,
+            form.clause_lock_version.data,
         )
     except consultation.CommentRefused as refused:
         return _refused(declaration, amendment, form, refused)
