@@ -60,6 +60,8 @@ class Config:
     # The public name of the site ("declarations.example.org", "127.0.0.1:5000"): the verification
     # addresses printed in PDFs use it, never the Host header of whichever request made the PDF.
     SERVER_NAME = os.environ.get("SERVER_NAME")
+    # The Host names served; None serves any (ProductionConfig allows only SERVER_NAME).
+    ALLOWED_HOSTS: list[str] | None = None
     # How many reverse proxies in front set X-Forwarded-* headers; 0 trusts none of them.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     HSTS = False
@@ -100,8 +102,10 @@ class ProductionConfig(Config):
     HSTS = True
     # Files on the application server would be lost and split between servers: send for real.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
-    # Requests for any other host name than SERVER_NAME are refused.
-    TRUSTED_HOSTS = [Config.SERVER_NAME] if Config.SERVER_NAME else None
+    # Requests for any other host name than SERVER_NAME are refused, except the health check's
+    # (drafting.security). Not Flask's TRUSTED_HOSTS: it refuses before routing, so a load balancer
+    # probing /healthz at the server's own address (10.0.0.5:8000) would get 400.
+    ALLOWED_HOSTS = [Config.SERVER_NAME] if Config.SERVER_NAME else None
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

@@ -1,7 +1,14 @@
-"""Response headers that keep browsers on our side, and trusting a reverse proxy only when told to."""
+"""Response headers that keep browsers on our side, refusing foreign Host names, and trusting a
+reverse proxy only when told to."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
+
+# A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
+# the site's public name: it answers on any Host, and it prints no address that could be forged.
+ANY_HOST_ENDPOINTS = {"main.healthz"}
 
 # No inline script or style anywhere: the pages use only files of our own.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,10 +36,20 @@ def secure_headers(response: Response, hsts: bool) -> Response:
     return response
 
 
+def refuse_other_hosts(allowed_hosts: list[str]) -> None:
+    """Refuse a request for a Host that is not one of allowed_hosts, unless its route answers on any Host."""
+    if request.endpoint not in ANY_HOST_ENDPOINTS and not host_is_trusted(request.host, allowed_hosts):
+        raise SecurityError(f"The host {request.host!r} is not served here.")
+
+
 def register(app: Flask) -> None:
-    """Install the headers on every response, and ProxyFix when PROXY_FIX_HOPS says how many proxies to trust."""
+    """Install the headers on every response, the Host check when ALLOWED_HOSTS lists the site's names,
+    and ProxyFix when PROXY_FIX_HOPS says how many proxies to trust."""
     hsts = app.config.get("HSTS", False)
     app.after_request(lambda response: secure_headers(response, hsts))
+    allowed_hosts = app.config.get("ALLOWED_HOSTS")
+    if allowed_hosts:
+        app.before_request(lambda: refuse_other_hosts(allowed_hosts))
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)

@@ -1,6 +1,7 @@
 """Security headers, the health check, and a database that stops answering."""
 
 import pytest
+from flask import request, url_for
 
 from config import ProductionConfig, TestConfig
 from drafting import create_app
@@ -22,14 +23,18 @@ def test_every_page_carries_the_security_headers(client):
     assert "Strict-Transport-Security" not in response.headers  # only where production serves HTTPS
 
 
-def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
+def production_app(tmp_path):
     class Production(ProductionConfig):
         SECRET_KEY = "a long random secret for this test only"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite'}"
         SERVER_NAME = "declarations.example.org"
-        TRUSTED_HOSTS = ["declarations.example.org"]
+        ALLOWED_HOSTS = ["declarations.example.org"]
 
-    app = create_app(Production)
+    return create_app(Production)
+
+
+def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
+    app = production_app(tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_SECURE"]
     assert "Strict-Transport-Security" in app.test_client().get("/login").headers
@@ -54,6 +59,39 @@ def test_production_refuses_to_start_without_a_real_secret_database_and_name(sec
 
 def test_the_health_check_answers_ok(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_health_check_answers_a_load_balancer_on_any_host_and_pages_do_not(tmp_path):
+    client = production_app(tmp_path).test_client()
+    balancer = {"Host": "10.0.0.5:8000"}  # a balancer probes each server at its own address
+    assert client.get("/healthz", headers=balancer).get_json() == {"status": "ok", "database": "ok"}
+    assert client.get("/", headers=balancer).status_code == 400
+    assert client.post("/login", headers=balancer, data={"email": "a@example.org", "password": "x"}).status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def proxied_app(hops):
+    """An app behind `hops` proxies, with a page that shows the client address and an external URL it sees."""
+    app = create_app(type("Proxied", (TestConfig,), {"PROXY_FIX_HOPS": hops, "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+
+    @app.get("/seen")
+    def seen():
+        return {"address": request.remote_addr, "home": url_for("main.home", _external=True)}
+
+    return app
+
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "declarations.example.org"}
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_and_https_are_used():
+    seen = proxied_app(1).test_client().get("/seen", headers=FORWARDED).get_json()
+    assert seen == {"address": "203.0.113.7", "home": "https://declarations.example.org/"}
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored():
+    seen = proxied_app(0).test_client().get("/seen", headers=FORWARDED).get_json()
+    assert seen == {"address": "127.0.0.1", "home": "http://localhost/"}
 
 
 def test_an_unreachable_database_gives_a_clear_503_page_and_health_check(tmp_path):
