@@ -48,12 +48,37 @@ def _require_editable(declaration: Declaration) -> None:
         raise CompositionError(f"The declaration is in {declaration.state.value}: its text can no longer change.")
 
 
-def default_closing_formula(host: Organization, adopted_on: date) -> str:
-    """Return the "proposed and affirmed" closing formula for a host and a date."""
+def host_organizations(declaration: Declaration) -> list[Organization]:
+    """Return the host, then its co-hosts in the order they were invited."""
+    co_hosts = [
+        p.organization for p in sorted(declaration.participants, key=lambda p: (p.id is None, p.id or 0))
+        if p.role is ParticipantRole.host and p.organization_id != declaration.host_id
+    ]
+    return [declaration.host, *co_hosts]
+
+
+def default_closing_formula(hosts: list[Organization], adopted_on: date) -> str:
+    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date."""
+    if len(hosts) == 1:
+        proposers = f"{hosts[0].name}, {hosts[0].country_name}"
+    else:
+        proposers = english.join_names([f"{host.name} ({host.country_name})" for host in hosts])
     return (
-        f"This declaration is hereby proposed by {host.name}, {host.country_name} on "
+        f"This declaration is hereby proposed by {proposers} on "
         f"{english.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
     )
+
+
+def follow_hosts_in_closing_formula(declaration: Declaration, hosts_before: list[Organization]) -> None:
+    """Name a new set of hosts in the closing formula, if it still reads as the default one for the old set.
+
+    A formula the drafters wrote themselves is theirs: it is never rewritten.
+    """
+    if declaration.closing_formula == default_closing_formula(hosts_before, declaration.ends_on):
+        save_if_unchanged(
+            declaration, declaration.lock_version,
+            closing_formula=default_closing_formula(host_organizations(declaration), declaration.ends_on),
+        )
 
 
 def create_declaration(
@@ -92,7 +117,7 @@ def create_declaration(
         network_id=network_id,
         layout=layout,
         preamble=preamble,
-        closing_formula=default_closing_formula(host, ends_on) if closing_formula is None else closing_formula,
+        closing_formula=default_closing_formula([host], ends_on) if closing_formula is None else closing_formula,
     )
     declaration.participants.append(Participant(organization=host, role=ParticipantRole.host))
     db.session.add(declaration)
@@ -110,6 +135,10 @@ def update_declaration(declaration: Declaration, based_on: int, **values) -> Non
     ends_on = values.get("ends_on", declaration.ends_on)
     if ends_on < starts_on:
         raise CompositionError("The meeting cannot end before it starts.", "ends_on")
+    hosts = host_organizations(declaration)
+    # The default formula is dated on the last day of the meeting: it follows a change of dates.
+    if "closing_formula" not in values and declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on):
+        values["closing_formula"] = default_closing_formula(hosts, ends_on)
     save_if_unchanged(declaration, based_on, **values)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from drafting import composition
 from drafting.extensions import db
 from drafting.models import Declaration, Network, Organization, Participant, ParticipantRole
 
@@ -17,9 +18,11 @@ def invite(declaration: Declaration, organization: Organization, role: Participa
     for participant in declaration.participants:
         if participant.organization_id == organization.id:
             raise InvitationError(f"{organization.name} takes part already, as {participant.role.value}.")
+    hosts_before = composition.host_organizations(declaration)
     participant = Participant(organization=organization, role=role)
     declaration.participants.append(participant)
     db.session.flush()
+    composition.follow_hosts_in_closing_formula(declaration, hosts_before)
     return participant
 
 
@@ -28,6 +31,7 @@ def invite_network_members(
 ) -> list[Participant]:
     """Invite every organization that is a member of the network on the given day and not yet invited."""
     taking_part = {participant.organization_id for participant in declaration.participants}
+    hosts_before = composition.host_organizations(declaration)
     invited = []
     for organization in network.members_on(on):
         if organization.id not in taking_part:
@@ -35,6 +39,7 @@ def invite_network_members(
             declaration.participants.append(participant)
             invited.append(participant)
     db.session.flush()
+    composition.follow_hosts_in_closing_formula(declaration, hosts_before)
     return invited
 
 
@@ -43,6 +48,8 @@ def uninvite(participant: Participant) -> None:
     declaration = participant.declaration
     if participant.organization_id == declaration.host_id:
         raise InvitationError("The host cannot be removed from its own declaration.")
+    hosts_before = composition.host_organizations(declaration)
     declaration.participants.remove(participant)
     db.session.delete(participant)
     db.session.flush()
+    composition.follow_hosts_in_closing_formula(declaration, hosts_before)

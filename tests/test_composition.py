@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from drafting import composition
+from drafting.invitations import invite, uninvite
 from drafting.locking import EditConflict
-from drafting.models import DeclarationState
+from drafting.models import DeclarationState, ParticipantRole
 
 
 def positions(declaration):
@@ -109,3 +110,45 @@ def test_a_frozen_text_cannot_change(make_declaration, state):
             change()
     assert positions(declaration) == [(1, "Heading 1"), (2, "Heading 2")]
     assert declaration.title == "Tokyo Declaration"
+
+
+# The default closing formula names the hosts and the last day of the meeting
+
+
+def test_the_default_closing_formula_names_the_co_hosts_as_they_are_invited_and_removed(make_declaration, make_organization):
+    tokyo = make_organization("Tokyo Metropolitan Government", "JP")
+    declaration = make_declaration(host=tokyo)
+    assert declaration.closing_formula == (
+        "This declaration is hereby proposed by Tokyo Metropolitan Government, Japan on November 9, 2010, "
+        "and affirmed by the participating cities and organizations.")
+    seoul = invite(declaration, make_organization("Seoul Metropolitan Government", "KR"), ParticipantRole.host)
+    invite(declaration, make_organization("C40 Cities", "GB"), ParticipantRole.host)
+    invite(declaration, make_organization("Bangkok", "TH"), ParticipantRole.participant)
+    assert declaration.closing_formula.startswith(
+        "This declaration is hereby proposed by Tokyo Metropolitan Government (Japan), "
+        "Seoul Metropolitan Government (South Korea), and C40 Cities (United Kingdom) on November 9, 2010,")
+    uninvite(seoul)
+    assert declaration.closing_formula.startswith(
+        "This declaration is hereby proposed by Tokyo Metropolitan Government (Japan) and C40 Cities (United Kingdom) on")
+
+
+def test_a_closing_formula_the_drafters_wrote_is_never_rewritten(make_declaration, make_organization):
+    declaration = make_declaration()
+    composition.update_declaration(declaration, declaration.lock_version, closing_formula="Done at Tokyo.")
+    invite(declaration, make_organization("Seoul", "KR"), ParticipantRole.host)
+    composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10))
+    assert declaration.closing_formula == "Done at Tokyo."
+
+
+def test_the_default_closing_formula_follows_the_last_day_of_the_meeting(make_declaration):
+    declaration = make_declaration()
+    composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10))
+    assert " on November 10, 2010, and affirmed by" in declaration.closing_formula
+
+
+def test_naming_a_co_host_in_the_formula_conflicts_with_an_editor_open_on_the_old_one(make_declaration, make_organization):
+    declaration = make_declaration()
+    seen = declaration.lock_version
+    invite(declaration, make_organization("Seoul", "KR"), ParticipantRole.host)
+    with pytest.raises(EditConflict):
+        composition.update_declaration(declaration, seen, closing_formula="Proposed by Tokyo alone.")

@@ -189,6 +189,17 @@ def test_organizations_are_invited_one_by_one_or_by_network(client, own_declarat
     }
 
 
+def test_a_co_host_invited_in_the_editor_is_named_in_the_closing_formula_of_the_preview(
+    client, own_declaration, make_organization
+):
+    base = f"/declarations/{own_declaration.id}"
+    yokohama = make_organization("City of Yokohama", "JP")
+    assert client.post(f"{base}/participants", data={"organization_id": yokohama.id, "role": "host"}).status_code == 302
+    host = own_declaration.host.name
+    assert f"proposed by {host} (Japan) and City of Yokohama (Japan) on" in client.get(f"{base}/preview").get_data(as_text=True)
+    assert "co-host" in client.get(base).get_data(as_text=True)
+
+
 def test_the_host_cannot_be_uninvited(client, own_declaration):
     host = own_declaration.participants[0]
     response = client.post(f"/declarations/{own_declaration.id}/participants/{host.id}/remove", follow_redirects=True)
