@@ -56,6 +56,13 @@ class Config:
     # RATELIMIT_STORAGE_URI says so (redis://host:6379), which several servers then share.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # While Redis is down, each process counts in its own memory (the same limits, not shared) and
+    # goes back to Redis once it answers again: sign-in keeps working and stays limited.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A Redis host that is down without refusing connections must not hold a sign-in for minutes.
+    RATELIMIT_STORAGE_OPTIONS = (
+        {"socket_connect_timeout": 1, "socket_timeout": 1} if RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")) else {}
+    )
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
     # The public name of the site ("declarations.example.org", "127.0.0.1:5000"): the verification
     # addresses printed in PDFs use it, never the Host header of whichever request made the PDF.

@@ -3,6 +3,7 @@
 import email
 import email.policy
 import re
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -110,16 +111,29 @@ STORAGES = ["memory://", pytest.param(
 )]
 
 
+def rate_limited_app(tmp_path, storage):
+    # The machine's Redis is shared: counters go under a key prefix of this test's own (they expire
+    # within the minute), so no other data is touched and no other run's attempts are counted.
+    return app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, LOGIN_RATE_LIMIT="3 per minute",
+                    RATELIMIT_STORAGE_OPTIONS={"key_prefix": f"drafting-test-{uuid.uuid4().hex}"})
+
+
 @pytest.mark.parametrize("storage", STORAGES)
 def test_login_attempts_are_rate_limited(tmp_path, storage):
-    if storage.startswith("redis"):
-        redis.Redis(host="127.0.0.1", port=6379).flushdb()
-    app = app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, LOGIN_RATE_LIMIT="3 per minute")
-    client = app.test_client()
+    client = rate_limited_app(tmp_path, storage).test_client()
     responses = [client.post("/login", data={"email": "a@example.org", "password": "x"}) for _ in range(4)]
     assert [response.status_code for response in responses] == [422, 422, 422, 429]
     assert "Too many attempts from your address" in responses[-1].get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the page is not limited
+
+
+def test_sign_in_works_and_stays_limited_while_redis_is_down(tmp_path, make_user):
+    user = make_user()
+    client = rate_limited_app(tmp_path, "redis://127.0.0.1:1").test_client()  # nothing listens there
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    client.post("/logout")
+    wrong = [client.post("/login", data={"email": user.email, "password": "x"}) for _ in range(3)]
+    assert [response.status_code for response in wrong] == [422, 422, 429]
 
 
 def test_a_form_without_its_csrf_token_is_refused(tmp_path):
