@@ -229,3 +229,23 @@ def propose_final(make_user):
         return version
 
     return propose
+
+
+@pytest.fixture
+def outbox(app, monkeypatch, tmp_path):
+    """Send the application's mail as .eml files into a folder of this test's own; return a function
+    that reads the messages sent so far, parsed, in sending order."""
+    import email
+    import email.policy
+
+    directory = tmp_path / "outbox"
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIRECTORY", str(directory))
+
+    def sent() -> list:
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(directory.glob("*.eml"))
+        ]
+
+    return sent

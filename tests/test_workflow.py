@@ -3,12 +3,14 @@
 import pytest
 
 from drafting import workflow
-from drafting.models import DeclarationState, UserRole
+from drafting.invitations import invite
+from drafting.models import DeclarationState, ParticipantRole, UserRole
 
 S, A = DeclarationState, workflow.Action
 
 ALLOWED = {
-    # (state, action): next state, for the host's drafters; administrators may only withdraw.
+    # (state, action): next state, for the drafters of the host and of its co-hosts (who share the
+    # host's rights); administrators may only withdraw.
     (S.drafting, A.circulate): S.consultation,
     (S.consultation, A.circulate): S.consultation,
     (S.consultation, A.propose_final): S.affirmation,
@@ -19,15 +21,24 @@ ALLOWED = {
     (S.affirmation, A.withdraw): S.withdrawn,
 }
 
-ROLES = ["host drafter", "host delegate", "other drafter", "participant delegate", "administrator", "anonymous"]
+ROLES = ["host drafter", "host delegate", "co-host drafter", "co-host delegate", "other drafter",
+         "participant delegate", "administrator", "anonymous"]
+DRAFTERS_OF_THE_HOSTS = {"host drafter", "co-host drafter"}
 
 
 @pytest.fixture
 def people(make_user, make_organization):
+    def co_host(declaration):
+        organization = make_organization("Co-hosting City", country="KR")
+        invite(declaration, organization, ParticipantRole.host)
+        return organization
+
     def who(role, declaration):
         if role == "anonymous":
             return None
         return {
+            "co-host drafter": lambda: make_user(organization=co_host(declaration)),
+            "co-host delegate": lambda: make_user(role=UserRole.delegate, organization=co_host(declaration)),
             "host drafter": lambda: make_user(organization=declaration.host),
             "host delegate": lambda: make_user(role=UserRole.delegate, organization=declaration.host),
             "other drafter": lambda: make_user(),
@@ -46,7 +57,7 @@ def test_every_state_action_and_role(make_declaration, people, state, action, ro
     user = people(role, declaration)
     target = ALLOWED.get((state, action))
     allowed = target is not None and (
-        role == "host drafter" or (role == "administrator" and action is A.withdraw)
+        role in DRAFTERS_OF_THE_HOSTS or (role == "administrator" and action is A.withdraw)
     )
     if allowed:
         assert workflow.transition(user, declaration, action) is target
