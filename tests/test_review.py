@@ -194,6 +194,18 @@ def test_the_host_circulates_and_every_delegate_is_told(client, login_as, make_d
     messages = [path.read_text() for path in tmp_path.glob("*.eml")]
     assert len(messages) == 1 and delegate.email in messages[0]
     assert "Draft 1" in messages[0] and f"/declarations/{declaration.id}/versions/1" in messages[0]
+    assert f"/declarations/{declaration.id}/versions/1.pdf" in messages[0]
+
+
+def test_a_delegate_downloads_the_draft_as_pdf_from_its_page(client, login_as, consultation):
+    login_as(consultation["seoul"])
+    page = client.get(url(consultation, "/versions/1")).get_data(as_text=True)
+    link = url(consultation, "/versions/1.pdf")
+    assert f'href="{link}">Draft 1 as PDF</a>' in page and f'href="{link}?size=letter">US Letter</a>' in page
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    login_as(consultation["drafter"])
+    assert f'href="{link}">PDF</a>' in client.get(url(consultation)).get_data(as_text=True)
 
 
 def test_my_declarations_lists_what_the_delegates_organization_is_invited_to(client, login_as, consultation,

@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from drafting import signoff
 from drafting.extensions import db
 from drafting.invitations import invite
-from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole
+from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole, Version
 
 
 @pytest.fixture
@@ -44,8 +44,13 @@ def test_the_host_proposes_the_final_text_and_the_delegates_are_asked(client, lo
     assert case["declaration"].state is DeclarationState.affirmation
     mails = [path.read_text() for path in tmp_path.glob("*.eml")]
     assert len(mails) == 2 and any("minji@seoul.example.org" in m and "Please answer for Seoul" in m for m in mails)
+    final = signoff.final_version(case["declaration"])
+    assert all(url(case, f"/versions/{final.number}.pdf") in m for m in mails)
     page = client.get(url(case, "/tracker")).get_data(as_text=True)
     assert "1 of 3 participants have answered" in page and "no answer yet" in page
+    login_as(case["seoul"])
+    page = client.get(url(case, "/affirmation")).get_data(as_text=True)
+    assert f'href="{url(case, f"/versions/{final.number}.pdf")}">Final text as PDF</a>' in page
 
 
 def test_a_delegate_answers_with_a_statement_and_may_change_the_answer(client, login_as, case):
@@ -123,7 +128,9 @@ def test_reopen_then_adopt_and_the_audit_trail_tells_it(client, login_as, case, 
     monkeypatch.setitem(app.config, "MAIL_FILE_DIRECTORY", str(tmp_path))
     assert client.post(url(case, "/reopen"), data={"reason": "Bangkok needs a change."}).status_code == 302
     assert case["declaration"].state is DeclarationState.consultation
-    assert all("Bangkok needs a change." in path.read_text() for path in tmp_path.glob("*.eml"))
+    told = [path.read_text() for path in tmp_path.glob("*.eml")]
+    assert len(told) == 2 and all("Bangkok needs a change." in mail for mail in told)
+    assert any(case["seoul"].email in mail for mail in told) and any(case["bangkok"].email in mail for mail in told)
     propose(client, login_as, case)
     login_as(case["seoul"])
     client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"})
@@ -134,3 +141,24 @@ def test_reopen_then_adopt_and_the_audit_trail_tells_it(client, login_as, case, 
     for action in ("circulate", "propose final", "answer", "reopen", "adopt"):
         assert f"<td>{action}</td>" in trail
     assert "Bangkok needs a change." in trail
+
+
+@pytest.mark.parametrize("moment", ["after the deadline", "after adoption"])
+def test_no_answer_is_taken_after_the_deadline_or_after_adoption(client, login_as, case, moment):
+    propose(client, login_as, case)
+    final = signoff.final_version(case["declaration"])
+    if moment == "after the deadline":
+        db.session.execute(update(Version).where(Version.id == final.id).values(deadline=final.circulated_at - timedelta(days=1)))
+        expected = "Answers closed at the deadline"
+    else:
+        login_as(case["seoul"])
+        client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"})
+        login_as(case["drafter"])
+        assert client.post(url(case, "/adopt")).status_code == 302
+        expected = "The declaration is in adopted: it takes no answers now."
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(Affirmation))
+    login_as(case["bangkok"])
+    response = client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}, follow_redirects=True)
+    assert expected in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Affirmation)) == before
