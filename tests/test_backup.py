@@ -1,7 +1,9 @@
 """Backups: SQLite's online backup through the CLI, and a pg_dump/pg_restore round trip on PostgreSQL."""
 
 import os
+import sqlite3
 import subprocess
+
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
@@ -67,19 +69,56 @@ def test_a_sqlite_backup_restores_what_was_there_with_its_audit_chain(tmp_path, 
         assert audit.verify().intact
 
 
-def test_restoring_something_that_is_not_a_backup_changes_nothing(tmp_path, app_on):
+def live_demo(app_on, tmp_path):
     app = app_on(f"sqlite:///{tmp_path / 'live.sqlite'}")
     with app.app_context():
         upgrade()
         load_demo()
         _db.session.commit()
+    return app
+
+
+def other_database(path):
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.close()
+
+
+@pytest.mark.parametrize("make_file, message", [
+    (lambda path: path.write_text("hello"), "is not a SQLite database"),
+    (other_database, "is not a backup of this application"),
+])
+def test_restoring_something_that_is_not_a_backup_changes_nothing(tmp_path, app_on, make_file, message):
+    app = live_demo(app_on, tmp_path)
+    with app.app_context():
         before = snapshot()
-    not_a_backup = tmp_path / "notes.txt"
-    not_a_backup.write_text("hello")
+    not_a_backup = tmp_path / "notes.sqlite"
+    make_file(not_a_backup)
     result = app.test_cli_runner().invoke(args=["restore", str(not_a_backup)])
-    assert result.exit_code != 0 and "is not a SQLite database" in result.output
+    assert result.exit_code != 0 and message in result.output
     with app.app_context():
         assert snapshot() == before
+
+
+def test_a_backup_whose_audit_chain_was_tampered_with_is_refused_and_changes_nothing(tmp_path, app_on):
+    app = live_demo(app_on, tmp_path)
+    runner = app.test_cli_runner()
+    backup_file = tmp_path / "backup.sqlite"
+    assert runner.invoke(args=["backup", str(backup_file)]).exit_code == 0
+    with sqlite3.connect(backup_file) as connection:
+        connection.execute("UPDATE audit_events SET action = 'nothing happened' WHERE id = 2")
+    connection.close()
+    with app.app_context():  # the live database differs from the backup, so a restore would show
+        _db.session.execute(Declaration.__table__.update().values(title="Changed after the backup"))
+        _db.session.commit()
+        before = snapshot()
+    result = runner.invoke(args=["restore", str(backup_file)])
+    assert result.exit_code != 0
+    assert "its audit chain is broken at event 2" in result.output and "The database is unchanged." in result.output
+    with app.app_context():
+        assert snapshot() == before
+        assert audit.verify().intact
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["backup.sqlite", "live.sqlite"]  # no copy left over
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="the PostgreSQL round trip runs in the PostgreSQL pass")
