@@ -29,7 +29,9 @@ test: $(VENV)/.test
 		echo "No PostgreSQL server answers on 127.0.0.1:5432: the PostgreSQL run is skipped."; \
 	fi
 
+# Debian leaves ensurepip, which `python3 -m venv` needs, to the python3-venv package.
 $(VENV)/.app: pyproject.toml
+	@python3 -c 'import ensurepip' 2>/dev/null || { $(call debian_packages,python3-venv); }
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -e .
