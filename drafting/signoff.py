@@ -18,6 +18,7 @@ from drafting.models import (
     Affirmation,
     Answer,
     Declaration,
+    DeclarationLayout,
     DeclarationState,
     Participant,
     ParticipantRole,
@@ -159,13 +160,17 @@ def reopen(declaration: Declaration, user: User, reason: str) -> int:
     workflow.check(user, declaration, workflow.Action.reopen)
     reason = _checked_reason(reason, "Say why the declaration is reopened: every delegate is told.")
     version = circulation.latest_version(declaration)
-    voided = list(live_answers(version).values())
-    for affirmation in voided:
+    counted = len(live_answers(version))
+    # Answers replaced by a later one are voided too: the record says of every answer that it no longer stands.
+    standing = db.session.scalars(
+        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.voided_at.is_(None))
+    )
+    for affirmation in standing:
         affirmation.live = None
         affirmation.voided_at = utcnow()
         affirmation.void_reason = reason
-    workflow.transition(user, declaration, workflow.Action.reopen, reason=reason, voided=len(voided))
-    return len(voided)
+    workflow.transition(user, declaration, workflow.Action.reopen, reason=reason, voided=counted)
+    return counted
 
 
 def adopt(declaration: Declaration, user: User) -> Version:
@@ -174,12 +179,29 @@ def adopt(declaration: Declaration, user: User) -> Version:
     workflow.check(user, declaration, workflow.Action.adopt)
     version = circulation.latest_version(declaration)
     affirming = [a for a in live_answers(version).values() if a.answer.affirms]
+    if Document.from_json(version.document).layout is DeclarationLayout.named_in_opening:
+        _require_named_affirmed(declaration, {a.organization_id for a in affirming})
     declaration.adopted_at = utcnow()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming))
     # The final PDF is made now, in this transaction: if it cannot be, nothing is adopted.
     pdf_files.adopted_pdf(declaration)
     return version
+
+
+def _require_named_affirmed(declaration: Declaration, affirming_ids: set[int]) -> None:
+    # The older layout names the participants in its opening paragraph, inside the text that was
+    # affirmed: it cannot drop those that did not affirm, so it is adopted only once all of them have.
+    silent = [
+        p.organization.name for p in document.listed_participants(declaration) if p.organization_id not in affirming_ids
+    ]
+    if silent:
+        verb = "has" if len(silent) == 1 else "have"
+        raise SignoffRefused(
+            f"The opening paragraph names {english.join_names(sorted(silent, key=str.casefold))}, which {verb} not "
+            "affirmed the text, and an adopted declaration names only those that affirmed it. Wait for their "
+            "answers, or reopen the declaration and remove them from its participants."
+        )
 
 
 def withdraw(declaration: Declaration, user: User, reason: str) -> None:

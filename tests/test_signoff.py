@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from drafting import audit, composition, document, signoff, workflow
 from drafting.extensions import db
 from drafting.invitations import invite
-from drafting.models import Affirmation, Answer, AuditEvent, DeclarationState, ParticipantRole, UserRole
+from drafting.models import Affirmation, Answer, AuditEvent, DeclarationLayout, DeclarationState, ParticipantRole, UserRole
 
 
 @pytest.fixture
@@ -135,6 +135,34 @@ def test_adoption_publishes_exactly_the_participants_that_affirmed(affirmation):
             change()
     with pytest.raises(signoff.SignoffRefused):
         signoff.answer(final, affirmation["Bangkok"], Answer.affirmed, True)
+
+
+def test_the_older_layout_is_adopted_only_once_every_participant_it_names_has_affirmed(affirmation, propose_final):
+    declaration, drafter = affirmation["declaration"], affirmation["drafter"]
+    signoff.reopen(declaration, drafter, "The older layout, as at past plenaries.")
+    composition.update_declaration(declaration, declaration.lock_version, layout=DeclarationLayout.named_in_opening)
+    final = propose_final(declaration, by=drafter)
+    assert "Bangkok" in signoff.adopted_document(declaration).opening  # the text names every participant
+    signoff.answer(final, affirmation["Seoul"], Answer.affirmed, True)
+    signoff.answer(final, affirmation["Bangkok"], Answer.declined, True)
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(signoff.SignoffRefused, match="The opening paragraph names Bangkok, which has not affirmed"):
+        signoff.adopt(declaration, drafter)
+    assert declaration.state is DeclarationState.affirmation and declaration.adopted_at is None
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    signoff.answer(final, affirmation["Bangkok"], Answer.affirmed_with_statement, True, statement="Bangkok agrees now.")
+    signoff.adopt(declaration, drafter)
+    assert declaration.state is DeclarationState.adopted
+
+
+def test_reopening_voids_the_answers_already_replaced_too(affirmation):
+    final, bangkok = affirmation["final"], affirmation["Bangkok"]
+    signoff.answer(final, bangkok, Answer.affirmed, True)
+    signoff.answer(final, bangkok, Answer.declined, True)
+    assert signoff.reopen(affirmation["declaration"], affirmation["drafter"], "Clause 2 changes.") == 2
+    history = db.session.scalars(select(Affirmation).where(Affirmation.version_id == final.id)).all()
+    assert len(history) == 3
+    assert all(a.voided_at is not None and a.void_reason == "Clause 2 changes." and not a.live for a in history)
 
 
 def test_withdrawal_needs_a_reason_and_the_host_or_an_administrator(affirmation, make_user):

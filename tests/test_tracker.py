@@ -212,3 +212,12 @@ def test_when_everyone_has_answered_there_is_no_one_to_remind(client, login_as, 
     login_as(case["drafter"])
     assert "Every participant has answered." in remind(client, case)
     assert outbox() == []
+
+
+def test_the_host_is_told_which_participants_have_no_delegate_to_remind(client, login_as, case, outbox):
+    case["Phnom Penh"].active = False
+    db.session.commit()
+    login_as(case["drafter"])
+    page = remind(client, case)
+    assert "No delegate of Phnom Penh has an account to e-mail: invite one." in page
+    assert "sokha@phnompenh.example.org" not in recipients(outbox())

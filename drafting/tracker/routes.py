@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting import audit, circulation, document, notifications, permissions, signoff, workflow
+from drafting import audit, circulation, document, english, notifications, permissions, signoff, workflow
 from drafting.auth.forms import EmptyForm
 from drafting.extensions import db
 from drafting.tracker.forms import ProposeFinalForm, ReasonForm
@@ -95,12 +95,15 @@ def remind(declaration_id: int):
         return _refused(str(refused), declaration, "tracker.progress")
     db.session.commit()
     final = signoff.final_version(declaration)
+    recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
     notifications.notify(
-        _delegates_of(declaration, {p.organization_id for p in reminded}),
-        f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
+        recipients, f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
     flash(f"Reminded: {', '.join(sorted(p.organization.name for p in reminded))}.")
+    unreachable = {p.organization.name for p in reminded} - {user.organization.name for user in recipients}
+    if unreachable:
+        flash(f"No delegate of {english.join_names(sorted(unreachable))} has an account to e-mail: invite one.", "warning")
     return redirect(url_for("tracker.progress", declaration_id=declaration.id))
 
 
