@@ -56,6 +56,7 @@ def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, d
 
 def circulate(declaration: Declaration, user: User, comment_deadline: date, today: date) -> Version:
     """Circulate the working draft as Draft N with a comment deadline; move to consultation."""
+    declaration = workflow.lock(declaration)
     workflow.check(user, declaration, workflow.Action.circulate)
     if comment_deadline <= today:
         raise CirculationError("The comment deadline must be a day after today.", "comment_deadline")

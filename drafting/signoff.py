@@ -38,14 +38,6 @@ class SignoffRefused(ValueError):
         self.field = field
 
 
-def _lock(declaration: Declaration) -> Declaration:
-    """Take the declaration's row lock and read its state afresh."""
-    return db.session.scalars(
-        select(Declaration).where(Declaration.id == declaration.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def final_version(declaration: Declaration) -> Version | None:
     """Return the final text under affirmation or adopted, if there is one."""
     latest = circulation.latest_version(declaration)
@@ -97,7 +89,7 @@ def propose_final(declaration: Declaration, user: User, affirmation_deadline: da
 
     The host and co-hosts affirm the text by proposing it.
     """
-    declaration = _lock(declaration)
+    declaration = workflow.lock(declaration)
     workflow.check(user, declaration, workflow.Action.propose_final)
     if affirmation_deadline <= today:
         raise SignoffRefused("The deadline for answers must be a day after today.", "affirmation_deadline")
@@ -114,7 +106,7 @@ def propose_final(declaration: Declaration, user: User, affirmation_deadline: da
 def answer(version: Version, delegate: User, given: Answer, authorised: bool,
            statement: str | None = None, reason: str | None = None) -> Affirmation:
     """Record the delegate's organization's answer to the final text, replacing its earlier answer."""
-    declaration = _lock(version.declaration)
+    declaration = workflow.lock(version.declaration)
     if declaration.state is not DeclarationState.affirmation:
         raise SignoffRefused(f"The declaration is in {declaration.state.value}: it takes no answers now.")
     if version is not circulation.latest_version(declaration) or not version.is_final:
@@ -156,7 +148,7 @@ def _checked_reason(reason: str | None, missing: str) -> str:
 
 def reopen(declaration: Declaration, user: User, reason: str) -> int:
     """Go back to consultation: every answer to the final text becomes void, with the reason. Return how many."""
-    declaration = _lock(declaration)
+    declaration = workflow.lock(declaration)
     workflow.check(user, declaration, workflow.Action.reopen)
     reason = _checked_reason(reason, "Say why the declaration is reopened: every delegate is told.")
     version = circulation.latest_version(declaration)
@@ -175,7 +167,7 @@ def reopen(declaration: Declaration, user: User, reason: str) -> int:
 
 def adopt(declaration: Declaration, user: User) -> Version:
     """Adopt the final text: nothing about the declaration can change afterwards, and it becomes public."""
-    declaration = _lock(declaration)
+    declaration = workflow.lock(declaration)
     workflow.check(user, declaration, workflow.Action.adopt)
     version = circulation.latest_version(declaration)
     affirming = [a for a in live_answers(version).values() if a.answer.affirms]
@@ -206,7 +198,7 @@ def _require_named_affirmed(declaration: Declaration, affirming_ids: set[int]) -
 
 def withdraw(declaration: Declaration, user: User, reason: str) -> None:
     """Withdraw a declaration that is not adopted; it is kept, marked withdrawn."""
-    declaration = _lock(declaration)
+    declaration = workflow.lock(declaration)
     workflow.check(user, declaration, workflow.Action.withdraw)
     reason = _checked_reason(reason, "Say why the declaration is withdrawn.")
     workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
@@ -233,7 +225,7 @@ def answering_participants(declaration: Declaration) -> list[Participant]:
 def remind(declaration: Declaration, user: User, now: datetime | None = None) -> list[Participant]:
     """Remind the participants that have not answered, each at most once a day; return those reminded."""
     now = now or utcnow()
-    declaration = _lock(declaration)
+    declaration = workflow.lock(declaration)
     if not permissions.can_answer_comments(user, declaration):
         raise SignoffRefused("Only the host's drafters send reminders.")
     if declaration.state is not DeclarationState.affirmation:

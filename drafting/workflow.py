@@ -6,6 +6,8 @@ that state or for that user, raises TransitionRefused with the reason and change
 
 import enum
 
+from sqlalchemy import select
+
 from drafting import audit, permissions
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, UserRole
@@ -54,6 +56,18 @@ def actors(user, declaration: Declaration) -> set[Actor]:
     if user is not None and user.is_authenticated and user.is_admin:
         roles.add(Actor.administrator)
     return roles
+
+
+def lock(declaration: Declaration) -> Declaration:
+    """Take the declaration's row lock and read its state afresh, before deciding on a change of state.
+
+    Two changes of state made at the same moment (a circulation and a proposal of the final text,
+    an answer and a reopening) then happen one after the other, the second seeing the first.
+    """
+    return db.session.scalars(
+        select(Declaration).where(Declaration.id == declaration.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def check(user, declaration: Declaration, action: Action) -> DeclarationState:
