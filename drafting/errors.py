@@ -51,7 +51,7 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", code=503, title=title, message=message), 503
 
     def untrusted_host(error):
-        # Raised before routing, so there is no page layout (its links need the host); plain text then.
+        # The page layout's links would be built on the foreign host: answer in plain text instead.
         return "This site does not answer to that host name.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     for code in MESSAGES:
