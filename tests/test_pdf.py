@@ -1,4 +1,5 @@
-"""PDF rendering: real PDFs, read back with pypdf; what they print, what they carry, what they never fetch."""
+"""PDF rendering: real PDFs, read back with pypdf (text) and PDFium (pages as images, for the QR code);
+what they print, what they carry, what they never fetch."""
 
 import http.server
 import io
@@ -7,7 +8,9 @@ import re
 import threading
 from datetime import date
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -39,9 +42,9 @@ def pages_text(content: bytes) -> list[str]:
 
 @pytest.fixture
 def adopt(make_declaration, make_organization, make_user, circulate, propose_final):
-    """Adopt a declaration: Seoul affirms with a statement, Bangkok declines, Jakarta only observes."""
+    """Adopt a declaration: Seoul affirms with a statement, Bangkok declines (or answers as told), Jakarta only observes."""
 
-    def adopt(statement="Seoul will report on its targets in 2025.", **fields):
+    def adopt(statement="Seoul will report on its targets in 2025.", bangkok=Answer.declined, **fields):
         declaration = make_declaration(clauses=2, **fields)
         cities = {name: make_organization(name, country) for name, country in
                   [("Seoul", "KR"), ("Bangkok", "TH"), ("Jakarta", "ID")]}
@@ -52,9 +55,9 @@ def adopt(make_declaration, make_organization, make_user, circulate, propose_fin
         circulate(declaration, by=drafter)
         final = propose_final(declaration, by=drafter)
         seoul = make_user(role=UserRole.delegate, organization=cities["Seoul"])
-        bangkok = make_user(role=UserRole.delegate, organization=cities["Bangkok"])
+        bangkok_delegate = make_user(role=UserRole.delegate, organization=cities["Bangkok"])
         signoff.answer(final, seoul, Answer.affirmed_with_statement, True, statement=statement)
-        signoff.answer(final, bangkok, Answer.declined, True, reason="Our council has not decided.")
+        signoff.answer(final, bangkok_delegate, bangkok, True)
         signoff.adopt(declaration, drafter)
         db.session.commit()
         return declaration
@@ -123,9 +126,11 @@ def test_the_final_text_under_affirmation_is_labelled_as_such(make_declaration, 
 
 
 def test_the_older_layout_names_the_members_in_the_opening_and_ends_with_place_and_date(adopt):
-    declaration = adopt(layout=DeclarationLayout.named_in_opening)
+    # The older layout names its participants in the affirmed text: it is adopted once all have affirmed.
+    declaration = adopt(layout=DeclarationLayout.named_in_opening, bangkok=Answer.affirmed)
     whole = " ".join(pages_text(published(declaration)[0]))
-    assert "We, the representatives of" in whole and "November 9, 2010 / Tokyo" in whole
+    assert f"We, the representatives of {declaration.host.name}, Seoul, and Bangkok" in whole
+    assert "November 9, 2010 / Tokyo" in whole
     assert "Participating cities".upper() not in whole
 
 
@@ -134,6 +139,16 @@ def test_pages_are_a4_by_default_or_us_letter(adopt, size, points):
     content, _ = published(adopt(), size)
     for page in reader(content).pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(points, abs=0.1)
+
+
+def test_the_qr_code_on_the_last_page_opens_the_verification_address(adopt):
+    declaration = adopt()
+    content, pages = published(declaration)
+    document = pdfium.PdfDocument(content)
+    found = {page: [code.text for code in zxingcpp.read_barcodes(document[page].render(scale=3).to_pil())]
+             for page in range(pages)}
+    url = pdf_files.verification_url(signoff.final_version(declaration).fingerprint)
+    assert found == {**{page: [] for page in range(pages - 1)}, pages - 1: [url]}
 
 
 def test_the_pdf_describes_itself(adopt):
@@ -181,6 +196,24 @@ def test_japanese_text_comes_back_out_in_real_glyphs(make_declaration, make_orga
     fonts = {font["/BaseFont"] for page in reader(content).pages for font in page["/Resources"]["/Font"].values()}
     assert any("Noto-Serif-CJK-JP" in font for font in fonts)
     assert reader(content).trailer["/Root"]["/Lang"] == "ja"
+
+
+@pytest.mark.parametrize("language, host, country, title, heading, body, face", [
+    ("zh", "北京市", "CN", "北京宣言", "城市合作", "我们将加强城市之间的合作，共同应对气候变化。", "Noto-Serif-CJK-SC"),
+    ("ko", "서울특별시", "KR", "서울 선언", "도시 간 협력", "우리는 기후 변화에 함께 대응하기 위해 도시 간 협력을 강화한다.", "Noto-Serif-CJK-KR"),
+], ids=["Chinese", "Korean"])
+def test_chinese_and_korean_text_come_back_out_in_the_face_of_their_language(
+    make_declaration, make_organization, circulate, language, host, country, title, heading, body, face
+):
+    declaration = make_declaration(host=make_organization(host, country), title=title, language=language)
+    add_clause(declaration, heading, body)
+    content, _ = pdf_files.render_circulated(circulate(declaration))
+    text = "".join("".join(pages_text(content)).split())
+    for expected in (title, f"1.{heading}", body):
+        assert "".join(expected.split()) in text
+    fonts = {font["/BaseFont"] for page in reader(content).pages for font in page["/Resources"]["/Font"].values()}
+    assert any(face in font for font in fonts)
+    assert reader(content).trailer["/Root"]["/Lang"] == language
 
 
 class RecordingHandler(http.server.BaseHTTPRequestHandler):
