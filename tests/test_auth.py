@@ -46,6 +46,7 @@ def test_a_deactivated_account_is_signed_out_at_its_next_request(client, login_a
 
 def test_changing_the_password_ends_the_other_sessions(app, client, login_as, make_user):
     user = login_as(make_user())
+    assert '<a href="/account/password">Change password</a>' in client.get("/").get_data(as_text=True)
     other_browser = app.test_client()
     assert other_browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     wrong = client.post("/account/password", data={"current_password": "nope", "password": "a new passphrase",
