@@ -98,6 +98,14 @@ class TestConfig(Config):
     MAIL_DEFAULT_SENDER = "drafting <no-reply@drafting.test>"
 
 
+class ServedTestConfig(TestConfig):
+    """The test configuration that gunicorn serves to real HTTP clients (bench/load.py, the two-server
+    test): forms need their CSRF token, as in production, so a token got from one server must be
+    good on another."""
+
+    WTF_CSRF_ENABLED = True
+
+
 class ProductionConfig(Config):
     """Production: a real secret key and a real database are mandatory."""
 

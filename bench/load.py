@@ -1,7 +1,7 @@
 """A bounded load test on loopback: the delegates of many organizations answer one final text at once.
 
 It makes a PostgreSQL database of its own, seeds it in-process, serves the application with
-gunicorn (4 synchronous workers, TestConfig) and signs every delegate in. Then three runs, each
+gunicorn (4 synchronous workers, ServedTestConfig: CSRF on) and signs every delegate in. Then three runs, each
 on a fresh final text:
 
 1. every delegate answers at the same moment;
@@ -72,12 +72,13 @@ from drafting.models import (
 ROOT = Path(__file__).resolve().parent.parent
 # The gunicorn installed next to the Python running this script: the project's virtual environment.
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-APPLICATION = 'drafting:create_app("config:TestConfig")'
+APPLICATION = 'drafting:create_app("config:ServedTestConfig")'
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 WORKERS = 4
 PASSWORD = "correct horse battery staple"
 ANSWER = {"answer": "affirmed", "authorised": "y"}
 UNAVAILABLE = "The database is not answering"
+CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # Seconds. gunicorn ends any request after 30 (gunicorn.conf.py), so a client waits a little longer.
 REQUEST_TIMEOUT = 40
 START_TIMEOUT = 60
@@ -304,17 +305,24 @@ class Client:
     """One user's browser: cookies of its own, redirects not followed, a time limit on every request.
 
     Cookies do not depend on the port: one client signed in on one server is signed in on another
-    server of the same host too.
+    server of the same host too. Like a browser, it sends back with every form the CSRF token of
+    the last page it read that had one.
     """
 
     def __init__(self):
         self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects)
+        self.csrf_token: str | None = None
 
     def get(self, url: str, timeout: float = REQUEST_TIMEOUT) -> Response:
-        return self._open(urllib.request.Request(url), timeout)
+        response = self._open(urllib.request.Request(url), timeout)
+        if token := CSRF_TOKEN.search(response.body):
+            self.csrf_token = token.group(1)
+        return response
 
     def post(self, url: str, data: dict[str, str], timeout: float = REQUEST_TIMEOUT) -> Response:
+        if self.csrf_token is not None:
+            data = {"csrf_token": self.csrf_token, **data}
         return self._open(urllib.request.Request(url, data=urllib.parse.urlencode(data).encode()), timeout)
 
     def _open(self, request: urllib.request.Request, timeout: float) -> Response:
@@ -333,11 +341,13 @@ class Client:
 
 
 def signed_in(url: str, email: str) -> Client:
-    """Return a client signed in on the server at `url`."""
+    """Return a client signed in on the server at `url`, holding the CSRF token of its session."""
     client = Client()
+    client.get(f"{url}/login")
     response = client.post(f"{url}/login", {"email": email, "password": PASSWORD})
     if response.status != 302:
         raise RuntimeError(f"{email} could not sign in: {response.label}")
+    client.get(f"{url}/")
     return client
 
 

@@ -1,8 +1,8 @@
 """Two gunicorn servers side by side on one PostgreSQL database, as behind a load balancer.
 
-The application keeps nothing on a server's disk and both servers sign cookies with TestConfig's
-SECRET_KEY, so the sign-off journey works with each request sent to the other server, and a
-session begun on one is good on the other.
+The application keeps nothing on a server's disk and both servers sign cookies and CSRF tokens
+with the same SECRET_KEY, so the sign-off journey works with each request sent to the other
+server: a session begun on one, and the CSRF token of a page read on one, are good on the other.
 """
 
 from datetime import date, timedelta
@@ -42,6 +42,11 @@ def test_the_signoff_journey_alternates_between_two_servers(tmp_path):
             # session is good here.
             host = signed_in(a.url, cast.drafter)
             deadline = (date.today() + timedelta(days=7)).isoformat()
+            forged = Client()  # the host's session cookie, but no token: a form posted from another site
+            for cookie in host.cookies:
+                forged.cookies.set_cookie(cookie)
+            refused = forged.post(f"{b.url}{path}/final", {"affirmation_deadline": deadline})
+            assert refused.status == 400
             proposed = host.post(f"{b.url}{path}/final", {"affirmation_deadline": deadline})
             assert (proposed.status, proposed.location) == (302, f"{path}/tracker")
 
