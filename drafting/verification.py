@@ -24,6 +24,8 @@ from drafting.models import Declaration, StoredPdf, Version
 from drafting.publication import Publication, adopted_texts, published
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
+# A declaration runs to a few pages; reading the text of thousands would hold a worker for nothing.
+MAX_PAGES_READ = 200
 
 _HEX_DIGITS = re.compile(r"[0-9a-f]+")
 # The full fingerprint, and the short one printed in the footer of every page of our PDFs.
@@ -204,6 +206,9 @@ def verify_pdf(data: bytes) -> Verdict:
 
 def _visible_text_finding(reader: PdfReader, document: Document) -> str:
     """Say whether the PDF's visible text shows the adopted title and every clause heading."""
+    if len(reader.pages) > MAX_PAGES_READ:
+        return (f"It has {len(reader.pages):,} pages, far more than any declaration: its visible text was not "
+                "read, and it is not the adopted PDF.")
     try:
         visible = " ".join(page.extract_text() for page in reader.pages)
     except Exception:  # as in verify_pdf: any error means a page that cannot be read

@@ -156,6 +156,16 @@ def test_a_pdf_whose_visible_text_was_changed_is_said_to_be_altered(client, toky
     assert "it does not show the title, “Tokyo Declaration”, the heading of clause 1" in html
 
 
+def test_a_pdf_of_thousands_of_pages_carrying_the_adopted_text_is_not_read_page_by_page(client, tokyo):
+    writer = PdfWriter()
+    for _ in range(verification.MAX_PAGES_READ + 1):
+        writer.add_blank_page(595, 842)
+    writer.add_attachment(CANONICAL_TEXT, adopted_text(tokyo).encode("utf-8"))
+    html = text_of(upload(client, written(writer)))
+    assert "but this file differs from the one we published" in html
+    assert f"It has {verification.MAX_PAGES_READ + 1:,} pages, far more than any declaration" in html
+
+
 def test_a_pdf_whose_embedded_text_is_not_adopted_is_said_to_be_so(client, tokyo, unpublished):
     altered = adopted_text(tokyo).replace("Body of clause 1.", "Body of clause one.")
     html = text_of(upload(client, blank_pdf(altered)))
