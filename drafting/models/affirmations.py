@@ -36,6 +36,7 @@ class Affirmation(db.Model):
         UniqueConstraint("version_id", "organization_id", "live"),
         limits.length_check("statement", limits.STATEMENT),
         limits.length_check("reason", limits.STATEMENT),
+        limits.length_check("void_reason", limits.STATEMENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

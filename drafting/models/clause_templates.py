@@ -49,6 +49,8 @@ class ClauseTemplate(db.Model):
     __tablename__ = "clause_templates"
     __table_args__ = (
         limits.length_check("name", limits.NAME, 1),
+        limits.length_check("language", limits.LANGUAGE, 2),
+        limits.length_check("heading", limits.HEADING),
         limits.length_check("body", limits.CLAUSE_BODY, 1),
     )
 

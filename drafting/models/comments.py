@@ -39,6 +39,7 @@ class Comment(db.Model):
         limits.length_check("body", limits.COMMENT, 1),
         limits.length_check("proposed_text", limits.CLAUSE_BODY, 1),
         limits.length_check("decision_reason", limits.DECISION_REASON),
+        limits.length_check("accepted_text", limits.CLAUSE_BODY, 1),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

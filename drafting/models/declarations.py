@@ -48,10 +48,13 @@ class Declaration(db.Model):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         limits.length_check("title", limits.NAME, 1),
+        limits.length_check("subtitle", limits.SHORT_TEXT),
         limits.length_check("meeting_name", limits.NAME, 1),
+        limits.length_check("meeting_acronym", limits.ACRONYM),
         limits.length_check("place", limits.NAME, 1),
         limits.length_check("preamble", limits.PREAMBLE),
         limits.length_check("closing_formula", limits.CLOSING_FORMULA),
+        limits.length_check("language", limits.LANGUAGE, 2),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

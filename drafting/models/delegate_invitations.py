@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
@@ -15,6 +15,11 @@ from drafting.models.users import User
 
 class DelegateInvitation(db.Model):
     __tablename__ = "delegate_invitations"
+    __table_args__ = (
+        limits.length_check("email", limits.EMAIL, 3),
+        # Lower-cased like users.email, so an invitation's address finds its account.
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)

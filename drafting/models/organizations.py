@@ -28,6 +28,17 @@ class OrganizationKind(enum.Enum):
 
 class Organization(db.Model):
     __tablename__ = "organizations"
+    __table_args__ = (
+        limits.length_check("name", limits.NAME, 1),
+        limits.length_check("local_name", limits.NAME),
+        # Two upper-case letters: each is its own upper case and differs from its lower case.
+        CheckConstraint(
+            "length(country) = 2 AND country = upper(country)"
+            " AND substr(country, 1, 1) <> lower(substr(country, 1, 1))"
+            " AND substr(country, 2, 1) <> lower(substr(country, 2, 1))",
+            name="country_code",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
@@ -52,6 +63,10 @@ class Organization(db.Model):
 
 class Network(db.Model):
     __tablename__ = "networks"
+    __table_args__ = (
+        limits.length_check("name", limits.NAME, 1),
+        limits.length_check("acronym", limits.ACRONYM),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)

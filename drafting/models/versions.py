@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
 from drafting.moments import utcnow
+from drafting.models import limits
 from drafting.models.declarations import Declaration
 
 from drafting.models.users import User
@@ -17,14 +18,17 @@ class Version(db.Model):
     template or of an organization's name cannot change what a version says."""
 
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("declaration_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("declaration_id", "number"),
+        limits.length_check("label", limits.VERSION_LABEL, 1),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
     # 1, 2, 3 ... in order of circulation; the final text continues the same sequence.
     number: Mapped[int] = mapped_column(Integer)
     # "Draft 1", "Draft 2", ... or "Final".
-    label: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(limits.VERSION_LABEL))
     is_final: Mapped[bool] = mapped_column(Boolean, default=False)
     # The document as drafting.document.Document.to_json() wrote it when circulated.
     document: Mapped[dict] = mapped_column(JSON)
