@@ -54,8 +54,6 @@ FORMAT_VERSION = 1
 LARGEST_INTEGER = 2**31 - 1
 # As the editor's form allows.
 LARGEST_MEETING_NUMBER = 9999
-# The length of versions.label ("Draft 12", "Final").
-VERSION_LABEL = 20
 # Imported answers are recorded through one inactive account per organization at this domain,
 # which RFC 2606 reserves: no message to it can ever be delivered.
 ARCHIVE_DOMAIN = "import.invalid"
@@ -487,7 +485,7 @@ def _read_versions(declaration: _Fields, clause_count: int) -> list[dict]:
         version = _Fields(item, path, VERSION_FIELDS)
         number = version.integer("number", 1, LARGEST_INTEGER)
         numbers.append((number, version.path_of("number")))
-        label = version.text("label", VERSION_LABEL)
+        label = version.text("label", limits.VERSION_LABEL)
         is_final = version.boolean("is_final")
         circulated_at = version.moment("circulated_at")
         deadline = version.optional_moment("deadline")
