@@ -151,6 +151,15 @@ def test_the_qr_code_on_the_last_page_opens_the_verification_address(adopt):
     assert found == {**{page: [] for page in range(pages - 1)}, pages - 1: [url]}
 
 
+def test_the_text_is_set_in_a_serif_face_with_real_small_caps_in_the_header(adopt):
+    content, _ = published(adopt())
+    fonts = {font["/BaseFont"].split("+")[-1] for page in reader(content).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert {"Noto-Serif", "Noto-Serif-Bold"} <= fonts
+    # WeasyPrint names a face drawn with the OpenType small-cap glyphs after the feature: not shrunk capitals.
+    assert "Noto-Serif-All-Small-Caps" in fonts
+
+
 def test_the_pdf_describes_itself(adopt):
     declaration = adopt(subtitle="Cities together")
     document = reader(published(declaration)[0])

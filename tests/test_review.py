@@ -232,3 +232,24 @@ def test_after_adoption_the_drafts_stay_with_those_who_took_part(client, login_a
         assert client.get(url(consultation, path)).status_code == 404, path
     login_as(consultation["seoul"])
     assert client.get(url(consultation, "/versions/1")).status_code == 200
+
+
+def test_circulation_is_e_mailed_to_every_active_delegate_of_participants_and_observers_only(
+    client, login_as, make_declaration, make_organization, make_user, outbox
+):
+    declaration = make_declaration(clauses=1)
+    seoul, bangkok, hanoi = make_organization("Seoul", "KR"), make_organization("Bangkok", "TH"), make_organization("Hanoi", "VN")
+    invite(declaration, seoul, ParticipantRole.participant)
+    invite(declaration, bangkok, ParticipantRole.observer)
+    for email, organization in [("minji@seoul.example.org", seoul), ("jun@seoul.example.org", seoul),
+                                ("somchai@bangkok.example.org", bangkok), ("lan@hanoi.example.org", hanoi),
+                                ("aiko@host.example.org", declaration.host)]:
+        make_user(role=UserRole.delegate, organization=organization, email=email)
+    make_user(role=UserRole.delegate, organization=seoul, email="gone@seoul.example.org").active = False
+    db.session.commit()
+    login_as(make_user(organization=declaration.host))
+    deadline = date.today() + timedelta(days=10)
+    assert client.post(f"/declarations/{declaration.id}/circulate", data={"comment_deadline": deadline.isoformat()}).status_code == 302
+    # Not Hanoi (not invited), not the host's own staff, not a deactivated account.
+    assert sorted(message["To"] for message in outbox()) == [
+        "jun@seoul.example.org", "minji@seoul.example.org", "somchai@bangkok.example.org"]
