@@ -69,12 +69,14 @@ def default_closing_formula(hosts: list[Organization], adopted_on: date) -> str:
     )
 
 
-def follow_hosts_in_closing_formula(declaration: Declaration, hosts_before: list[Organization]) -> None:
-    """Name a new set of hosts in the closing formula, if it still reads as the default one for the old set.
+def _reads_as_default_formula(declaration: Declaration, hosts: list[Organization]) -> bool:
+    # A formula the drafters wrote themselves is theirs: only the default text follows the hosts and dates.
+    return declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on)
 
-    A formula the drafters wrote themselves is theirs: it is never rewritten.
-    """
-    if declaration.closing_formula == default_closing_formula(hosts_before, declaration.ends_on):
+
+def follow_hosts_in_closing_formula(declaration: Declaration, hosts_before: list[Organization]) -> None:
+    """Name a new set of hosts in the closing formula, if it still reads as the default one for the old set."""
+    if _reads_as_default_formula(declaration, hosts_before):
         save_if_unchanged(
             declaration, declaration.lock_version,
             closing_formula=default_closing_formula(host_organizations(declaration), declaration.ends_on),
@@ -137,7 +139,7 @@ def update_declaration(declaration: Declaration, based_on: int, **values) -> Non
         raise CompositionError("The meeting cannot end before it starts.", "ends_on")
     hosts = host_organizations(declaration)
     # The default formula is dated on the last day of the meeting: it follows a change of dates.
-    if "closing_formula" not in values and declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on):
+    if "closing_formula" not in values and _reads_as_default_formula(declaration, hosts):
         values["closing_formula"] = default_closing_formula(hosts, ends_on)
     save_if_unchanged(declaration, based_on, **values)
 

@@ -152,11 +152,11 @@ def reopen(declaration: Declaration, user: User, reason: str) -> int:
     workflow.check(user, declaration, workflow.Action.reopen)
     reason = _checked_reason(reason, "Say why the declaration is reopened: every delegate is told.")
     version = circulation.latest_version(declaration)
-    counted = len(live_answers(version))
     # Answers replaced by a later one are voided too: the record says of every answer that it no longer stands.
     standing = db.session.scalars(
         select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.voided_at.is_(None))
-    )
+    ).all()
+    counted = sum(1 for affirmation in standing if affirmation.live)
     for affirmation in standing:
         affirmation.live = None
         affirmation.voided_at = utcnow()

@@ -101,9 +101,10 @@ def remind(declaration_id: int):
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
     flash(f"Reminded: {', '.join(sorted(p.organization.name for p in reminded))}.")
-    unreachable = {p.organization.name for p in reminded} - {user.organization.name for user in recipients}
+    reached = {recipient.organization_id for recipient in recipients}
+    unreachable = sorted(p.organization.name for p in reminded if p.organization_id not in reached)
     if unreachable:
-        flash(f"No delegate of {english.join_names(sorted(unreachable))} has an account to e-mail: invite one.", "warning")
+        flash(f"No delegate of {english.join_names(unreachable)} has an account to e-mail: invite one.", "warning")
     return redirect(url_for("tracker.progress", declaration_id=declaration.id))
 
 
