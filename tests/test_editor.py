@@ -1,13 +1,16 @@
 """The host-city drafting journey through the web pages."""
 
+import html.parser
+import re
 from datetime import date
 
 import pytest
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from drafting.extensions import db
 from drafting.invitations import invite
-from drafting.models import Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
+from drafting.models import ClauseTemplate, Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
 
 NEW_DECLARATION = {
     "title": "Tokyo Declaration",
@@ -99,14 +102,15 @@ def test_inserting_a_template_prefills_what_the_declaration_knows(client, own_de
     )
     url = f"/declarations/{own_declaration.id}/insert/{template.id}"
     page = client.get(url).get_data(as_text=True)
-    assert 'name="next_meeting_ordinal" type="number" value="10"' in page
+    assert 'name="placeholder-next_meeting_ordinal" type="number" value="10"' in page
 
-    refused = client.post(url, data={"next_meeting_ordinal": "10", "next_meeting_city": "", "next_meeting_year": "2011"})
+    filled = {"placeholder-next_meeting_ordinal": "10", "placeholder-next_meeting_year": "2011"}
+    refused = client.post(url, data={**filled, "placeholder-next_meeting_city": ""})
     assert refused.status_code == 422
     assert "Fill in this placeholder." in refused.get_data(as_text=True)
     assert len(own_declaration.clauses) == 3
 
-    inserted = client.post(url, data={"next_meeting_ordinal": "10", "next_meeting_city": "Seoul", "next_meeting_year": "2011"})
+    inserted = client.post(url, data={**filled, "placeholder-next_meeting_city": "Seoul"})
     assert inserted.status_code == 302
     db.session.refresh(own_declaration)
     clause = own_declaration.clauses[-1]
@@ -119,6 +123,130 @@ def test_a_template_with_broken_braces_cannot_be_inserted(client, own_declaratio
     response = client.get(f"/declarations/{own_declaration.id}/insert/{template.id}")
     assert response.status_code == 302
     assert "never closed" in client.get(response.location).get_data(as_text=True)
+
+
+# Placeholders named like the form's own attributes: {{meta}}, {{csrf_token}}, {{data}} ...
+
+CLASHING_NAMES = sorted({
+    "meta", "process", "csrf_token", "data", "errors", "validate", "populate_obj", "hidden_tag", "submit",
+    "form_errors", "validate_on_submit", "is_submitted", "post_process", "extra_validators", "prefix", "name",
+} | {name for name in dir(FlaskForm) if re.fullmatch(r"[a-z][a-z0-9_]*", name)})
+
+
+class FormFields(html.parser.HTMLParser):
+    """The fields of a page's forms: each input's name and value, and the text of its label."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.inputs: dict[str, dict] = {}
+        self.labels: dict[str, str] = {}
+        self._label_for = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input":
+            self.inputs[attributes.get("id") or attributes["name"]] = attributes
+        elif tag == "label":
+            self._label_for = attributes.get("for")
+
+    def handle_data(self, data):
+        if self._label_for:
+            self.labels[self._label_for] = self.labels.get(self._label_for, "") + data
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_for = None
+
+    def field_labelled(self, label: str) -> dict:
+        """Return the attributes of the input whose label reads `label`."""
+        (found,) = [self.inputs[id_] for id_, text in self.labels.items() if text.strip() == label]
+        return found
+
+
+def save_template_through_the_library(client, heading: str, body: str) -> ClauseTemplate:
+    response = client.post("/library/new", data={
+        "name": "Every name the form has", "category": "cooperation", "language": "en", "heading": heading, "body": body,
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalar(select(ClauseTemplate).order_by(ClauseTemplate.id.desc()))
+
+
+def clashing_template(client) -> ClauseTemplate:
+    return save_template_through_the_library(
+        client, heading="On {{meta:text}} and {{csrf_token:text}}",
+        body="\n".join(f"{name} is {{{{{name}:text}}}}." for name in CLASHING_NAMES),
+    )
+
+
+def filled_values(page: str, values: dict[str, str]) -> dict[str, str]:
+    """Return the form data that fills each placeholder, found by its label, with values[name]."""
+    fields = FormFields(page)
+    data = {field["name"]: values[name] for name in CLASHING_NAMES
+            for field in [fields.field_labelled(name.replace("_", " ").capitalize())]}
+    assert len(data) == len(CLASHING_NAMES)  # one field each
+    return data
+
+
+def test_placeholders_named_like_the_forms_own_attributes_are_filled_in(client, own_declaration):
+    template = clashing_template(client)
+    url = f"/declarations/{own_declaration.id}/insert/{template.id}"
+    shown = client.get(url)
+    assert shown.status_code == 200
+    values = {name: f"value of {name}" for name in CLASHING_NAMES}
+
+    inserted = client.post(url, data=filled_values(shown.get_data(as_text=True), values))
+
+    assert inserted.status_code == 302, inserted.get_data(as_text=True)
+    db.session.refresh(own_declaration)
+    clause = own_declaration.clauses[-1]
+    assert (clause.position, clause.template) == (4, template)
+    assert clause.heading == "On value of meta and value of csrf_token"
+    assert clause.body == "\n".join(f"{name} is value of {name}." for name in CLASHING_NAMES)
+
+
+def test_an_empty_placeholder_named_like_an_attribute_of_the_form_gets_its_message(client, own_declaration):
+    template = clashing_template(client)
+    url = f"/declarations/{own_declaration.id}/insert/{template.id}"
+    data = filled_values(client.get(url).get_data(as_text=True), {name: name.upper() for name in CLASHING_NAMES})
+    emptied = next(field for field, value in data.items() if value == "CSRF_TOKEN")
+
+    refused = client.post(url, data={**data, emptied: " "})
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    errors = page[page.index(f'id="{emptied}-errors"'):]
+    assert "Fill in this placeholder." in errors[:errors.index("</ul>")]
+    assert page.count("Fill in this placeholder.") == 1
+    db.session.refresh(own_declaration)
+    assert len(own_declaration.clauses) == 3
+
+
+def test_the_insert_page_still_needs_its_csrf_token_when_a_placeholder_is_called_csrf_token(
+        app, client, own_declaration, monkeypatch):
+    template = clashing_template(client)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    url = f"/declarations/{own_declaration.id}/insert/{template.id}"
+    page = client.get(url).get_data(as_text=True)
+    token = FormFields(page).inputs["csrf_token"]["value"]
+    data = filled_values(page, {name: f"value of {name}" for name in CLASHING_NAMES})
+
+    for forged in ({}, {"csrf_token": "forged"}, {"csrf_token": "value of csrf_token"}):
+        assert client.post(url, data={**data, **forged}).status_code == 400
+        db.session.refresh(own_declaration)
+        assert len(own_declaration.clauses) == 3
+    assert client.post(url, data={**data, "csrf_token": token}).status_code == 302
+    db.session.refresh(own_declaration)
+    assert own_declaration.clauses[-1].body.startswith(f"{CLASHING_NAMES[0]} is value of {CLASHING_NAMES[0]}.")
+
+
+@pytest.mark.parametrize("name", ["_fields", "__class__", "Meta"])
+def test_names_that_are_no_placeholder_names_are_refused_when_the_template_is_saved(client, drafter, name):
+    response = client.post("/library/new", data={
+        "name": "Not a name", "category": "cooperation", "language": "en", "body": f"We meet in {{{{{name}:text}}}}.",
+    })
+    assert response.status_code == 422
+    assert "Malformed placeholder" in response.get_data(as_text=True)
 
 
 def test_clauses_are_added_reordered_and_removed(client, own_declaration):

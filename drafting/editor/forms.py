@@ -4,6 +4,7 @@ import pycountry
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    Field,
     HiddenField,
     IntegerField,
     RadioField,
@@ -137,26 +138,39 @@ class InviteNetworkForm(FlaskForm):
         self.network_id.choices = [SelectChoice(0, "Choose…")] + [SelectChoice(n.id, n.name) for n in networks]
 
 
-def placeholder_form(found, values: dict[str, str]) -> FlaskForm:
+# A placeholder's field is named "placeholder-<name>": with the hyphen no name can be an identifier,
+# so none can shadow the form's own attributes ({{meta}}, {{data}}, {{validate}}, {{csrf_token}} ...).
+PLACEHOLDER_FIELD_PREFIX = "placeholder-"
+
+
+class PlaceholderForm(FlaskForm):
+    """The values of a template's placeholders, one field each, made by placeholder_form()."""
+
+    def field_of(self, name: str) -> Field:
+        """Return the field of the placeholder with this name."""
+        return self[PLACEHOLDER_FIELD_PREFIX + name]
+
+    def raw_values(self) -> dict[str, str]:
+        """Return the value typed for each placeholder, by placeholder name."""
+        return {
+            name.removeprefix(PLACEHOLDER_FIELD_PREFIX): field.data
+            for name, field in self._fields.items() if name.startswith(PLACEHOLDER_FIELD_PREFIX)
+        }
+
+
+def placeholder_form(found, values: dict[str, str]) -> PlaceholderForm:
     """Build a form with one field per placeholder of a template, pre-filled with known values."""
-
-    class PlaceholderForm(FlaskForm):
-        pass
-
-    for placeholder in found:
-        kind = {"date": "date", "year": "number", "ordinal": "number"}.get(placeholder.type, "text")
-        setattr(
-            PlaceholderForm,
-            placeholder.name,
-            StringField(
-                placeholder.label,
-                filters=[strip],
-                default=values.get(placeholder.name, ""),
-                description=f"{placeholder.type}",
-                render_kw={"type": kind},
-            ),
+    fields = {
+        PLACEHOLDER_FIELD_PREFIX + placeholder.name: StringField(
+            placeholder.label,
+            filters=[strip],
+            default=values.get(placeholder.name, ""),
+            description=placeholder.type,
+            render_kw={"type": {"date": "date", "year": "number", "ordinal": "number"}.get(placeholder.type, "text")},
         )
-    return PlaceholderForm()
+        for placeholder in found
+    }
+    return type("TemplatePlaceholderForm", (PlaceholderForm,), fields)()
 
 
 class CirculateForm(FlaskForm):

@@ -334,10 +334,10 @@ def insert_template(declaration_id: int, template_id: int):
     form = placeholder_form(found, placeholders.known_values(declaration))
     if form.validate_on_submit():
         try:
-            clause = composition.insert_template(declaration, template, {p.name: form[p.name].data for p in found})
+            clause = composition.insert_template(declaration, template, form.raw_values())
         except composition.UnfilledPlaceholders as unfilled:
             for name, message in unfilled.errors.items():
-                form[name].errors = [message]
+                form.field_of(name).errors = [message]
         except composition.CompositionError as error:
             return _refused(str(error), declaration)
         else:
