@@ -83,7 +83,7 @@ class TestConfig(Config):
 
     TESTING = True
     # Signs only the test suite's cookies.
-    SECRET_KEY = "test-only"
+    SECRET_KEY = "test-only"  # nosec B105
     # Most tests post forms directly; the tests of CSRF protection switch it back on.
     WTF_CSRF_ENABLED = False
     # The suite signs in hundreds of times from one address; the tests of rate limiting switch it on.

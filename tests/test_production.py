@@ -259,6 +259,7 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
         assert signed_in.headers["Location"] in ("/", f"https://{site}/")
         administration = browser.get("/admin/")
         assert administration.status == 200 and NAME in administration.body
+        assert administration.headers["Cache-Control"] == "no-store"
 
         # Another Host is refused, through the proxy and straight at gunicorn alike.
         assert browser.get("/login", site="evil.example.org").status == 400
