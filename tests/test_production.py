@@ -20,6 +20,7 @@ would not see HTTPS, so the checks that depend on it (CSRF's same-origin Referer
 would not run.
 """
 
+import ipaddress
 import json
 import os
 import random
@@ -39,6 +40,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
+import redis
 
 from bench.load import CSRF_TOKEN, free_port, stop
 from drafting.extensions import db as _db
@@ -189,8 +191,9 @@ class BrowserBehindProxy:
         self.site = site
         self.port = port
         self.cookies = CookieJar()
-        # An address of its own: the shared Redis counts sign-in attempts by client address.
-        self.address = f"198.51.100.{random.randint(1, 254)}"  # nosec B311 - not a secret, a test's client address
+        # An address of its own in the documentation range: the shared Redis counts sign-in attempts
+        # by client address, and this run must find its own count there.
+        self.address = str(ipaddress.IPv6Network("2001:db8::/32")[random.getrandbits(96)])
 
     def get(self, path: str, site: str | None = None) -> Page:
         return self._send("GET", path, None, site or self.site)
@@ -244,11 +247,12 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
         assert (health.status, json.loads(health.body)) == (200, {"status": "ok", "database": "ok"})
 
         browser = BrowserBehindProxy(site, port)
+        assert browser.get("/admin/").status == 302  # behind sign-in
         login = browser.get("/login")
         assert login.status == 200 and "max-age=" in login.headers["Strict-Transport-Security"]
-        session = next(cookie for cookie in browser.cookies if cookie.name == "session")
-        assert session.secure and session.has_nonstandard_attr("HttpOnly")
-        # Over plain HTTP a browser would not send it: the cookie is honoured as Secure, not got around.
+        cookies = list(browser.cookies)
+        assert cookies and all(cookie.secure and cookie.has_nonstandard_attr("HttpOnly") for cookie in cookies)
+        # Over plain HTTP a browser would send none of them: Secure is honoured, not got around.
         plain = urllib.request.Request(f"http://{site}/")
         browser.cookies.add_cookie_header(plain)
         assert plain.get_header("Cookie") is None
@@ -257,6 +261,11 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
                                             "email": EMAIL, "password": PASSWORD}, referer="/login")
         assert signed_in.status == 302, signed_in.body
         assert signed_in.headers["Location"] in ("/", f"https://{site}/")
+        # The sign-in was counted in the README's Redis, under the address the proxy forwarded.
+        with redis.Redis.from_url(LOCAL_REDIS) as counts:
+            counted = list(counts.scan_iter(match=f"*/{browser.address}/*"))
+            assert counted, f"no sign-in attempt of {browser.address} is counted in Redis"
+            counts.delete(*counted)
         administration = browser.get("/admin/")
         assert administration.status == 200 and NAME in administration.body
         assert administration.headers["Cache-Control"] == "no-store"
