@@ -35,7 +35,8 @@ def site(make_declaration, make_organization, make_user, circulate, propose_fina
     signoff.adopt(adopted, adopted_drafter)
     db.session.commit()
     return {"d": drafting.id, "a": adopted.id, "fingerprint": final.fingerprint,
-            "host drafter": drafter, "delegate": delegate, "adopted's host drafter": adopted_drafter}
+            "host drafter": drafter, "delegate": delegate, "adopted's host drafter": adopted_drafter,
+            "administrator": make_user(role=UserRole.administrator)}
 
 
 CONFIDENTIAL = [
@@ -55,6 +56,7 @@ CONFIDENTIAL = [
     ("delegate", "/declarations/{a}/affirmation"),
     ("adopted's host drafter", "/declarations/{a}"),
     ("adopted's host drafter", "/declarations/{a}/audit"),
+    ("administrator", "/admin/users"),
     (None, "/login"),
     (None, "/password/forgotten"),
 ]
