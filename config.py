@@ -5,6 +5,8 @@ import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+# Signs the cookies of development and the demonstration only: public on purpose, ProductionConfig refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # nosec B105
 
 
 def database_url(name: str) -> str | None:
@@ -27,7 +29,7 @@ def env_flag(name: str, default: bool = False) -> bool:
 class Config:
     """Default configuration: SQLite in the instance folder, for development and the demonstration."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # None means "SQLite in the instance folder"; create_app fills it in once it knows that folder.
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -126,7 +128,7 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start without the settings production cannot do without."""
-        if not cls.SECRET_KEY or cls.SECRET_KEY == Config.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY: at least 32 random characters.")
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("ProductionConfig needs DATABASE_URL pointing at the production database.")

@@ -1,5 +1,5 @@
-"""Response headers that keep browsers on our side, refusing foreign Host names, and trusting a
-reverse proxy only when told to."""
+"""Response headers that keep browsers on our side, no cache keeping a confidential page, refusing
+foreign Host names, and trusting a reverse proxy only when told to."""
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import SecurityError
@@ -9,6 +9,17 @@ from werkzeug.sansio.utils import host_is_trusted
 # A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
 # the site's public name: it answers on any Host, and it prints no address that could be forged.
 ANY_HOST_ENDPOINTS = {"main.healthz"}
+
+# The public record, which anyone may read: these responses keep the caching their views give them.
+# Every other response is someone's (a draft, comments, the audit trail, e-mail addresses, a form with
+# its CSRF token, a refusal) and no cache may store it. The verdict on an uploaded PDF (POST /verify)
+# is about that person's file: it is not listed.
+PUBLIC_ENDPOINTS = {
+    "archive.index", "archive.declaration", "downloads.adopted",
+    "archive.verify_form", "archive.verify",
+    "api.declarations", "api.declaration",
+    "static",
+}
 
 # No inline script or style anywhere: the pages use only files of our own.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,6 +47,14 @@ def secure_headers(response: Response, hsts: bool) -> Response:
     return response
 
 
+def forbid_storing(response: Response) -> Response:
+    """Tell browsers and proxies never to store a response that is not public: drafts, comments,
+    the audit trail, e-mail addresses, forms with their CSRF token, and every refusal."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def refuse_other_hosts(allowed_hosts: list[str]) -> None:
     """Refuse a request for a Host that is not one of allowed_hosts, unless its route answers on any Host."""
     if request.endpoint not in ANY_HOST_ENDPOINTS and not host_is_trusted(request.host, allowed_hosts):
@@ -43,10 +62,12 @@ def refuse_other_hosts(allowed_hosts: list[str]) -> None:
 
 
 def register(app: Flask) -> None:
-    """Install the headers on every response, the Host check when ALLOWED_HOSTS lists the site's names,
-    and ProxyFix when PROXY_FIX_HOPS says how many proxies to trust."""
+    """Install the headers on every response, `no-store` on every response that is not public, the
+    Host check when ALLOWED_HOSTS lists the site's names, and ProxyFix when PROXY_FIX_HOPS says how
+    many proxies to trust."""
     hsts = app.config.get("HSTS", False)
     app.after_request(lambda response: secure_headers(response, hsts))
+    app.after_request(forbid_storing)
     allowed_hosts = app.config.get("ALLOWED_HOSTS")
     if allowed_hosts:
         app.before_request(lambda: refuse_other_hosts(allowed_hosts))

@@ -5,9 +5,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from config import database_url
+from tests.fresh_postgres import SERVER
 
 
 def suite_database_url(tmp_dir: Path) -> str:
@@ -15,20 +16,47 @@ def suite_database_url(tmp_dir: Path) -> str:
     return database_url("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'suite.sqlite'}"
 
 
+def server_url(database_url: str) -> str:
+    """Return the plain postgresql:// URL of the server that holds this database, without the database."""
+    url = make_url(database_url)
+    return URL.create("postgresql", url.username, url.password, url.host, url.port).render_as_string(hide_password=False)
+
+
+def postgresql_server() -> str | None:
+    """Return the plain postgresql:// URL of the server of this run's PostgreSQL pass, or of the local
+    server when the run is on SQLite; None if that server does not answer."""
+    suite_url = database_url("TEST_DATABASE_URL")
+    if suite_url and suite_url.startswith("postgresql"):
+        server = server_url(suite_url)
+    else:
+        server = SERVER
+    try:
+        with psycopg.connect(f"{server}/postgres", connect_timeout=3):
+            return server
+    except psycopg.OperationalError:
+        return None
+
+
+@contextmanager
+def fresh_postgresql_database(server: str, prefix: str):
+    """Yield the plain postgresql:// URL of a new empty database on `server`, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @contextmanager
 def fresh_database(tmp_dir: Path):
-    """Yield the URL of a new empty database of the suite's kind, dropped afterwards."""
+    """Yield the SQLAlchemy URL of a new empty database of the suite's kind, dropped afterwards."""
     suite_url = database_url("TEST_DATABASE_URL")
     if not suite_url:
         yield f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex}.sqlite'}"
         return
     url = make_url(suite_url)
-    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
-    server = f"postgresql://{url.username}@{url.host}:{url.port or 5432}/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with fresh_postgresql_database(server_url(suite_url), url.database) as plain:
+        yield "postgresql+psycopg://" + plain.removeprefix("postgresql://")

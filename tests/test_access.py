@@ -91,8 +91,9 @@ ROUTES = {
     ("answers.reply", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
     ("answers.addressed", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
     ("answers.decide", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
-    ("affirmation.answer", "GET"): lambda state: VIEW[state] & SIGNED_IN,
-    ("affirmation.answer", "POST"): lambda state: VIEW[state] & SIGNED_IN,
+    # The final text as proposed lists every participant: after adoption it stays with those who took part.
+    ("affirmation.answer", "GET"): lambda state: SEE_VERSIONS[state] & SIGNED_IN,
+    ("affirmation.answer", "POST"): lambda state: SEE_VERSIONS[state] & SIGNED_IN,
     ("tracker.progress", "GET"): staff_of,
     ("tracker.trail", "GET"): staff_of,
     ("tracker.propose_final", "POST"): staff_of,

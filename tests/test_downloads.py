@@ -139,7 +139,7 @@ def test_a_version_pdf_is_for_those_who_may_see_the_declaration(consultation, ma
         assert response.data.startswith(b"%PDF-")
         assert response.headers["Content-Disposition"] == "attachment; filename=yokohama-declaration-2010-draft-1.pdf"
         assert response.headers["ETag"] == f'"{consultation["draft"].fingerprint}"'
-        assert "private" in response.headers["Cache-Control"]
+        assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_a_version_pdf_is_rendered_once_then_served_as_stored(consultation, client, login_as, renders):

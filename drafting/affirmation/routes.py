@@ -15,7 +15,9 @@ bp = Blueprint("affirmation", __name__, url_prefix="/declarations")
 @login_required
 def answer(declaration_id: int):
     """Show the final text and take the answer of the delegate's organization."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user)
+    # After adoption the final text as proposed lists every participant, answered or not: only the
+    # archive's record is public, this page stays with those who took part.
+    declaration = permissions.declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
     final = signoff.final_version(declaration)
     if final is None:
         flash(f"The declaration is in {declaration.state.value}: it takes no answers now.", "error")

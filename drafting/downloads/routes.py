@@ -28,13 +28,10 @@ def _served(stored: StoredPdf, file_name: str, public: bool):
     response.headers.set("Content-Disposition", "attachment", filename=file_name)
     # The two page sizes are two files of the same text: their tags must differ.
     response.set_etag(stored.version.fingerprint + ("" if stored.page_size == "A4" else "-letter"))
+    # A draft's PDF is sent with no-store, as every confidential response (drafting.security).
     if public:
         response.cache_control.public = True
         response.cache_control.max_age = ADOPTED_MAX_AGE
-    else:
-        response.cache_control.private = True
-        # Ask every time: access to a draft can be taken away, though the file never changes.
-        response.cache_control.no_cache = True
     return response.make_conditional(request)
 
 
