@@ -13,8 +13,9 @@ from drafting.moments import as_utc
 from drafting.publication import adopted_moment, adopted_texts
 from drafting.published_record import PublishedRecord
 
-# The host's country as the declaration was adopted, not as the organization reads now.
+# The host's country and the network's name as the declaration was adopted, not as they read now.
 _host_country = Declaration.published_record[("host", "country")].as_string()
+_network_name = Declaration.published_record[("network", "name")].as_string()
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,13 @@ def choices() -> ArchiveChoices:
     A network renamed between two adoptions is offered under the name of its latest one.
     """
     rows = db.session.execute(
-        select(Declaration.adopted_at, Declaration.network_id, Declaration.published_record)
+        select(Declaration.adopted_at, Declaration.network_id, _network_name, _host_country)
         .where(Declaration.state == DeclarationState.adopted, Declaration.published_record.is_not(None))
         .order_by(Declaration.adopted_at, Declaration.id)
     ).all()
-    records = [(adopted_at, network_id, PublishedRecord.from_json(data)) for adopted_at, network_id, data in rows]
-    networks = {network_id: record.network.name for _, network_id, record in records if network_id is not None}
+    networks = {network_id: name for _, network_id, name, _ in rows if network_id is not None}
     return ArchiveChoices(
         networks=sorted(networks.items(), key=lambda network: network[1].casefold()),
-        years=sorted({as_utc(adopted_at).astimezone(timezone.utc).year for adopted_at, _, _ in records}, reverse=True),
-        countries=sorted({record.host.country for _, _, record in records}, key=lambda code: country_name(code).casefold()),
+        years=sorted({as_utc(adopted_at).astimezone(timezone.utc).year for adopted_at, _, _, _ in rows}, reverse=True),
+        countries=sorted({code for _, _, _, code in rows}, key=lambda code: country_name(code).casefold()),
     )
