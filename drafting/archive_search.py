@@ -4,13 +4,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, selectinload
 
+from drafting import published_record
 from drafting.extensions import db
-from drafting.models import Declaration, DeclarationState, Network, Organization, Version
+from drafting.models import Declaration, DeclarationState, Version
 from drafting.models.organizations import country_name
 from drafting.moments import as_utc
 from drafting.publication import adopted_moment, adopted_texts
+from drafting.published_record import PublishedRecord
+
+# The host's country and the network's name as the declaration was adopted, not as they read now.
+_host_country = Declaration.published_record[("host", "country")].as_string()
+_network_name = Declaration.published_record[("network", "name")].as_string()
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,11 @@ class ArchiveEntry:
     fingerprint: str
 
     @property
+    def record(self) -> PublishedRecord:
+        """Return who the declaration names, and how, as frozen at adoption."""
+        return published_record.of(self.declaration)
+
+    @property
     def adopted_at(self) -> datetime:
         return adopted_moment(self.declaration)
 
@@ -29,7 +39,7 @@ class ArchiveEntry:
 class ArchiveChoices:
     """The values the archive's filters offer: only those some adopted declaration has."""
 
-    networks: list[Network]
+    networks: list[tuple[int, str]]  # id and name as published, by name
     years: list[int]  # newest first
     countries: list[str]  # ISO codes, by English name
 
@@ -48,11 +58,8 @@ def search(
     Every word must appear, in any case, in the title or in the adopted text. The number of
     queries does not depend on the number of declarations.
     """
-    query = (
-        adopted_texts(Declaration, Version.fingerprint)
-        .join(Organization, Organization.id == Declaration.host_id)
-        .options(contains_eager(Declaration.host), selectinload(Declaration.network))
-        .order_by(Declaration.adopted_at.desc(), Declaration.id.desc())
+    query = adopted_texts(Declaration, Version.fingerprint).order_by(
+        Declaration.adopted_at.desc(), Declaration.id.desc()
     )
     if network_id is not None:
         query = query.where(Declaration.network_id == network_id)
@@ -62,7 +69,7 @@ def search(
             Declaration.adopted_at < datetime(year + 1, 1, 1, tzinfo=timezone.utc),
         )
     if country:
-        query = query.where(Organization.country == country)
+        query = query.where(_host_country == country)
     for word in words.split():
         pattern = _containing(word)
         query = query.where(
@@ -72,16 +79,18 @@ def search(
 
 
 def choices() -> ArchiveChoices:
-    """Return the networks, years of adoption and host countries of the adopted declarations, in one query."""
+    """Return the networks, years of adoption and host countries of the adopted declarations, in one query.
+
+    A network renamed between two adoptions is offered under the name of its latest one.
+    """
     rows = db.session.execute(
-        select(Declaration.adopted_at, Network, Organization.country)
-        .join(Organization, Organization.id == Declaration.host_id)
-        .outerjoin(Network, Network.id == Declaration.network_id)
-        .where(Declaration.state == DeclarationState.adopted)
+        select(Declaration.adopted_at, Declaration.network_id, _network_name, _host_country)
+        .where(Declaration.state == DeclarationState.adopted, Declaration.published_record.is_not(None))
+        .order_by(Declaration.adopted_at, Declaration.id)
     ).all()
-    networks = {network.id: network for _, network, _ in rows if network is not None}
+    networks = {network_id: name for _, network_id, name, _ in rows if network_id is not None}
     return ArchiveChoices(
-        networks=sorted(networks.values(), key=lambda network: network.name.casefold()),
-        years=sorted({as_utc(adopted_at).astimezone(timezone.utc).year for adopted_at, _, _ in rows}, reverse=True),
-        countries=sorted({code for _, _, code in rows}, key=lambda code: country_name(code).casefold()),
+        networks=sorted(networks.items(), key=lambda network: network[1].casefold()),
+        years=sorted({as_utc(adopted_at).astimezone(timezone.utc).year for adopted_at, _, _, _ in rows}, reverse=True),
+        countries=sorted({code for _, _, _, code in rows}, key=lambda code: country_name(code).casefold()),
     )

@@ -23,7 +23,7 @@ from enum import Enum
 import pycountry
 from sqlalchemy import null, select
 
-from drafting import audit, english, fingerprint
+from drafting import audit, english, fingerprint, published_record, signoff
 from drafting.document import CountryGroup, Document, DocumentClause
 from drafting.extensions import db
 from drafting.moments import as_utc
@@ -46,6 +46,7 @@ from drafting.models import (
 )
 from drafting.models.organizations import country_name
 from drafting.passwords import hash_password
+from drafting.published_record import PublishedOrganization
 
 FORMAT = "drafting-declaration"
 FORMAT_VERSION = 1
@@ -92,10 +93,10 @@ def _moment(value: datetime | None) -> str | None:
     return as_utc(value).astimezone(timezone.utc).isoformat() if value else None
 
 
-def _organization(organization: Organization) -> dict:
+def _organization(organization: PublishedOrganization) -> dict:
     return {
         "name": organization.name,
-        "kind": organization.kind.value,
+        "kind": organization.kind,
         "country": organization.country,
         "local_name": organization.local_name,
     }
@@ -115,12 +116,17 @@ def _with_clause_ids(document: dict, translation: dict[int, int]) -> dict:
 
 
 def export_declaration(declaration: Declaration) -> dict:
-    """Return the declaration, its text and its whole record as one JSON document."""
+    """Return the declaration, its text and its whole record as one JSON document.
+
+    An adopted declaration names organizations, its network and delegates as its published record
+    froze them; any other, as they read now.
+    """
     clause_numbers = {clause.id: clause.position for clause in declaration.clauses}
     affirmations = db.session.scalars(
         select(Affirmation).where(Affirmation.declaration_id == declaration.id).order_by(Affirmation.id)
     )
-    network = declaration.network
+    record = published_record.of(declaration) or published_record.compose(declaration, {})
+    network = record.network
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -139,7 +145,7 @@ def export_declaration(declaration: Declaration) -> dict:
             "layout": declaration.layout.value,
             "state": declaration.state.value,
             "adopted_at": _moment(declaration.adopted_at),
-            "host": _organization(declaration.host),
+            "host": _organization(record.host),
             "network": {"name": network.name, "acronym": network.acronym} if network else None,
             "preamble": declaration.preamble,
             "closing_formula": declaration.closing_formula,
@@ -150,10 +156,10 @@ def export_declaration(declaration: Declaration) -> dict:
             "participants": [
                 {
                     "organization": _organization(participant.organization),
-                    "role": participant.role.value,
+                    "role": participant.role,
                     "position": participant.position,
                 }
-                for participant in sorted(declaration.participants, key=lambda participant: participant.id)
+                for participant in record.participants
             ],
             "versions": [
                 {
@@ -171,13 +177,13 @@ def export_declaration(declaration: Declaration) -> dict:
             "affirmations": [
                 {
                     "version_number": affirmation.version.number,
-                    "organization": affirmation.organization.name,
+                    "organization": record.answers[affirmation.id].organization,
                     "answer": affirmation.answer.value,
                     "statement": affirmation.statement,
                     "reason": affirmation.reason,
                     "fingerprint": affirmation.fingerprint,
                     "answered_at": _moment(affirmation.answered_at),
-                    "delegate": affirmation.delegate.name,
+                    "delegate": record.answers[affirmation.id].delegate,
                     "live": affirmation.live is True,
                     "superseded_at": _moment(affirmation.superseded_at),
                     "voided_at": _moment(affirmation.voided_at),
@@ -763,6 +769,10 @@ def import_declaration(data: object) -> ImportReport:
             )
         )
     db.session.flush()
+    if declaration.state is DeclarationState.adopted:
+        # Adopted elsewhere, published here: its record is frozen now, as adoption freezes it.
+        live = signoff.live_answers(versions[max(versions)])
+        declaration.published_record = published_record.compose(declaration, live).to_json()
     audit.record(
         "import", declaration, None, None, declaration.state.value,
         versions=[version.fingerprint for version in versions.values()], created_organizations=created,

@@ -1,7 +1,7 @@
 """Rendered PDFs, made once and kept in the database (StoredPdf), and the names they are served under.
 
-The adopted declaration's A4 PDF is made at adoption, in the same transaction; any other PDF
-(a circulated version, the US Letter size) is made the first time someone asks for it. Once
+The adopted declaration's PDFs, A4 and US Letter, are made at adoption, in the same transaction,
+from its published record; a circulated version's are made the first time someone asks for them. Once
 stored, a PDF is served as it is: every application server sends the same bytes.
 """
 
@@ -12,10 +12,10 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting import document, english, pdf, signoff
+from drafting import document, english, pdf, published_record, signoff
 from drafting.consultation import version_document
 from drafting.extensions import db
-from drafting.models import Answer, Declaration, DeclarationState, StoredPdf, Version
+from drafting.models import Declaration, DeclarationState, StoredPdf, Version
 from drafting.moments import as_utc
 
 SLUG_LENGTH = 80
@@ -98,12 +98,9 @@ def _meeting(declaration: Declaration) -> str:
     return f"{document.meeting_phrase(declaration)}, {declaration.place}"
 
 
-def _statements(version: Version) -> list[pdf.Statement]:
-    given = [a for a in signoff.live_answers(version).values() if a.answer is Answer.affirmed_with_statement]
-    return [
-        pdf.Statement(a.organization.name, a.statement)
-        for a in sorted(given, key=lambda a: a.organization.name.casefold())
-    ]
+def _statements(record: published_record.PublishedRecord) -> list[pdf.Statement]:
+    given = sorted(record.statements(), key=lambda participant: participant.organization.name.casefold())
+    return [pdf.Statement(participant.organization.name, participant.statement) for participant in given]
 
 
 def _adopted_version(declaration: Declaration) -> Version:
@@ -115,19 +112,20 @@ def _adopted_version(declaration: Declaration) -> Version:
 def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[bytes, int]:
     """Render an adopted declaration as published, without storing it; return the file and its pages."""
     version = _adopted_version(declaration)
+    record = published_record.of(declaration)
     adopted_at = as_utc(declaration.adopted_at)
     options = pdf.PdfOptions(
         kind=pdf.ADOPTED,
         canonical_text=version.canonical_text,
         metadata=pdf.PdfMetadata(
-            author=declaration.host.name,
+            author=record.host.name,
             subject=f"Declaration adopted at {_meeting(declaration)}",
             keywords=_keywords(declaration),
             created=adopted_at,
         ),
         verification_url=verification_url(version.fingerprint),
         page_size=page_size,
-        statements=_statements(version),
+        statements=_statements(record),
     )
     return pdf.render(signoff.adopted_document(declaration), options)
 
@@ -136,6 +134,12 @@ def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
     """Return the stored PDF of an adopted declaration, rendering and storing it first if there is none."""
     version = _adopted_version(declaration)
     return _kept(version, pdf.ADOPTED, page_size, lambda: render_adopted(declaration, page_size))
+
+
+def store_adopted(declaration: Declaration) -> None:
+    """Render and store the adopted declaration's PDF in every page size, as adoption publishes it."""
+    for page_size in pdf.PAGE_SIZES:
+        adopted_pdf(declaration, page_size)
 
 
 def circulated_label(version: Version) -> str:

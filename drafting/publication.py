@@ -1,5 +1,8 @@
 """What the public sees of an adopted declaration: the text it adopted, who affirmed it, their statements.
 
+Names come from the record frozen at adoption (drafting.published_record), never from the live
+organizations, networks or accounts, which an administrator may change afterwards.
+
 The archive page, the JSON API and the verification all read an adopted declaration through
 `published()`, so that they cannot disagree about it. A declaration that is not adopted is not
 published: for the public it does not exist, whatever its id or fingerprint.
@@ -9,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
-from drafting import document, signoff
+from drafting import published_record, signoff
 from drafting.document import CountryGroup, Document
 from drafting.extensions import db
 from drafting.moments import as_utc
-from drafting.models import Declaration, DeclarationState, Participant, Version
+from drafting.models import Declaration, DeclarationState, Version
+from drafting.published_record import PublishedRecord
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,14 @@ class Publication:
     version: Version
     # The text as published (signoff.adopted_document): its participant list holds those that affirmed.
     document: Document
-    # The organizations that affirmed, by country; the older layout's document does not list them.
-    affirmed_by: list[CountryGroup]
+    # Who it names, and how, as frozen at adoption: the host, the network, those that affirmed.
+    record: PublishedRecord
     statements: list[Statement]
+
+    @property
+    def affirmed_by(self) -> list[CountryGroup]:
+        """Return the organizations that affirmed, by country; the older layout's document does not list them."""
+        return self.record.affirmed_by
 
     @property
     def adopted_at(self) -> datetime:
@@ -68,34 +77,16 @@ def adopted_texts(*columns) -> Select:
 
 def published(declaration_id: int) -> Publication | None:
     """Return the publication of an adopted declaration, or None if there is no adopted declaration of that id."""
-    declaration = db.session.get(
-        Declaration,
-        declaration_id,
-        options=[
-            joinedload(Declaration.host),
-            joinedload(Declaration.network),
-            selectinload(Declaration.versions),
-            selectinload(Declaration.participants).joinedload(Participant.organization),
-        ],
-    )
-    if declaration is None or declaration.state is not DeclarationState.adopted:
+    declaration = db.session.get(Declaration, declaration_id, options=[selectinload(Declaration.versions)])
+    record = published_record.of(declaration) if declaration is not None else None
+    if record is None or declaration.state is not DeclarationState.adopted:
         return None
-    version = signoff.final_version(declaration)
-    answers = signoff.live_answers(version)
-    affirming = [
-        p for p in declaration.participants
-        if p.organization_id in answers and answers[p.organization_id].answer.affirms
-    ]
-    grouped = document.group_participants(affirming)
     return Publication(
         declaration=declaration,
-        version=version,
+        version=signoff.final_version(declaration),
         document=signoff.adopted_document(declaration),
-        affirmed_by=[CountryGroup(country, [p.organization.name for p in members]) for country, members in grouped],
+        record=record,
         statements=[
-            Statement(p.organization.name, country, answers[p.organization_id].statement)
-            for country, members in grouped
-            for p in members
-            if answers[p.organization_id].statement
+            Statement(p.organization.name, p.organization.country_name, p.statement) for p in record.statements()
         ],
     )

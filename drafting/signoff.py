@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from drafting import audit, circulation, clause_text, document, english, pdf_files, permissions, workflow
+from drafting import (
+    audit, circulation, clause_text, document, english, pdf_files, permissions, published_record, workflow,
+)
 from drafting.document import Document
 from drafting.extensions import db
 from drafting.moments import as_utc, utcnow
@@ -174,10 +176,12 @@ def adopt(declaration: Declaration, user: User) -> Version:
     if Document.from_json(version.document).layout is DeclarationLayout.named_in_opening:
         _require_named_affirmed(declaration, {a.organization_id for a in affirming})
     declaration.adopted_at = utcnow()
+    # What the publication names is frozen now: renaming an organization later changes none of it.
+    declaration.published_record = published_record.compose(declaration, live_answers(version)).to_json()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming))
-    # The final PDF is made now, in this transaction: if it cannot be, nothing is adopted.
-    pdf_files.adopted_pdf(declaration)
+    # The final PDFs are made now, in this transaction: if they cannot be, nothing is adopted.
+    pdf_files.store_adopted(declaration)
     return version
 
 
@@ -205,16 +209,11 @@ def withdraw(declaration: Declaration, user: User, reason: str) -> None:
 
 
 def adopted_document(declaration: Declaration) -> Document:
-    """Return the final text as published: its participant list holds exactly those that affirmed."""
-    version = final_version(declaration)
-    affirming = {organization_id for organization_id, a in live_answers(version).items() if a.answer.affirms}
-    published = Document.from_json(version.document)
+    """Return the final text as published: its participant list holds exactly those that affirmed, as named then."""
+    published = Document.from_json(final_version(declaration).document)
     if not published.signatories:  # the older layout names its members in the opening instead
         return published
-    return replace(
-        published,
-        signatories=document.country_groups([p for p in declaration.participants if p.organization_id in affirming]),
-    )
+    return replace(published, signatories=published_record.of(declaration).affirmed_by)
 
 
 def answering_participants(declaration: Declaration) -> list[Participant]:

@@ -58,10 +58,12 @@ def stored_pdfs() -> list[StoredPdf]:
     return list(db.session.scalars(select(StoredPdf).order_by(StoredPdf.id)))
 
 
-def test_adoption_renders_and_stores_the_final_pdf(adopted):
-    [stored] = stored_pdfs()
-    assert (stored.version, stored.kind, stored.page_size) == (adopted["final"], "adopted", "A4")
-    assert stored.content.startswith(b"%PDF-") and stored.pages == len(PdfReader(io.BytesIO(stored.content)).pages)
+def test_adoption_renders_and_stores_the_final_pdf_in_both_page_sizes(adopted):
+    a4, letter = stored_pdfs()
+    assert (a4.version, a4.kind, a4.page_size) == (adopted["final"], "adopted", "A4")
+    assert (letter.version, letter.kind, letter.page_size) == (adopted["final"], "adopted", "Letter")
+    for stored in (a4, letter):
+        assert stored.content.startswith(b"%PDF-") and stored.pages == len(PdfReader(io.BytesIO(stored.content)).pages)
 
 
 def test_a_failed_rendering_adopts_nothing(consultation, propose_final, monkeypatch):
@@ -80,7 +82,7 @@ def test_a_failed_rendering_adopts_nothing(consultation, propose_final, monkeypa
 
 
 def test_anyone_downloads_the_adopted_pdf_as_stored_at_adoption(adopted, client, renders):
-    [stored] = stored_pdfs()
+    stored, _ = stored_pdfs()
     response = client.get(f"/declarations/{adopted['declaration'].id}/declaration.pdf")
     assert response.status_code == 200 and renders == []
     assert response.data == stored.content
@@ -99,11 +101,11 @@ def test_a_matching_etag_gets_304_without_the_file(adopted, client):
     assert client.get(url, headers={"If-None-Match": '"another"'}).status_code == 200
 
 
-def test_us_letter_is_made_once_on_request_and_tagged_apart(adopted, client, renders):
+def test_us_letter_is_served_as_stored_at_adoption_and_tagged_apart(adopted, client, renders):
     url = f"/declarations/{adopted['declaration'].id}/declaration.pdf?size=letter"
     first, second = client.get(url), client.get(url)
-    assert first.status_code == second.status_code == 200 and renders == ["adopted"]
-    assert first.data == second.data
+    assert first.status_code == second.status_code == 200 and renders == []
+    assert first.data == second.data == stored_pdfs()[1].content
     assert first.headers["ETag"] == f'"{adopted["final"].fingerprint}-letter"'
     page = PdfReader(io.BytesIO(first.data)).pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((612, 792), abs=0.1)
@@ -166,7 +168,7 @@ def test_the_final_text_is_downloaded_as_circulated_and_as_adopted(adopted, clie
     assert circulated.headers["Content-Disposition"].endswith(f"-{date.today().year}-final.pdf")
     published = client.get(f"/declarations/{declaration.id}/declaration.pdf")
     assert circulated.status_code == published.status_code == 200 and circulated.data != published.data
-    assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 2
+    assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 3  # A4 and US Letter, and the final text
 
 
 def test_of_two_requests_rendering_the_same_pdf_the_first_stored_is_served(consultation, monkeypatch):

@@ -7,7 +7,7 @@ written, with its small markup (*emphasis*, lines starting with "- " for lists).
 
 from flask import Blueprint, url_for
 
-from drafting import archive_search, publication
+from drafting import archive_search, publication, published_record
 from drafting.models import Declaration
 from drafting.publication import Publication
 
@@ -15,7 +15,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _summary(declaration: Declaration, fingerprint: str) -> dict:
-    network = declaration.network
+    record = published_record.of(declaration)
+    network = record.network
     return {
         "id": declaration.id,
         "title": declaration.title,
@@ -28,9 +29,9 @@ def _summary(declaration: Declaration, fingerprint: str) -> dict:
         "place": declaration.place,
         "dates": {"start": declaration.starts_on.isoformat(), "end": declaration.ends_on.isoformat()},
         "host": {
-            "name": declaration.host.name,
-            "country": declaration.host.country,
-            "country_name": declaration.host.country_name,
+            "name": record.host.name,
+            "country": record.host.country,
+            "country_name": record.host.country_name,
         },
         "network": {"name": network.name, "acronym": network.acronym} if network else None,
         "language": declaration.language,

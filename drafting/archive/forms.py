@@ -26,7 +26,7 @@ class ArchiveSearchForm(Form):
     def __init__(self, formdata, choices: ArchiveChoices):
         super().__init__(formdata)
         self.network.choices = [SelectChoice("", "All networks")] + [
-            SelectChoice(str(network.id), network.name) for network in choices.networks
+            SelectChoice(str(network_id), name) for network_id, name in choices.networks
         ]
         self.year.choices = [SelectChoice("", "All years")] + [
             SelectChoice(str(year), str(year)) for year in choices.years

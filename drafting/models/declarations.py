@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
@@ -83,6 +83,9 @@ class Declaration(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     adopted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who the adopted declaration names, and how, as drafting.published_record froze it at adoption;
+    # None until then.
+    published_record: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     host: Mapped[Organization] = relationship()
     network: Mapped[Network | None] = relationship()
