@@ -145,8 +145,15 @@ def _set_password(user: User, password: str, keep: SignIn | None = None) -> None
 
 
 def change_password(user: User, current_password: str, new_password: str, keep: SignIn | None = None) -> None:
-    """Change a signed-in user's password; their sessions but `keep` end. Raise AccountError at the field at fault."""
+    """Change a signed-in user's password; their sessions but `keep` end. Raise AccountError at the field at fault.
+
+    A wrong current password counts as a failed sign-in (commit it), and sign_ins.TooManyFailures
+    refuses to try one when the account had too many: whoever holds a stolen session guesses no faster.
+    """
+    now = utcnow()
+    sign_ins.admit(user.email, now)
     if not verify_password(user.password_hash, current_password or ""):
+        sign_ins.record_failure(user.email, now)
         raise AccountError("current_password", "This is not your current password.")
     _set_password(user, new_password, keep=keep)
     db.session.flush()

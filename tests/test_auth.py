@@ -254,15 +254,20 @@ def test_a_session_in_use_ends_at_its_lifetime(app, client, login_as, make_user,
     assert signed_out(client.get(page))
 
 
-def test_a_session_cookie_of_the_old_kind_is_signed_out(app, make_user, draft_page):
+def test_a_cookie_must_hold_its_session_s_secret_not_merely_name_a_user_or_a_session(app, client, login_as,
+                                                                                    make_user, draft_page):
     from flask.sessions import SecureCookieSessionInterface
 
-    user = make_user()
+    user = login_as(make_user())
     page = draft_page(user)
-    forged = app.test_client()
-    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-    forged.set_cookie("session", serializer.dumps({"_user_id": f"{user.id}:1", "_fresh": True}))
-    assert signed_out(forged.get(page))
+    [sign_in] = db.session.scalars(select(SignIn).where(SignIn.user_id == user.id))
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)  # as if SECRET_KEY had leaked
+    # "<user id>:<session version>" is what cookies held before sessions were rows: they sign in no more.
+    for user_id in (f"{user.id}:1", f"{sign_in.id}:not-its-secret", f"{sign_in.id}"):
+        forged = app.test_client()
+        forged.set_cookie("session", serializer.dumps({"_user_id": user_id, "_fresh": True}))
+        assert signed_out(forged.get(page))
+    assert client.get(page).status_code == 200
 
 
 # Failed sign-ins are counted per account, in the database; per address only at a far higher rate.
@@ -329,3 +334,19 @@ def test_requests_for_a_reset_link_keep_their_own_lower_limit_per_address(tmp_pa
     assert limit <= 10  # a mailbox is not flooded with reset links from one address
     answers = [client.post("/password/forgotten", data={"email": f"n{n}@example.org"}) for n in range(limit + 1)]
     assert [answer.status_code for answer in answers] == [302] * limit + [429]
+
+
+def test_a_stolen_session_cannot_guess_the_password_faster_on_the_change_password_form(app, client, login_as,
+                                                                                       make_user):
+    user = login_as(make_user())
+    limit = app.config["SIGN_IN_FAILURES_PER_ACCOUNT"]
+    guesses = [client.post("/account/password", data={"current_password": f"guess {n}", "password": "a new passphrase",
+                                                      "password_again": "a new passphrase"})
+               for n in range(limit + 1)]
+    assert [guess.status_code for guess in guesses] == [422] * limit + [429]
+    assert "Too many wrong passwords" in guesses[-1].get_data(as_text=True)
+    right = client.post("/account/password", data={"current_password": PASSWORD, "password": "a new passphrase",
+                                                   "password_again": "a new passphrase"})
+    assert right.status_code == 429
+    # The guesses count against signing in too: they were guesses at the same password.
+    assert app.test_client().post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429

@@ -150,14 +150,21 @@ def reset_password(token: str):
 def change_password():
     """Change one's password; the other sessions of the account end, this one goes on."""
     form = ChangePasswordForm()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data,
                                      keep=current_user.sign_in)
+        except sign_ins.TooManyFailures as refusal:
+            form.current_password.errors.append(
+                f"Too many wrong passwords for this account: try again in {refusal.minutes} minutes."
+            )
+            status = 429
         except accounts.AccountError as error:
             form[error.field if error.field in form else "password"].errors.append(str(error))
+            db.session.commit()  # a wrong current password counts against the account; nothing else changed
         else:
             db.session.commit()
             flash("Your password is changed. Your other sessions are signed out.")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
