@@ -83,13 +83,12 @@ def login():
             )
             status = 429
         else:
-            if user is None:
-                form.password.errors.append("The e-mail address or the password is not right.")
-            else:
-                begin_session(user)
-            db.session.commit()  # the session begun, or the failure counted against the address
             if user is not None:
+                begin_session(user)
+                db.session.commit()
                 return redirect(safe_next(form.next.data))
+            db.session.commit()  # the failure counts against the address
+            form.password.errors.append("The e-mail address or the password is not right.")
     return render_template("auth/login.html", form=form), status
 
 
