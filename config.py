@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,18 +55,35 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
-    # Login and password-reset attempts per client address; counted in memory, or in Redis when
-    # RATELIMIT_STORAGE_URI says so (redis://host:6379), which several servers then share.
+    # A session ends on the server (drafting.sign_ins) after this long without a request: an editor
+    # left open over lunch and a long meeting stays signed in, one left open overnight does not.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "8")))
+    # ...and this long after signing in, however busy: so a stolen cookie kept alive stops working
+    # within a day. The idle timeout already asks for a sign-in about once a day.
+    SESSION_LIFETIME = timedelta(hours=float(os.environ.get("SESSION_LIFETIME_HOURS", "24")))
+    # The signed session cookie itself is refused after the same time (Flask's default is 31 days).
+    PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
+    # Failed sign-ins per e-mail address (an account's, or an unknown one alike), counted in the
+    # database that every worker and server shares: the eleventh within 15 minutes is refused
+    # without trying the password, whatever Redis does.
+    SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "10"))
+    SIGN_IN_FAILURE_WINDOW = timedelta(minutes=float(os.environ.get("SIGN_IN_FAILURE_MINUTES", "15")))
+    # Per client address, limits on failed sign-ins (far higher: a conference venue or a ministry
+    # signs many people in from one address) and on requests for a password-reset link. Counted in
+    # memory, or in Redis when RATELIMIT_STORAGE_URI says so (redis://host:6379), which several
+    # servers then share.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "60 per minute; 600 per hour")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per minute; 100 per hour")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
-    # While Redis is down, each process counts in its own memory (the same limits, not shared) and
-    # goes back to Redis once it answers again: sign-in keeps working and stays limited.
+    # While Redis is down, each process counts per address in its own memory (the same limits, not
+    # shared, so up to one limit per worker) and goes back to Redis once it answers again: sign-in
+    # keeps working, and the per-account limit, in the database, holds exactly.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # A Redis host that is down without refusing connections must not hold a sign-in for minutes.
     RATELIMIT_STORAGE_OPTIONS = (
         {"socket_connect_timeout": 1, "socket_timeout": 1} if RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")) else {}
     )
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
     # The public name of the site ("declarations.example.org", "127.0.0.1:5000"): the verification
     # addresses printed in PDFs use it, never the Host header of whichever request made the PDF.
     SERVER_NAME = os.environ.get("SERVER_NAME")
@@ -103,9 +121,11 @@ class TestConfig(Config):
 class ServedTestConfig(TestConfig):
     """The test configuration that gunicorn serves to real HTTP clients (bench/load.py, the two-server
     test): forms need their CSRF token, as in production, so a token got from one server must be
-    good on another."""
+    good on another; sign-in is rate limited per address, as in production (only failures count,
+    so the bench's hundreds of sign-ins from one address pass)."""
 
     WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = True
 
 
 class ProductionConfig(Config):

@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from drafting import sign_ins
 from drafting.extensions import db
-from drafting.models import Organization, PasswordReset, User, UserRole, limits
-from drafting.moments import as_utc
+from drafting.models import Organization, PasswordReset, SignIn, User, UserRole, limits
+from drafting.moments import as_utc, utcnow
 from drafting.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
 from drafting.single_use_links import make_token, new_secret, read_token, secret_matches
 
@@ -34,9 +35,14 @@ def normalize_email(email: str) -> str:
     return checked.normalized.lower()
 
 
+def lookup_form(email: str) -> str:
+    """Return an address as typed the way accounts are looked up by it: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
 def find_user(email: str) -> User | None:
     """Return the user with this e-mail address, whatever its case."""
-    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    return db.session.scalar(select(User).where(User.email == lookup_form(email)))
 
 
 def check_password_rules(password: str) -> None:
@@ -93,21 +99,30 @@ def update_user(
             raise AccountError("active", "This is the last active administrator; make another one first.")
     if password:
         _set_password(user, password)
+    if not active:
+        sign_ins.end_all(user, utcnow())  # reactivating the account later revives none of them
     user.name, user.role, user.organization, user.active = name, role, organization, active
     db.session.flush()
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
+def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
+    """Return the active user with these credentials, or None, counting the failure against the address.
+
+    Raise sign_ins.TooManyFailures, trying nothing, when the address failed too often lately: an
+    unknown address exactly like an account's, so the answer tells nothing about who has one.
+    """
     global _UNKNOWN_USER_HASH
-    user = find_user(email)
+    now = now or utcnow()
+    address = lookup_form(email)
+    sign_ins.admit(address, now)
+    user = find_user(address)
     if user is None:
         _UNKNOWN_USER_HASH = _UNKNOWN_USER_HASH or hash_password("not a password of anyone")
         verify_password(_UNKNOWN_USER_HASH, password or "")
-        return None
-    if not verify_password(user.password_hash, password or "") or not user.is_active:
-        return None
-    return user
+    elif verify_password(user.password_hash, password or "") and user.is_active:
+        return user
+    sign_ins.record_failure(address, now)
+    return None
 
 
 RESET_PURPOSE = "password reset"
@@ -121,18 +136,26 @@ class ResetLinkError(Exception):
         self.kind = kind
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, keep: SignIn | None = None) -> None:
     check_password_rules(password)
     user.password_hash = hash_password(password)
-    # Every session and remember-me cookie holds the old version: all of them end now.
-    user.session_version += 1
+    # Whoever had the old password is signed out; the guesses made at it no longer hold the owner back.
+    sign_ins.end_all(user, utcnow(), keep=keep)
+    sign_ins.forget_failures(user.email)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change a signed-in user's password; their other sessions end. Raise AccountError at the field at fault."""
+def change_password(user: User, current_password: str, new_password: str, keep: SignIn | None = None) -> None:
+    """Change a signed-in user's password; their sessions but `keep` end. Raise AccountError at the field at fault.
+
+    A wrong current password counts as a failed sign-in (commit it), and sign_ins.TooManyFailures
+    refuses to try one when the account had too many: whoever holds a stolen session guesses no faster.
+    """
+    now = utcnow()
+    sign_ins.admit(user.email, now)
     if not verify_password(user.password_hash, current_password or ""):
+        sign_ins.record_failure(user.email, now)
         raise AccountError("current_password", "This is not your current password.")
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep=keep)
     db.session.flush()
 
 

@@ -3,16 +3,19 @@
 import email
 import email.policy
 import re
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from config import TestConfig
 from drafting import accounts, create_app
 from drafting.extensions import db
-from drafting.models import PasswordReset, UserRole
+from drafting.models import FailedSignIn, PasswordReset, SignIn, UserRole
+from drafting.moments import as_utc
 from tests.conftest import PASSWORD
 
 
@@ -112,17 +115,23 @@ STORAGES = ["memory://", pytest.param(
 )]
 
 
-def rate_limited_app(tmp_path, storage):
+def rate_limited_app(tmp_path, storage, **settings):
     # The machine's Redis is shared: counters go under a key prefix of this test's own (they expire
     # within the minute), so no other data is touched and no other run's attempts are counted.
-    return app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, LOGIN_RATE_LIMIT="3 per minute",
-                    RATELIMIT_STORAGE_OPTIONS={"key_prefix": f"drafting-test-{uuid.uuid4().hex}"})
+    settings.setdefault("LOGIN_RATE_LIMIT", "3 per minute")
+    return app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
+                    RATELIMIT_STORAGE_OPTIONS={"key_prefix": f"drafting-test-{uuid.uuid4().hex}"}, **settings)
 
 
 @pytest.mark.parametrize("storage", STORAGES)
-def test_login_attempts_are_rate_limited(tmp_path, storage):
+def test_failed_sign_ins_from_one_address_are_rate_limited(tmp_path, storage, make_user):
     client = rate_limited_app(tmp_path, storage).test_client()
-    responses = [client.post("/login", data={"email": "a@example.org", "password": "x"}) for _ in range(4)]
+    user = make_user()
+    # Successful sign-ins do not count: only guesses, here one at each of many accounts.
+    for _ in range(4):
+        assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        client.post("/logout")
+    responses = [client.post("/login", data={"email": f"a{n}@example.org", "password": "x"}) for n in range(4)]
     assert [response.status_code for response in responses] == [422, 422, 422, 429]
     assert "Too many attempts from your address" in responses[-1].get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the page is not limited
@@ -133,8 +142,8 @@ def test_sign_in_works_and_stays_limited_while_redis_is_down(tmp_path, make_user
     client = rate_limited_app(tmp_path, "redis://127.0.0.1:1").test_client()  # nothing listens there
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     client.post("/logout")
-    wrong = [client.post("/login", data={"email": user.email, "password": "x"}) for _ in range(3)]
-    assert [response.status_code for response in wrong] == [422, 422, 429]
+    wrong = [client.post("/login", data={"email": f"a{n}@example.org", "password": "x"}) for n in range(4)]
+    assert [response.status_code for response in wrong] == [422, 422, 422, 429]
 
 
 def test_a_form_without_its_csrf_token_is_refused(tmp_path):
@@ -142,3 +151,202 @@ def test_a_form_without_its_csrf_token_is_refused(tmp_path):
         "/login", data={"email": "a@example.org", "password": "x"}
     )
     assert response.status_code == 400
+
+
+# Sessions the server can end: a copied cookie is worth nothing once its session ended.
+
+def copied_cookie(app, client):
+    """Return another browser holding a copy of this client's session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def signed_out(response) -> bool:
+    return response.status_code == 302 and response.location.startswith("/login")
+
+
+@pytest.fixture
+def draft_page(make_declaration):
+    """Return the address of a confidential working draft hosted by the given user's organization."""
+
+    def page(user):
+        return f"/declarations/{make_declaration(host=user.organization).id}"
+
+    return page
+
+
+def test_a_cookie_copied_before_signing_out_is_signed_out_after(app, client, login_as, make_user, draft_page):
+    user = login_as(make_user())
+    page = draft_page(user)
+    other_browser = app.test_client()
+    assert other_browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    thief = copied_cookie(app, client)
+    assert thief.get(page).status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert signed_out(thief.get(page))
+    assert signed_out(client.get(page))
+    assert other_browser.get(page).status_code == 200  # signing out ends this session only
+
+
+def test_a_cookie_of_another_session_is_signed_out_after_a_password_change(app, client, login_as, make_user,
+                                                                           draft_page):
+    user = login_as(make_user())
+    page = draft_page(user)
+    other_browser = app.test_client()
+    assert other_browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    thief = copied_cookie(app, other_browser)
+    here = copied_cookie(app, client)
+    changed = client.post("/account/password", data={"current_password": PASSWORD, "password": "a new passphrase",
+                                                      "password_again": "a new passphrase"})
+    assert changed.status_code == 302
+    assert signed_out(thief.get(page)) and signed_out(other_browser.get(page))
+    assert client.get(page).status_code == 200 and here.get(page).status_code == 200  # the changing session goes on
+
+
+def test_a_cookie_of_an_account_an_administrator_deactivated_stays_signed_out_after_reactivation(
+        app, client, make_user, draft_page):
+    user = make_user()
+    page = draft_page(user)
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    thief = copied_cookie(app, client)
+    administrator = make_user(role=UserRole.administrator)
+    admin = app.test_client()
+    assert admin.post("/login", data={"email": administrator.email, "password": PASSWORD}).status_code == 302
+    fields = {"name": user.name, "role": user.role.value, "organization": str(user.organization_id)}
+    assert admin.post(f"/admin/users/{user.id}/edit", data=fields).status_code == 302  # "active" left unticked
+    assert signed_out(thief.get(page))
+    assert admin.post(f"/admin/users/{user.id}/edit", data={**fields, "active": "y"}).status_code == 302
+    assert signed_out(thief.get(page)) and signed_out(client.get(page))
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    assert client.get(page).status_code == 200
+
+
+def move_sign_ins_back(user, **by):
+    """Make the user's sign-ins look older: created_at and last_seen_at moved back by the given timedeltas."""
+    for sign_in in db.session.scalars(select(SignIn).where(SignIn.user_id == user.id)):
+        for column, delta in by.items():
+            setattr(sign_in, column, as_utc(getattr(sign_in, column)) - delta)
+    db.session.commit()
+
+
+def test_a_session_left_idle_too_long_is_signed_out(app, client, login_as, make_user, draft_page):
+    user = login_as(make_user())
+    page = draft_page(user)
+    idle = app.config["SESSION_IDLE_TIMEOUT"]
+    assert idle >= timedelta(hours=8)  # an editor left open over lunch and a long meeting stays signed in
+    move_sign_ins_back(user, created_at=idle - timedelta(minutes=5), last_seen_at=idle - timedelta(minutes=5))
+    assert client.get(page).status_code == 200  # and this request counts as activity
+    move_sign_ins_back(user, created_at=idle - timedelta(minutes=5), last_seen_at=idle - timedelta(minutes=5))
+    assert client.get(page).status_code == 200
+    move_sign_ins_back(user, last_seen_at=idle + timedelta(minutes=1))
+    assert signed_out(client.get(page))
+
+
+def test_a_session_in_use_ends_at_its_lifetime(app, client, login_as, make_user, draft_page):
+    user = login_as(make_user())
+    page = draft_page(user)
+    lifetime = app.config["SESSION_LIFETIME"]
+    assert app.config["PERMANENT_SESSION_LIFETIME"] <= lifetime  # the signed cookie itself expires too
+    move_sign_ins_back(user, created_at=lifetime - timedelta(minutes=1))
+    assert client.get(page).status_code == 200
+    move_sign_ins_back(user, created_at=timedelta(minutes=2))
+    assert signed_out(client.get(page))
+
+
+def test_a_cookie_must_hold_its_session_s_secret_not_merely_name_a_user_or_a_session(app, client, login_as,
+                                                                                    make_user, draft_page):
+    from flask.sessions import SecureCookieSessionInterface
+
+    user = login_as(make_user())
+    page = draft_page(user)
+    [sign_in] = db.session.scalars(select(SignIn).where(SignIn.user_id == user.id))
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)  # as if SECRET_KEY had leaked
+    # "<user id>:<session version>" is what cookies held before sessions were rows: they sign in no more.
+    for user_id in (f"{user.id}:1", f"{sign_in.id}:not-its-secret", f"{sign_in.id}"):
+        forged = app.test_client()
+        forged.set_cookie("session", serializer.dumps({"_user_id": user_id, "_fresh": True}))
+        assert signed_out(forged.get(page))
+    assert client.get(page).status_code == 200
+
+
+# Failed sign-ins are counted per account, in the database; per address only at a far higher rate.
+
+def test_fifty_delegates_behind_one_address_all_sign_in_within_a_minute(tmp_path, make_user):
+    app = rate_limited_app(tmp_path, "memory://", LOGIN_RATE_LIMIT=TestConfig.LOGIN_RATE_LIMIT)
+    delegates = [make_user(role=UserRole.delegate) for _ in range(50)]
+    started = time.monotonic()
+    for delegate in delegates:
+        venue = app.test_client()  # every delegate's browser, all behind the venue's one address
+        assert venue.post("/login", data={"email": delegate.email, "password": "a typo in it"}).status_code == 422
+        assert venue.post("/login", data={"email": delegate.email, "password": PASSWORD}).status_code == 302
+    assert time.monotonic() - started < 60
+
+
+def test_the_eleventh_wrong_password_for_one_account_is_refused_known_or_not(app, client, make_user):
+    victim = make_user()
+    limit = app.config["SIGN_IN_FAILURES_PER_ACCOUNT"]
+    assert limit == 10
+    refusals = []
+    for address in (victim.email, "nobody@example.org"):
+        answers = [client.post("/login", data={"email": address, "password": f"guess {n}"}) for n in range(limit + 1)]
+        assert [answer.status_code for answer in answers] == [422] * limit + [429]
+        refusals.append(answers[-1].get_data(as_text=True).replace(address, "ADDRESS"))
+    assert "Too many failed sign-ins with this e-mail address" in refusals[0]
+    assert refusals[0] == refusals[1]  # nothing tells whether the account exists
+    # The right password is not even tried while the address is held back, whatever its spelling...
+    assert client.post("/login", data={"email": victim.email.upper(), "password": PASSWORD}).status_code == 429
+    # ...but the other people behind the same address sign in.
+    assert client.post("/login", data={"email": make_user().email, "password": PASSWORD}).status_code == 302
+
+
+def move_failures_back(delta):
+    """Make every failed sign-in look older by delta."""
+    for failure in db.session.scalars(select(FailedSignIn)):
+        failure.failed_at = as_utc(failure.failed_at) - delta
+    db.session.commit()
+
+
+def test_failed_sign_ins_count_for_a_while_and_a_new_password_clears_them(app, client, make_user):
+    victim = make_user()
+    limit, window = app.config["SIGN_IN_FAILURES_PER_ACCOUNT"], app.config["SIGN_IN_FAILURE_WINDOW"]
+    for n in range(limit):
+        assert client.post("/login", data={"email": victim.email, "password": f"guess {n}"}).status_code == 422
+    assert client.post("/login", data={"email": victim.email, "password": PASSWORD}).status_code == 429
+    move_failures_back(window - timedelta(minutes=1))
+    assert client.post("/login", data={"email": victim.email, "password": PASSWORD}).status_code == 429
+    move_failures_back(timedelta(minutes=2))
+    assert client.post("/login", data={"email": victim.email, "password": PASSWORD}).status_code == 302
+    client.post("/logout")
+    # A signed-in success does not wipe the count: the guesses of the last window still count.
+    for n in range(limit):
+        assert client.post("/login", data={"email": victim.email, "password": f"guess {n}"}).status_code == 422
+    assert client.post("/login", data={"email": victim.email, "password": PASSWORD}).status_code == 429
+    # Whoever got a new password (here from an administrator; a reset link does the same) signs in at once.
+    accounts.update_user(victim, victim.name, victim.role, victim.organization, True, "a password from the admin")
+    db.session.commit()
+    assert client.post("/login", data={"email": victim.email, "password": "a password from the admin"}).status_code == 302
+
+
+def test_requests_for_a_reset_link_keep_their_own_lower_limit_per_address(tmp_path):
+    client = rate_limited_app(tmp_path, "memory://", LOGIN_RATE_LIMIT=TestConfig.LOGIN_RATE_LIMIT).test_client()
+    limit = int(TestConfig.PASSWORD_RESET_RATE_LIMIT.split()[0])
+    assert limit <= 10  # a mailbox is not flooded with reset links from one address
+    answers = [client.post("/password/forgotten", data={"email": f"n{n}@example.org"}) for n in range(limit + 1)]
+    assert [answer.status_code for answer in answers] == [302] * limit + [429]
+
+
+def test_a_stolen_session_cannot_guess_the_password_faster_on_the_change_password_form(app, client, login_as,
+                                                                                       make_user):
+    user = login_as(make_user())
+    limit = app.config["SIGN_IN_FAILURES_PER_ACCOUNT"]
+    guesses = [client.post("/account/password", data={"current_password": f"guess {n}", "password": "a new passphrase",
+                                                      "password_again": "a new passphrase"})
+               for n in range(limit + 1)]
+    assert [guess.status_code for guess in guesses] == [422] * limit + [429]
+    assert "Too many wrong passwords" in guesses[-1].get_data(as_text=True)
+    right = client.post("/account/password", data={"current_password": PASSWORD, "password": "a new passphrase",
+                                                   "password_again": "a new passphrase"})
+    assert right.status_code == 429
+    # The guesses count against signing in too: they were guesses at the same password.
+    assert app.test_client().post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from drafting import accounts, notifications
+from drafting import accounts, notifications, sign_ins
 from drafting.accounts import authenticate
 from drafting.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from drafting.extensions import db, limiter, login_manager
@@ -19,16 +19,28 @@ login_manager.login_message = "Sign in to continue."
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    # The id is "<user id>:<session version>": a password change bumps the version and so ends every
-    # other session; a deactivated account is signed out at its next request, not at its next login.
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def load_user(token: str) -> User | None:
+    # The cookie names a sign-in (drafting.sign_ins): one that ended, idled or aged out, or whose
+    # account was deactivated, signs the cookie out, and every copy of it.
+    sign_in = sign_ins.resume(token, utcnow())
+    if sign_in is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+    if sign_in in db.session.dirty:
+        db.session.commit()  # the activity noted; load_signed_in_user made sure nothing else is pending
+    return sign_in.user
+
+
+@bp.before_app_request
+def load_signed_in_user() -> None:
+    """Load the signed-in user before any view runs, so that noting the session's activity commits nothing else."""
+    if request.endpoint != "static":
+        current_user._get_current_object()
+
+
+def begin_session(user: User) -> None:
+    """Begin a session of the user on the server and in this browser's cookie; the caller commits."""
+    sign_ins.begin(user, utcnow())
+    login_user(user)
 
 
 def safe_next(target: str | None) -> str:
@@ -44,35 +56,56 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _password_reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    # Only failures count against the client's address: a venue's delegates all sign in.
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def login():
     """Sign a user in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next", ""))
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append("The e-mail address or the password is not right.")
+        try:
+            user = authenticate(form.email.data, form.password.data, utcnow())
+        except sign_ins.TooManyFailures as refusal:
+            form.password.errors.append(
+                f"Too many failed sign-ins with this e-mail address: try again in {refusal.minutes} minutes, "
+                "or choose a new password through the link below."
+            )
+            status = 429
         else:
-            login_user(user)
-            return redirect(safe_next(form.next.data))
-    return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
+            if user is not None:
+                begin_session(user)
+                db.session.commit()
+                return redirect(safe_next(form.next.data))
+            db.session.commit()  # the failure counts against the address
+            form.password.errors.append("The e-mail address or the password is not right.")
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign the current user out."""
+    """Sign the current user out, ending the session on the server."""
     if EmptyForm().validate_on_submit():
+        sign_ins.end(current_user.sign_in, utcnow())
+        db.session.commit()
         logout_user()
         flash("You are signed out.")
     return redirect(url_for("main.home"))
 
 
 @bp.route("/password/forgotten", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_password_reset_limit, methods=["POST"])
 def forgot_password():
     """Send a single-use link to choose a new password; say the same whether the account exists or not."""
     form = ForgotPasswordForm()
@@ -116,14 +149,21 @@ def reset_password(token: str):
 def change_password():
     """Change one's password; the other sessions of the account end, this one goes on."""
     form = ChangePasswordForm()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            accounts.change_password(current_user, form.current_password.data, form.password.data,
+                                     keep=current_user.sign_in)
+        except sign_ins.TooManyFailures as refusal:
+            form.current_password.errors.append(
+                f"Too many wrong passwords for this account: try again in {refusal.minutes} minutes."
+            )
+            status = 429
         except accounts.AccountError as error:
             form[error.field if error.field in form else "password"].errors.append(str(error))
+            db.session.commit()  # a wrong current password counts against the account; nothing else changed
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # keep this session, under the new version
             flash("Your password is changed. Your other sessions are signed out.")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

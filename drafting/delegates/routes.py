@@ -1,11 +1,12 @@
 """Inviting delegates by e-mail, and the invitee's first visit where they set their password."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from drafting import delegate_invitations, notifications, permissions
 from drafting.accounts import AccountError
+from drafting.auth.routes import begin_session
 from drafting.delegate_invitations import InvitationLinkError, InvitationRefused
 from drafting.delegates.forms import AcceptInvitationForm, DelegateInvitationForm
 from drafting.extensions import db
@@ -90,8 +91,8 @@ def accept(token: str):
             # The address is not a field here: an account made for it meanwhile is said above the form.
             (form[error.field].errors if error.field in form else form.form_errors).append(str(error))
         else:
+            begin_session(user)
             db.session.commit()
-            login_user(user)
             flash(f"Welcome, {user.name}: you act for {invitation.organization.name}.")
             return redirect(url_for("main.home"))
     return render_template("delegates/accept.html", invitation=invitation, form=form), 422 if form.errors else 200

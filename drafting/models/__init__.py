@@ -14,6 +14,7 @@ from drafting.models.declarations import (
 )
 from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
+from drafting.models.sign_ins import FailedSignIn, SignIn
 from drafting.models.stored_pdfs import StoredPdf
 from drafting.models.users import PasswordReset, User, UserRole
 from drafting.models.versions import Version
@@ -31,6 +32,7 @@ __all__ = [
     "DeclarationLayout",
     "DeclarationState",
     "DelegateInvitation",
+    "FailedSignIn",
     "Network",
     "NetworkMembership",
     "Organization",
@@ -38,6 +40,7 @@ __all__ = [
     "Participant",
     "PasswordReset",
     "ParticipantRole",
+    "SignIn",
     "StoredPdf",
     "TemplateCategory",
     "User",

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
@@ -36,14 +36,27 @@ class User(UserMixin, db.Model):
     # The organization the user acts for; administrators of the secretariat may have none.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the id kept in every session cookie: bumping it (on a password change) ends all sessions.
-    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organization: Mapped[Organization | None] = relationship()
 
+    # The sign-in (drafting.sign_ins) this object was signed in or loaded through, for this request only.
+    sign_in = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        # What Flask-Login keeps in the session cookie: the sign-in's token, never the bare user id,
+        # so that ending the sign-in on the server signs out every copy of the cookie.
+        if self.sign_in is None:
+            raise RuntimeError("Begin a sign-in (drafting.sign_ins.begin) before signing the user in.")
+        return self.sign_in.token
+
+    def __eq__(self, other: object) -> bool:
+        # The same account, whichever session it came through (UserMixin would compare get_id()).
+        if isinstance(other, User):
+            return self.id == other.id
+        return NotImplemented
+
+    __hash__ = UserMixin.__hash__
 
     @property
     def is_active(self) -> bool:
