@@ -37,6 +37,7 @@ from tests.databases import fresh_database
 
 # The revision before the constraints of issue 2.
 PREVIOUS_REVISION = "841bdd050666"
+REVISION_UNDER_TEST = "da976a111bca"
 
 
 def too_long(maximum: int) -> str:
@@ -151,10 +152,11 @@ def test_a_new_row_that_breaks_a_limit_is_refused_too():
 
 
 def check_names(connection) -> dict[str, set[str]]:
-    """Return the names of the CHECK constraints of every table of the models, as the database has them."""
+    """Return the names of the CHECK constraints of every table of the models that the database has, as it has them."""
     inspector = inspect(connection)
+    existing = set(inspector.get_table_names())
     return {table.name: {check["name"] for check in inspector.get_check_constraints(table.name)}
-            for table in _db.metadata.sorted_tables}
+            for table in _db.metadata.sorted_tables if table.name in existing}
 
 
 def declared_check_names() -> dict[str, set[str]]:
@@ -206,8 +208,11 @@ class TestUpgradeOfADatabaseWithData:
                 assert before["organizations"] and before["users"] and before["affirmations"]
                 _db.session.close()
 
-                upgrade()
+                # Every row survives the revision under test; later ones may drop columns of their own.
+                upgrade(revision=REVISION_UNDER_TEST)
                 assert contents(like=before) == before
+                _db.session.close()
+                upgrade()
                 assert check_names(_db.session.connection()) == declared_check_names()
                 assert_foreign_keys_enforced()
                 _db.session.close()

@@ -257,15 +257,19 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
         browser.cookies.add_cookie_header(plain)
         assert plain.get_header("Cookie") is None
 
-        signed_in = browser.post("/login", {"csrf_token": CSRF_TOKEN.search(login.body).group(1), "next": "",
-                                            "email": EMAIL, "password": PASSWORD}, referer="/login")
-        assert signed_in.status == 302, signed_in.body
-        assert signed_in.headers["Location"] in ("/", f"https://{site}/")
-        # The sign-in was counted in the README's Redis, under the address the proxy forwarded.
+        token = CSRF_TOKEN.search(login.body).group(1)
+        mistyped = browser.post("/login", {"csrf_token": token, "next": "", "email": EMAIL, "password": "mistyped"},
+                                referer="/login")
+        assert mistyped.status == 422 and "not right" in mistyped.body
+        # The failed sign-in was counted in the README's Redis, under the address the proxy forwarded.
         with redis.Redis.from_url(LOCAL_REDIS) as counts:
             counted = list(counts.scan_iter(match=f"*/{browser.address}/*"))
-            assert counted, f"no sign-in attempt of {browser.address} is counted in Redis"
+            assert counted, f"no failed sign-in of {browser.address} is counted in Redis"
             counts.delete(*counted)
+        signed_in = browser.post("/login", {"csrf_token": token, "next": "", "email": EMAIL, "password": PASSWORD},
+                                 referer="/login")
+        assert signed_in.status == 302, signed_in.body
+        assert signed_in.headers["Location"] in ("/", f"https://{site}/")
         administration = browser.get("/admin/")
         assert administration.status == 200 and NAME in administration.body
         assert administration.headers["Cache-Control"] == "no-store"
