@@ -1,10 +1,12 @@
-"""Response headers that keep browsers on our side, refusing foreign Host names, and trusting a
-reverse proxy only when told to."""
+"""Response headers that keep browsers on our side, refusing foreign Host names and addresses that
+hold a NUL character, and trusting a reverse proxy only when told to."""
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
+
+from drafting.text_input import NUL, NulCharacter
 
 # A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
 # the site's public name: it answers on any Host, and it prints no address that could be forged.
@@ -42,11 +44,18 @@ def refuse_other_hosts(allowed_hosts: list[str]) -> None:
         raise SecurityError(f"The host {request.host!r} is not served here.")
 
 
+def refuse_nul_in_path() -> None:
+    """Refuse an address that holds a NUL character: no route argument may hold one."""
+    if NUL in request.path:
+        raise NulCharacter()
+
+
 def register(app: Flask) -> None:
     """Install the headers on every response, the Host check when ALLOWED_HOSTS lists the site's names,
     and ProxyFix when PROXY_FIX_HOPS says how many proxies to trust."""
     hsts = app.config.get("HSTS", False)
     app.after_request(lambda response: secure_headers(response, hsts))
+    app.before_request(refuse_nul_in_path)
     allowed_hosts = app.config.get("ALLOWED_HOSTS")
     if allowed_hosts:
         app.before_request(lambda: refuse_other_hosts(allowed_hosts))
