@@ -232,3 +232,15 @@ def test_no_nul_character_reaches_the_database_whatever_sends_it(db):
         ])
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Organization).where(Organization.name == "Nara")) == 0
+
+
+@pytest.mark.parametrize("parameter", ["q", "language"])
+def test_a_nul_in_a_parameter_that_no_form_reads_is_refused_with_a_clear_page(
+    client, make_user, login_as, make_declaration, make_template, parameter
+):
+    drafter = login_as(make_user())
+    declaration = make_declaration(host=drafter.organization)
+    make_template()
+    response = client.get(f"/declarations/{declaration.id}/insert", query_string={parameter: "Joint\x00"})
+    assert response.status_code == 400
+    assert "The request contains a NUL character, which no field accepts." in response.get_data(as_text=True)
