@@ -2,10 +2,11 @@
 and multi-line text (clause bodies, comments, statements, reasons).
 
 Single-line text holds no line break and no control character: a title with a line break in it
-would break the subject of every e-mail that names it. Multi-line text keeps line feeds (a
-carriage return before one is dropped) and tabs, and refuses every other control character and
-the Unicode line and paragraph separators, which the paragraphs of a clause do not understand.
-No text anywhere holds a NUL character: PostgreSQL cannot store one.
+would break the subject of every e-mail that names it. Multi-line text keeps line feeds (the
+forms turn carriage returns into line feeds; an import keeps them, to reproduce its texts exactly)
+and tabs, and refuses every other control character and the Unicode line and paragraph
+separators, which the paragraphs of a clause do not understand. No text anywhere holds a NUL
+character: PostgreSQL cannot store one.
 
 The forms use SingleLine and MultiLine; the import reads its JSON strings with the same
 predicate, refused_character.
