@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
+from drafting import text_input
 from drafting.extensions import csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -93,6 +94,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+event.listen(Engine, "before_cursor_execute", text_input.refuse_nul_parameters)
 
 
 @event.listens_for(Engine, "begin")

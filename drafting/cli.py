@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from drafting import text_input
 from drafting.accounts import AccountError, create_user
 from drafting.extensions import db
 from drafting.models import Organization, UserRole
@@ -24,6 +25,14 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(declaration_group)
 
 
+def _single_line(context, parameter, value: str | None) -> str | None:
+    """Refuse an option's value that holds a line break or a control character, as a form's field does."""
+    character = None if value is None else text_input.refused_character(value)
+    if character is not None:
+        raise click.BadParameter(text_input.field_message(character))
+    return value
+
+
 @click.group()
 def user() -> None:
     """Manage user accounts."""
@@ -31,10 +40,12 @@ def user() -> None:
 
 @user.command("create")
 @with_appcontext
-@click.option("--email", required=True, help="Sign-in address (case-insensitive).")
-@click.option("--name", required=True, help="The person's name.")
-@click.option("--organization", "organization_name", help="Name of the organization the user acts for.")
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--email", required=True, callback=_single_line, help="Sign-in address (case-insensitive).")
+@click.option("--name", required=True, callback=_single_line, help="The person's name.")
+@click.option(
+    "--organization", "organization_name", callback=_single_line, help="Name of the organization the user acts for."
+)
+@click.option("--password", required=True, callback=_single_line, help="At least 10 characters.")
 @click.option("--admin", is_flag=True, help="Make an administrator of the secretariat.")
 @click.option(
     "--role", type=click.Choice(["drafter", "delegate"]), default="drafter", show_default=True,

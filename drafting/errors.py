@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import SecurityError
 
 from drafting.extensions import db, login_manager
+from drafting.text_input import NulCharacter
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,12 @@ def register(app: Flask) -> None:
         # The page layout's links would be built on the foreign host: answer in plain text instead.
         return "This site does not answer to that host name.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
+    def nul_character(error):
+        db.session.rollback()
+        return render_template("errors/error.html", code=400, title=MESSAGES[400][0], message=str(error)), 400
+
     for code in MESSAGES:
         app.register_error_handler(code, handle)
+    app.register_error_handler(NulCharacter, nul_character)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(OperationalError, database_unavailable)

@@ -23,7 +23,7 @@ from enum import Enum
 import pycountry
 from sqlalchemy import null, select
 
-from drafting import audit, english, fingerprint, published_record, signoff
+from drafting import audit, clause_text, english, fingerprint, published_record, signoff, text_input
 from drafting.document import CountryGroup, Document, DocumentClause
 from drafting.extensions import db
 from drafting.moments import as_utc
@@ -212,10 +212,27 @@ class ImportProblem(Exception):
         self.message = message
 
 
+class _Object(dict):
+    """A JSON object as read from a file, which remembers the first key written twice in it."""
+
+    repeated: str | None = None
+
+
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    # json.loads keeps the last of two values of one key; keep a note of it for _Fields to refuse,
+    # since only _Fields knows the object's path.
+    value = _Object()
+    for key, item in pairs:
+        if key in value and value.repeated is None:
+            value.repeated = key
+        value[key] = item
+    return value
+
+
 def load(content: bytes) -> object:
     """Read the JSON value of an import file; raise ImportProblem if it is not UTF-8 JSON."""
     try:
-        return json.loads(content.decode("utf-8-sig"))
+        return json.loads(content.decode("utf-8-sig"), object_pairs_hook=_object)
     except UnicodeDecodeError as error:
         raise ImportProblem(None, f"the file is not JSON: byte {error.start} is not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -244,7 +261,8 @@ def _kind(value: object) -> str:
     return "an object"
 
 
-def _string(value: object, path: str) -> str:
+def _string(value: object, path: str, multi_line: bool = False) -> str:
+    """Return a string of single-line text (or multi-line text); raise ImportProblem for any other value."""
     if not isinstance(value, str):
         raise ImportProblem(path, f"expected a string, found {_kind(value)}")
     # JSON can escape what no database stores: half of a surrogate pair, or the NUL character.
@@ -252,8 +270,20 @@ def _string(value: object, path: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ImportProblem(path, "is not valid Unicode text: it holds half of a surrogate pair") from None
-    if "\x00" in value:
-        raise ImportProblem(path, "holds a NUL character")
+    # Kept as written, carriage returns included: an import reproduces texts and their fingerprints.
+    character = text_input.refused_character(value, multi_line)
+    if character == text_input.NUL:
+        raise ImportProblem(path, f"holds {text_input.described(character)}, which no field accepts")
+    if character is not None and multi_line:
+        raise ImportProblem(
+            path,
+            f"holds {text_input.described(character)}: "
+            "a text may hold line feeds, carriage returns and tabs, but no other control character",
+        )
+    if character is not None:
+        raise ImportProblem(
+            path, f"holds {text_input.described(character)}: this field is a single line, without control characters"
+        )
     return value
 
 
@@ -267,6 +297,9 @@ class _Fields:
     def __init__(self, value: object, path: str, names: tuple[str, ...]):
         if not isinstance(value, dict):
             raise ImportProblem(path, f"expected an object, found {_kind(value)}")
+        repeated = getattr(value, "repeated", None)
+        if repeated is not None:
+            raise ImportProblem(path, f"the key {json.dumps(repeated)} appears twice")
         for name in names:
             if name not in value:
                 raise ImportProblem(f"{path}.{name}", "this field is missing")
@@ -282,16 +315,16 @@ class _Fields:
     def raw(self, name: str) -> object:
         return self.value[name]
 
-    def text(self, name: str, maximum: int | None = None, required: bool = True) -> str:
-        value = _string(self.value[name], self.path_of(name))
+    def text(self, name: str, maximum: int | None = None, required: bool = True, multi_line: bool = False) -> str:
+        value = _string(self.value[name], self.path_of(name), multi_line)
         if required and not value.strip():
             raise ImportProblem(self.path_of(name), "must not be empty")
         if maximum is not None and len(value) > maximum:
             raise ImportProblem(self.path_of(name), f"at most {maximum:,} characters; this has {len(value):,}")
         return value
 
-    def optional_text(self, name: str, maximum: int | None = None) -> str | None:
-        return None if self.value[name] is None else self.text(name, maximum, required=False)
+    def optional_text(self, name: str, maximum: int | None = None, multi_line: bool = False) -> str | None:
+        return None if self.value[name] is None else self.text(name, maximum, required=False, multi_line=multi_line)
 
     def integer(self, name: str, smallest: int, largest: int) -> int:
         value = self.value[name]
@@ -358,8 +391,8 @@ class _Fields:
             raise ImportProblem(self.path_of(name), f"expected a list, found {_kind(value)}")
         return [(item, f"{self.path_of(name)}[{index}]") for index, item in enumerate(value)]
 
-    def strings(self, name: str) -> list[str]:
-        return [_string(item, path) for item, path in self.items(name)]
+    def strings(self, name: str, multi_line: bool = False) -> list[str]:
+        return [_string(item, path, multi_line) for item, path in self.items(name)]
 
 
 @dataclass
@@ -429,7 +462,7 @@ def _read_clauses(declaration: _Fields) -> list[dict]:
             dict(
                 position=number,
                 heading=clause.optional_text("heading", limits.HEADING),
-                body=clause.text("body", limits.CLAUSE_BODY, required=False),
+                body=clause.text("body", limits.CLAUSE_BODY, required=False, multi_line=True),
             )
         )
     _check_numbering(numbers, "clause")
@@ -467,17 +500,17 @@ def _read_document(version: _Fields, clause_count: int) -> dict:
         document.optional_text(name)
     for name in ("title", "dated", "opening"):
         document.text(name, required=False)
-    document.strings("preamble")
+    document.strings("preamble", multi_line=True)
     for item, path in document.items("clauses"):
         clause = _Fields(item, path, DOCUMENT_CLAUSE_FIELDS)
         clause.integer("number", 1, LARGEST_INTEGER)
         clause.optional_text("heading")
-        clause.strings("paragraphs")
+        clause.strings("paragraphs", multi_line=True)
         # In the file, the number of a clause of $.declaration.clauses: see _with_clause_ids.
         working = clause.optional_integer("clause_id", 1, LARGEST_INTEGER)
         if working is not None and working > clause_count:
             raise ImportProblem(clause.path_of("clause_id"), f"there is no clause {working} in $.declaration.clauses")
-    document.strings("closing_formula")
+    document.strings("closing_formula", multi_line=True)
     for item, path in document.items("signatories"):
         group = _Fields(item, path, COUNTRY_GROUP_FIELDS)
         group.text("country", required=False)
@@ -496,7 +529,7 @@ def _read_versions(declaration: _Fields, clause_count: int) -> list[dict]:
         circulated_at = version.moment("circulated_at")
         deadline = version.optional_moment("deadline")
         document = _read_document(version, clause_count)
-        text = version.text("canonical_text")
+        text = version.text("canonical_text", multi_line=True)
         if text != fingerprint.canonical_text(Document.from_json(document)):
             raise ImportProblem(version.path_of("canonical_text"), "is not the canonical text of the version's document")
         stated = version.text("fingerprint")
@@ -539,8 +572,8 @@ def _read_affirmations(declaration: _Fields, versions: list[dict], participants:
             version=number,
             organization=_key(name),
             answer=affirmation.choice("answer", Answer),
-            statement=affirmation.optional_text("statement", limits.STATEMENT),
-            reason=affirmation.optional_text("reason", limits.STATEMENT),
+            statement=affirmation.optional_text("statement", limits.STATEMENT, multi_line=True),
+            reason=affirmation.optional_text("reason", limits.STATEMENT, multi_line=True),
             fingerprint=affirmation.text("fingerprint"),
         )
         if columns["fingerprint"] != version["fingerprint"]:
@@ -561,9 +594,41 @@ def _read_affirmations(declaration: _Fields, versions: list[dict], participants:
                 )
         columns["superseded_at"] = affirmation.optional_moment("superseded_at")
         columns["voided_at"] = affirmation.optional_moment("voided_at")
-        columns["void_reason"] = affirmation.optional_text("void_reason", limits.STATEMENT)
+        columns["void_reason"] = affirmation.optional_text("void_reason", limits.STATEMENT, multi_line=True)
         affirmations.append(columns)
     return affirmations
+
+
+def _check_final_text(declaration: _Fields, columns: dict, clauses: list[dict], final: dict, which: str) -> None:
+    """Check that the declaration's text is its final version's, as it is from the moment a final text is proposed.
+
+    The archive shows the declaration's own title and clauses beside the final version's
+    fingerprint: they must be the text that the fingerprint covers.
+    """
+    for name in ("title", "subtitle", "language", "layout"):
+        own = columns[name].value if name == "layout" else columns[name]
+        if own != final[name]:
+            shown = "none" if final[name] is None else _quoted(final[name])
+            raise ImportProblem(
+                declaration.path_of(name), f"the {name} differs from the {which} version's {name} {shown}"
+            )
+    for name, label in (("preamble", "preamble"), ("closing_formula", "closing formula")):
+        if clause_text.paragraphs(columns[name]) != final[name]:
+            raise ImportProblem(declaration.path_of(name), f"the {label} differs from the {which} version's {label}")
+    if len(clauses) != len(final["clauses"]):
+        raise ImportProblem(
+            declaration.path_of("clauses"),
+            f"there are {len(clauses)} clauses, and the {which} version has {len(final['clauses'])}",
+        )
+    for clause, published in zip(clauses, final["clauses"]):
+        number = clause["position"]
+        # In the file, a document's clause_id is the number of the clause it was composed from.
+        own = (number, clause["heading"], clause_text.paragraphs(clause["body"]), number)
+        if own != (published["number"], published["heading"], published["paragraphs"], published["clause_id"]):
+            raise ImportProblem(
+                declaration.path_of("clauses"),
+                f"clause {number} differs from clause {published['number']} of the {which} version",
+            )
 
 
 def _read_declaration(data: object) -> ImportPlan:
@@ -609,8 +674,10 @@ def _read_declaration(data: object) -> ImportPlan:
     if declaration.raw("network") is not None:
         fields = declaration.fields("network", NETWORK_FIELDS)
         network = dict(name=fields.text("name", limits.NAME), acronym=fields.optional_text("acronym", limits.ACRONYM))
-    columns["preamble"] = declaration.text("preamble", limits.PREAMBLE, required=False)
-    columns["closing_formula"] = declaration.text("closing_formula", limits.CLOSING_FORMULA, required=False)
+    columns["preamble"] = declaration.text("preamble", limits.PREAMBLE, required=False, multi_line=True)
+    columns["closing_formula"] = declaration.text(
+        "closing_formula", limits.CLOSING_FORMULA, required=False, multi_line=True
+    )
     clauses = _read_clauses(declaration)
     participants = _read_participants(declaration, organizations)
     if not any(p["organization"] == host and p["role"] is ParticipantRole.host for p in participants):
@@ -626,6 +693,8 @@ def _read_declaration(data: object) -> ImportPlan:
             declaration.path_of("versions"),
             f"a declaration in the state {_quoted(columns['state'].value)} ends with its final version",
         )
+    if columns["state"] in (DeclarationState.affirmation, DeclarationState.adopted):
+        _check_final_text(declaration, columns, clauses, versions[-1]["document"], "adopted" if adopted else "final")
     affirmations = _read_affirmations(declaration, versions, participants)
     return ImportPlan(columns, host, network, organizations, clauses, participants, versions, affirmations)
 

@@ -1,10 +1,13 @@
 """Response headers that keep browsers on our side, no cache keeping a confidential page, refusing
-foreign Host names, and trusting a reverse proxy only when told to."""
+foreign Host names and addresses that hold a NUL character, and trusting a reverse proxy only when
+told to."""
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
+
+from drafting.text_input import NUL, NulCharacter
 
 # A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
 # the site's public name: it answers on any Host, and it prints no address that could be forged.
@@ -61,6 +64,12 @@ def refuse_other_hosts(allowed_hosts: list[str]) -> None:
         raise SecurityError(f"The host {request.host!r} is not served here.")
 
 
+def refuse_nul_in_path() -> None:
+    """Refuse an address that holds a NUL character: no route argument may hold one."""
+    if NUL in request.path:
+        raise NulCharacter()
+
+
 def register(app: Flask) -> None:
     """Install the headers on every response, `no-store` on every response that is not public, the
     Host check when ALLOWED_HOSTS lists the site's names, and ProxyFix when PROXY_FIX_HOPS says how
@@ -68,6 +77,7 @@ def register(app: Flask) -> None:
     hsts = app.config.get("HSTS", False)
     app.after_request(lambda response: secure_headers(response, hsts))
     app.after_request(forbid_storing)
+    app.before_request(refuse_nul_in_path)
     allowed_hosts = app.config.get("ALLOWED_HOSTS")
     if allowed_hosts:
         app.before_request(lambda: refuse_other_hosts(allowed_hosts))

@@ -220,7 +220,11 @@ def test_the_host_replies_in_the_thread(client, login_as, desk):
     assert "Your reply is recorded. Kim Min-ji is told by e-mail." in page_of(client.get(response.location))
 
 
-@pytest.mark.parametrize("body, message", [("", "Write the reply."), ("x" * 10_001, "at most 10,000 are allowed")])
+@pytest.mark.parametrize("body, message", [
+    ("", "Write the reply."), ("x" * 10_001, "at most 10,000 are allowed"),
+    ("Noted.\x00", "This field holds a NUL character (U+0000), which no field accepts."),
+    ("Noted.\u2028Thanks.", "This text holds a line break (U+2028 LINE SEPARATOR): use an ordinary line break instead."),
+])
 def test_a_bad_reply_gets_a_message_at_the_field_and_nothing_is_stored(client, login_as, desk, body, message):
     login_as(desk.drafter)
     before = stored_record()

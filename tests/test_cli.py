@@ -35,6 +35,11 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_created(runner, make
          "--email"),
         (["--email", "new@example.org", "--name", "X", "--password", "a long passphrase"],
          "Drafters and delegates act for an organization."),
+        (["--email", "new@example.org", "--name", "Evil\nName", "--organization", "Tokyo",
+          "--password", "a long passphrase"],
+         "Write this on one line: it holds a line break (U+000A LINE FEED)."),
+        (["--email", "new@example.org\x00", "--name", "X", "--organization", "Tokyo", "--password", "a long passphrase"],
+         "NUL character"),
     ]
     for arguments, message in cases:
         result = invoke(runner, *arguments)

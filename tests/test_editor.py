@@ -424,3 +424,23 @@ def test_a_preamble_saved_by_someone_else_meanwhile_is_shown_not_overwritten(cli
     assert "The first drafter&#39;s preamble." in second.get_data(as_text=True)
     db.session.refresh(own_declaration)
     assert own_declaration.preamble == "The first drafter's preamble."
+
+
+@pytest.mark.parametrize("value, message", [
+    ("Seoul\nCity", "Write this on one line"), ("Seoul\u2028City", "Write this on one line"),
+    ("Seoul\x0bCity", "Write this on one line"), ("Seoul\x00City", "holds a NUL character"),
+])
+def test_a_placeholder_value_is_one_line_without_control_characters(client, own_declaration, value, message):
+    template = clashing_template(client)
+    url = f"/declarations/{own_declaration.id}/insert/{template.id}"
+    data = filled_values(client.get(url).get_data(as_text=True), {name: name.upper() for name in CLASHING_NAMES})
+    field = next(field for field, typed in data.items() if typed == "META")
+
+    refused = client.post(url, data={**data, field: value})
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    errors = page[page.index(f'id="{field}-errors"'):]
+    assert message in errors[:errors.index("</ul>")]
+    db.session.refresh(own_declaration)
+    assert len(own_declaration.clauses) == 3

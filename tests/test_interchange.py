@@ -2,6 +2,7 @@
 fingerprint, and imports that either store everything or change nothing and name the problem."""
 
 import copy
+import dataclasses
 import json
 
 import pytest
@@ -64,12 +65,24 @@ def adopted(make_declaration, make_organization, make_user, circulate, propose_f
     return declaration
 
 
+def retitled(data: dict, title: str) -> dict:
+    """Return an export with a new title in the declaration and in every version, fingerprints and all."""
+    data["declaration"]["title"] = title
+    renamed = {}
+    for version in data["declaration"]["versions"]:
+        version["document"]["title"] = title
+        text = fingerprint.canonical_text(Document.from_json(version["document"]))
+        renamed[version["fingerprint"]] = fingerprint.fingerprint(text)
+        version["canonical_text"], version["fingerprint"] = text, renamed[version["fingerprint"]]
+    for affirmation in data["declaration"]["affirmations"]:
+        affirmation["fingerprint"] = renamed[affirmation["fingerprint"]]
+    return data
+
+
 @pytest.fixture
 def exported(adopted):
     """The export of the adopted declaration, retitled so that it is new to the archive."""
-    data = interchange.export_declaration(adopted)
-    data["declaration"]["title"] = NEW_TITLE
-    return data
+    return retitled(interchange.export_declaration(adopted), NEW_TITLE)
 
 
 def row_counts() -> dict[str, int]:
@@ -115,14 +128,14 @@ def test_an_import_reproduces_the_declaration_exactly(adopted, exported):
     for affirmation in expected["declaration"]["affirmations"]:
         affirmation["delegate"] = "Imported archive"
     assert interchange.export_declaration(declaration) == expected
-    for original, copied in zip(adopted.versions, declaration.versions):
-        assert (copied.canonical_text, copied.fingerprint) == (original.canonical_text, original.fingerprint)
+    for original, copied in zip(exported["declaration"]["versions"], declaration.versions):
+        assert (copied.canonical_text, copied.fingerprint) == (original["canonical_text"], original["fingerprint"])
         assert fingerprint.canonical_text(Document.from_json(copied.document)) == copied.canonical_text
     assert [c.clause_id for c in Document.from_json(declaration.versions[-1].document).clauses] == [
         clause.id for clause in declaration.clauses
     ]
     published, original = signoff.adopted_document(declaration), signoff.adopted_document(adopted)
-    assert fingerprint.canonical_text(published) == fingerprint.canonical_text(original)
+    assert fingerprint.canonical_text(published) == fingerprint.canonical_text(dataclasses.replace(original, title=NEW_TITLE))
     assert published.signatories == original.signatories
     live = signoff.live_answers(declaration.versions[-1]).values()
     answers = {a.organization.name: (a.answer, a.statement) for a in live}
@@ -213,7 +226,7 @@ BAD_INPUT = {
         "Bangkok exists already, in Thailand (TH), not in Laos (LA)",
     ),
     "declaration imported twice": (
-        put(("declaration", "title"), "Yokohama Declaration"),
+        lambda data: retitled(data, "Yokohama Declaration"),
         "$.declaration",
         "“Yokohama Declaration”, hosted by City of Yokohama for the meeting that began on November 8, 2010, "
         "exists already as declaration {id}",
@@ -221,6 +234,60 @@ BAD_INPUT = {
     "meeting that ends before it starts": (
         put(("declaration", "ends_on"), "2010-11-07"),
         "$.declaration.ends_on", "the meeting cannot end before it starts",
+    ),
+    "line break in an organization's name": (
+        put(("declaration", "participants", 2, "organization"),
+            {"name": "Evil\nCity", "kind": "city", "country": "KH", "local_name": None}),
+        "$.declaration.participants[2].organization.name",
+        "holds a line break (U+000A LINE FEED): this field is a single line, without control characters",
+    ),
+    "line separator in the title": (
+        put(("declaration", "title"), "Yokohama\u2028Declaration"),
+        "$.declaration.title",
+        "holds a line break (U+2028 LINE SEPARATOR): this field is a single line, without control characters",
+    ),
+    "vertical tab in a clause's heading": (
+        put(("declaration", "clauses", 1, "heading"), "Next\vmeeting"),
+        "$.declaration.clauses[1].heading",
+        "holds a line break (U+000B VERTICAL TAB): this field is a single line, without control characters",
+    ),
+    "control character in a clause's body": (
+        put(("declaration", "clauses", 0, "body"), "Body\x07 of clause 1."),
+        "$.declaration.clauses[0].body",
+        "holds a control character (U+0007): a text may hold line feeds, carriage returns and tabs, "
+        "but no other control character",
+    ),
+    "paragraph separator in a statement": (
+        put(("declaration", "affirmations", 1, "statement"), "Seoul adds:\u2029기후."),
+        "$.declaration.affirmations[1].statement",
+        "holds a line break (U+2029 PARAGRAPH SEPARATOR): a text may hold line feeds, carriage returns and tabs, "
+        "but no other control character",
+    ),
+    "NUL in a version's paragraph": (
+        put(("declaration", "versions", 0, "document", "clauses", 0, "paragraphs"), ["Body\x00"]),
+        "$.declaration.versions[0].document.clauses[0].paragraphs[0]",
+        "holds a NUL character (U+0000), which no field accepts",
+    ),
+    "title that is not the adopted text's": (
+        put(("declaration", "title"), "Osaka Declaration"),
+        "$.declaration.title", f"the title differs from the adopted version's title “{NEW_TITLE}”",
+    ),
+    "subtitle that is not the adopted text's": (
+        put(("declaration", "subtitle"), None),
+        "$.declaration.subtitle",
+        "the subtitle differs from the adopted version's subtitle “Cities in the age of climate change”",
+    ),
+    "preamble that is not the adopted text's": (
+        put(("declaration", "preamble"), "We, the cities gathered in Yokohama, resolve:"),
+        "$.declaration.preamble", "the preamble differs from the adopted version's preamble",
+    ),
+    "clause that is not the adopted text's": (
+        put(("declaration", "clauses", 1, "body"), "We will meet again in Bangkok."),
+        "$.declaration.clauses", "clause 2 differs from clause 2 of the adopted version",
+    ),
+    "clause that the adopted text does not have": (
+        lambda data: data["declaration"]["clauses"].append({"number": 3, "heading": None, "body": "More."}),
+        "$.declaration.clauses", "there are 3 clauses, and the adopted version has 2",
     ),
 }
 
@@ -242,12 +309,52 @@ def test_a_file_that_is_not_json_is_named_so():
     assert str(problem.value) == "the file is not JSON: line 2 column 3: Expecting property name enclosed in double quotes"
 
 
+def test_a_key_that_appears_twice_in_an_object_is_refused_at_its_path(exported):
+    text = json.dumps(exported)
+    clause = json.dumps(exported["declaration"]["clauses"][1])
+    twice = clause.replace('"body": ', '"body": "We will meet in Seoul.", "body": ', 1)
+    before = row_counts()
+    with pytest.raises(interchange.ImportProblem) as problem:
+        interchange.import_declaration(interchange.load(text.replace(clause, twice).encode()))
+    assert str(problem.value) == '$.declaration.clauses[1]: the key "body" appears twice'
+    assert row_counts() == before
+
+
+def test_a_key_twice_at_the_top_is_refused_too(exported):
+    text = json.dumps(exported).replace('"format_version": 1', '"format_version": 1, "format_version": 1', 1)
+    with pytest.raises(interchange.ImportProblem) as problem:
+        interchange.import_declaration(interchange.load(text.encode()))
+    assert str(problem.value) == '$: the key "format_version" appears twice'
+
+
+def test_the_import_command_refuses_an_organization_named_on_two_lines(exported, runner, tmp_path):
+    exported["declaration"]["participants"][2]["organization"]["name"] = "Evil\nCity"
+    file = tmp_path / "evil.json"
+    file.write_text(json.dumps(exported), encoding="utf-8")
+    before = row_counts()
+    result = runner.invoke(args=["declaration", "import", str(file)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Nothing imported: $.declaration.participants[2].organization.name: holds a line break (U+000A LINE FEED): "
+        "this field is a single line, without control characters\n"
+    )
+    assert row_counts() == before
+    assert db.session.scalar(select(Organization).where(Organization.name.like("Evil%"))) is None
+
+
+def test_an_import_keeps_the_line_feeds_tabs_and_carriage_returns_of_its_texts(exported):
+    exported["declaration"]["affirmations"][1]["statement"] = "Seoul adds:\r\n\t기후."
+    imported = interchange.import_declaration(exported)
+    answers = {a.organization.name: a.statement for a in signoff.live_answers(imported.declaration.versions[-1]).values()}
+    assert answers["Seoul Metropolitan Government"] == "Seoul adds:\r\n\t기후."
+
+
 def test_the_commands_export_and_import_a_declaration(adopted, runner, tmp_path):
     exported = runner.invoke(args=["declaration", "export", str(adopted.id)])
     assert exported.exit_code == 0, exported.output
     data = json.loads(exported.stdout)
     assert data["declaration"]["versions"][-1]["fingerprint"] == adopted.versions[-1].fingerprint
-    data["declaration"]["title"] = NEW_TITLE
+    retitled(data, NEW_TITLE)
     file = tmp_path / "archive.json"
     file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 

@@ -120,6 +120,14 @@ def test_only_host_drafters_move_the_declaration(client, login_as, case, who, ma
     assert case["declaration"].state is DeclarationState.affirmation
 
 
+@pytest.mark.parametrize("path", ["/reopen", "/withdraw"])
+def test_a_reason_with_a_control_character_is_refused_with_a_message(client, login_as, case, path):
+    propose(client, login_as, case)
+    response = client.post(url(case, path), data={"reason": "Bangkok\x1b needs a change."}, follow_redirects=True)
+    assert "This field holds a control character (U+001B), which it does not accept." in response.get_data(as_text=True)
+    assert case["declaration"].state is DeclarationState.affirmation
+
+
 def test_reopen_then_adopt_and_the_audit_trail_tells_it(client, login_as, case, app, tmp_path, monkeypatch):
     propose(client, login_as, case)
     login_as(case["seoul"])

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from drafting.models import OrganizationKind, UserRole, limits
 from drafting.models.organizations import country_name
+from drafting.text_input import SingleLine
 
 KIND_CHOICES = [
     SelectChoice(OrganizationKind.city.value, "City"),
@@ -46,14 +47,14 @@ def organization_choices(organizations, blank: str) -> list[SelectChoice]:
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField("Name")
+    name = StringField("Name", validators=[SingleLine()])
     kind = SelectField(
         "Kind", choices=KIND_CHOICES, coerce=enum_coerce(OrganizationKind), default=OrganizationKind.city,
         invalid_value_message="Choose a city, a government or an organization.",
     )
     # Not limited to the listed choices: drafting.directory explains what is wrong with an unknown code.
     country = SelectField("Country", validate_choice=False)
-    local_name = StringField("Name in its own language")
+    local_name = StringField("Name in its own language", validators=[SingleLine()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,8 +62,8 @@ class OrganizationForm(FlaskForm):
 
 
 class NetworkForm(FlaskForm):
-    name = StringField("Name")
-    acronym = StringField("Acronym")
+    name = StringField("Name", validators=[SingleLine()])
+    acronym = StringField("Acronym", validators=[SingleLine()])
 
 
 class MembershipForm(FlaskForm):
@@ -83,7 +84,7 @@ class EndMembershipForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    name = StringField("Name", validators=[Length(max=limits.NAME)])
+    name = StringField("Name", validators=[SingleLine(), Length(max=limits.NAME)])
     role = SelectField(
         "Role", choices=ROLE_CHOICES, coerce=enum_coerce(UserRole), default=UserRole.delegate,
         invalid_value_message="Choose one of the roles.",
@@ -98,10 +99,10 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    email = EmailField("E-mail address")
-    password = PasswordField("Password")
+    email = EmailField("E-mail address", validators=[SingleLine()])
+    password = PasswordField("Password", validators=[SingleLine()])
 
 
 class EditUserForm(UserForm):
     active = BooleanField("Active: may sign in")
-    password = PasswordField("New password")
+    password = PasswordField("New password", validators=[SingleLine()])

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from drafting.models import Answer
+from drafting.text_input import MultiLine, normalize_line_endings
 
 ANSWER_CHOICES = [
     SelectChoice(Answer.affirmed.value, "Affirm the declaration"),
@@ -17,6 +18,10 @@ ANSWER_CHOICES = [
 class AnswerForm(FlaskForm):
     answer = RadioField("Your organization's answer", choices=ANSWER_CHOICES,
                         validators=[InputRequired(message="Choose an answer.")])
-    statement = TextAreaField("Statement (with “affirm with a statement”)")
-    reason = TextAreaField("Reason (optional, with “decline”)")
+    statement = TextAreaField(
+        "Statement (with “affirm with a statement”)", filters=[normalize_line_endings], validators=[MultiLine()]
+    )
+    reason = TextAreaField(
+        "Reason (optional, with “decline”)", filters=[normalize_line_endings], validators=[MultiLine()]
+    )
     authorised = BooleanField("I am authorised to answer for my organization")

@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, Optional
 from wtforms.widgets import HiddenInput
 
 from drafting.models import AmendmentDecision, Comment, CommentStatus
+from drafting.text_input import MultiLine, normalize_line_endings
 
 DECISION_CHOICES = [
     SelectChoice(AmendmentDecision.accepted.value, "Accept as proposed"),
@@ -28,7 +29,7 @@ def _identify(form, comment: Comment) -> None:
 class ReplyForm(FlaskForm):
     """A reply in a thread; the domain checks the text."""
 
-    body = TextAreaField("Reply")
+    body = TextAreaField("Reply", filters=[normalize_line_endings], validators=[MultiLine()])
 
     def __init__(self, *args, comment: Comment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,9 +45,12 @@ class DecisionForm(FlaskForm):
         validators=[AnyOf([choice.value for choice in DECISION_CHOICES],
                           message="Choose whether to accept, accept with changes or reject the amendment.")],
     )
-    reason = TextAreaField("Reason", description="Required to reject; sent to the author with the decision.")
+    reason = TextAreaField(
+        "Reason", filters=[normalize_line_endings], validators=[MultiLine()],
+        description="Required to reject; sent to the author with the decision.")
     changed_text = TextAreaField(
-        "Text as changed", description="Used only when accepting with changes: it replaces the clause's text."
+        "Text as changed", filters=[normalize_line_endings], validators=[MultiLine()],
+        description="Used only when accepting with changes: it replaces the clause's text."
     )
     # The lock_version of the working clause as the desk showed it: see consultation.decide_amendment.
     clause_lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -179,7 +179,7 @@ def reply(declaration_id: int, comment_id: int):
     comment = _comment_of(declaration, comment_id)
     form = ReplyForm(comment=comment)
     if not form.validate_on_submit():
-        abort(400)
+        return _render_desk(declaration, Failed(comment.parent_id or comment.id, form), 422)
     try:
         answer = consultation.reply(comment, current_user, form.body.data)
     except consultation.CommentRefused as refused:

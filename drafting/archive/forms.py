@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from drafting import verification
 from drafting.archive_search import ArchiveChoices
 from drafting.models.organizations import country_name
+from drafting.text_input import SingleLine
 
 
 def strip(value):
@@ -18,7 +19,7 @@ def strip(value):
 class ArchiveSearchForm(Form):
     """The archive's filters; a plain Form because a search changes nothing and needs no CSRF token."""
 
-    words = SearchField("Words", filters=[strip], validators=[Optional(), Length(max=200)])
+    words = SearchField("Words", filters=[strip], validators=[SingleLine(), Optional(), Length(max=200)])
     network = SelectField("Network", default="")
     year = SelectField("Year of adoption", default="")
     country = SelectField("Host country", default="")
@@ -50,7 +51,7 @@ class FingerprintForm(Form):
 
     fingerprint = StringField(
         "Fingerprint", filters=[verification.normalized],
-        validators=[InputRequired(message="Type the fingerprint printed in the PDF.")],
+        validators=[SingleLine(), InputRequired(message="Type the fingerprint printed in the PDF.")],
     )
 
     def validate_fingerprint(self, field) -> None:

@@ -5,12 +5,13 @@ from wtforms import EmailField, HiddenField, PasswordField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from drafting.models import limits
+from drafting.text_input import SingleLine
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=limits.EMAIL)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    next = HiddenField()
+    email = EmailField("E-mail address", validators=[SingleLine(), DataRequired(), Length(max=limits.EMAIL)])
+    password = PasswordField("Password", validators=[SingleLine(), DataRequired(), Length(max=200)])
+    next = HiddenField(validators=[SingleLine()])
 
 
 class EmptyForm(FlaskForm):
@@ -18,12 +19,12 @@ class EmptyForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=limits.EMAIL)])
+    email = EmailField("E-mail address", validators=[SingleLine(), DataRequired(), Length(max=limits.EMAIL)])
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(max=200)])
-    password_again = PasswordField("New password again", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("New password", validators=[SingleLine(), DataRequired(), Length(max=200)])
+    password_again = PasswordField("New password again", validators=[SingleLine(), DataRequired(), Length(max=200)])
 
     def validate_password_again(self, field) -> None:
         if field.data != self.password.data:
@@ -31,4 +32,4 @@ class NewPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    current_password = PasswordField("Current password", validators=[SingleLine(), DataRequired(), Length(max=200)])

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from drafting.accounts import AccountError, check_password_rules
 from drafting.models import limits
+from drafting.text_input import SingleLine
 
 
 def strip(value):
@@ -19,7 +20,9 @@ class DelegateInvitationForm(FlaskForm):
     organization_id = SelectField("Organization", coerce=int, validate_choice=False)
     email = EmailField(
         "E-mail address of the delegate", filters=[strip],
-        validators=[DataRequired(message="Give the delegate's e-mail address."), Length(max=limits.EMAIL)],
+        validators=[
+            SingleLine(), DataRequired(message="Give the delegate's e-mail address."), Length(max=limits.EMAIL),
+        ],
     )
 
     def __init__(self, *args, organizations=(), **kwargs):
@@ -30,10 +33,12 @@ class DelegateInvitationForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     name = StringField(
         "Your name", filters=[strip],
-        validators=[DataRequired(message="Give your name."), Length(max=limits.NAME)],
+        validators=[SingleLine(), DataRequired(message="Give your name."), Length(max=limits.NAME)],
     )
-    password = PasswordField("Password", validators=[DataRequired(message="Choose a password.")])
-    password_again = PasswordField("Password again", validators=[DataRequired(message="Type the password again.")])
+    password = PasswordField("Password", validators=[SingleLine(), DataRequired(message="Choose a password.")])
+    password_again = PasswordField(
+        "Password again", validators=[SingleLine(), DataRequired(message="Type the password again.")]
+    )
 
     def validate_password(self, field) -> None:
         try:

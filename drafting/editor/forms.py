@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from drafting.models import DeclarationLayout, ParticipantRole, limits
+from drafting.text_input import MultiLine, SingleLine, normalize_line_endings
 
 
 def strip(value):
@@ -44,22 +45,26 @@ ROLE_CHOICES = [
 
 
 class DeclarationForm(FlaskForm):
-    title = StringField("Title", filters=[strip], validators=[DataRequired(), Length(max=limits.NAME)])
-    subtitle = StringField("Theme", filters=[strip], validators=[Optional(), Length(max=limits.SHORT_TEXT)])
-    meeting_name = StringField("Meeting", filters=[strip], validators=[DataRequired(), Length(max=limits.NAME)])
+    title = StringField("Title", filters=[strip], validators=[SingleLine(), DataRequired(), Length(max=limits.NAME)])
+    subtitle = StringField(
+        "Theme", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.SHORT_TEXT)]
+    )
+    meeting_name = StringField(
+        "Meeting", filters=[strip], validators=[SingleLine(), DataRequired(), Length(max=limits.NAME)]
+    )
     meeting_number = IntegerField(
         "Number of the meeting", validators=[Optional(), NumberRange(min=1, max=9999, message="A number from 1 to 9999.")]
     )
     meeting_acronym = StringField(
-        "Acronym", filters=[strip], validators=[Optional(), Length(max=limits.ACRONYM)]
+        "Acronym", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.ACRONYM)]
     )
-    place = StringField("Place", filters=[strip], validators=[DataRequired(), Length(max=limits.NAME)])
+    place = StringField("Place", filters=[strip], validators=[SingleLine(), DataRequired(), Length(max=limits.NAME)])
     starts_on = DateField("First day", validators=[InputRequired(message="Give the first day of the meeting.")])
     ends_on = DateField("Last day", validators=[InputRequired(message="Give the last day of the meeting.")])
     language = SelectField("Language", default="en", validators=[DataRequired()])
     layout = RadioField("Layout", choices=LAYOUT_CHOICES, default=DeclarationLayout.listed_by_country.value)
     network_id = SelectField("Network", coerce=int, default=0)
-    lock_version = HiddenField()
+    lock_version = HiddenField(validators=[SingleLine()])
 
     def __init__(self, *args, networks=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,28 +94,32 @@ class DeclarationForm(FlaskForm):
 
 class PreambleForm(FlaskForm):
     preamble = TextAreaField(
-        "Preamble", filters=[strip], validators=[Length(max=limits.PREAMBLE)],
+        "Preamble", filters=[strip, normalize_line_endings], validators=[MultiLine(), Length(max=limits.PREAMBLE)],
         description="Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list.",
     )
-    lock_version = HiddenField()
+    lock_version = HiddenField(validators=[SingleLine()])
 
 
 class ClosingFormulaForm(FlaskForm):
-    closing_formula = TextAreaField("Closing formula", filters=[strip], validators=[Length(max=limits.CLOSING_FORMULA)])
-    lock_version = HiddenField()
+    closing_formula = TextAreaField(
+        "Closing formula", filters=[strip, normalize_line_endings],
+        validators=[MultiLine(), Length(max=limits.CLOSING_FORMULA)],
+    )
+    lock_version = HiddenField(validators=[SingleLine()])
 
 
 class ClauseForm(FlaskForm):
-    heading = StringField("Heading", filters=[strip], validators=[Optional(), Length(max=limits.HEADING)])
+    heading = StringField("Heading", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.HEADING)])
     body = TextAreaField(
-        "Text", filters=[strip], validators=[DataRequired(message="Write the clause's text."), Length(max=limits.CLAUSE_BODY)],
+        "Text", filters=[strip, normalize_line_endings],
+        validators=[MultiLine(), DataRequired(message="Write the clause's text."), Length(max=limits.CLAUSE_BODY)],
         description="Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list.",
     )
-    lock_version = HiddenField()
+    lock_version = HiddenField(validators=[SingleLine()])
 
 
 class MoveClauseForm(FlaskForm):
-    direction = HiddenField(validators=[DataRequired()])
+    direction = HiddenField(validators=[SingleLine(), DataRequired()])
 
     def validate_direction(self, field) -> None:
         if field.data not in ("up", "down"):
@@ -164,6 +173,7 @@ def placeholder_form(found, values: dict[str, str]) -> PlaceholderForm:
         PLACEHOLDER_FIELD_PREFIX + placeholder.name: StringField(
             placeholder.label,
             filters=[strip],
+            validators=[SingleLine()],
             default=values.get(placeholder.name, ""),
             description=placeholder.type,
             render_kw={"type": {"date": "date", "year": "number", "ordinal": "number"}.get(placeholder.type, "text")},

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from drafting.clause_library import TemplateError, checked_language, language_name, placeholder_errors
 from drafting.models import ClauseTemplate, TemplateCategory, limits
+from drafting.text_input import MultiLine, SingleLine, normalize_line_endings
 
 CATEGORY_CHOICES = [SelectChoice(category.value, category.label) for category in TemplateCategory]
 
@@ -18,7 +19,7 @@ def strip(value):
 class LibrarySearchForm(Form):
     """The list page's filters; a plain Form because a search changes nothing and needs no CSRF token."""
 
-    words = SearchField("Words", filters=[strip], validators=[Optional(), Length(max=200)])
+    words = SearchField("Words", filters=[strip], validators=[SingleLine(), Optional(), Length(max=200)])
     category = SelectField("Category", choices=[SelectChoice("", "All categories")] + CATEGORY_CHOICES, default="")
     language = SelectField("Language", default="")
 
@@ -39,21 +40,24 @@ class LibrarySearchForm(Form):
 
 class TemplateForm(FlaskForm):
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired(message="Give the template a name."), Length(max=limits.NAME)]
+        "Name", filters=[strip],
+        validators=[SingleLine(), DataRequired(message="Give the template a name."), Length(max=limits.NAME)],
     )
     category = SelectField("Category", choices=CATEGORY_CHOICES)
     language = StringField(
         "Language", filters=[strip], default="en",
-        validators=[DataRequired(message="Give the language's code, e.g. en."), Length(max=limits.LANGUAGE)],
+        validators=[
+            SingleLine(), DataRequired(message="Give the language's code, e.g. en."), Length(max=limits.LANGUAGE),
+        ],
         description="Two-letter ISO 639-1 code: en, ja, ko, th …",
     )
     heading = StringField(
-        "Heading", filters=[strip], validators=[Optional(), Length(max=limits.HEADING)],
+        "Heading", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.HEADING)],
         description="Optional; may hold placeholders too.",
     )
     body = TextAreaField(
-        "Text", filters=[strip],
-        validators=[DataRequired(message="Write the clause's text."), Length(max=limits.CLAUSE_BODY)],
+        "Text", filters=[strip, normalize_line_endings],
+        validators=[MultiLine(), DataRequired(message="Write the clause's text."), Length(max=limits.CLAUSE_BODY)],
         description=(
             "Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list. "
             "Placeholders: {{host_city}} for the names listed below, {{name:type}} for your own."
@@ -92,7 +96,7 @@ OUT_OF_DATE = "This form is out of date: reload the page and make your changes a
 
 
 class EditTemplateForm(TemplateForm):
-    lock_version = HiddenField(validators=[Regexp(r"^[0-9]+$", message=OUT_OF_DATE)])
+    lock_version = HiddenField(validators=[SingleLine(), Regexp(r"^[0-9]+$", message=OUT_OF_DATE)])
 
     @classmethod
     def showing(cls, template: ClauseTemplate) -> "EditTemplateForm":

@@ -53,6 +53,14 @@ def amendment_redline(amendment: Comment, documents: dict) -> list:
     return redline.compare_paragraphs(circulated.paragraphs, clause_text.paragraphs(amendment.proposed_text))
 
 
+def _text_refused(form, *names: str) -> consultation.CommentRefused:
+    """Return the form's refusal of one of its texts, to be shown as the domain's refusals are; abort for any other."""
+    for name in names:
+        if form[name].errors:
+            return consultation.CommentRefused(form[name].errors[0], name)
+    abort(400)
+
+
 def _render_version(declaration, version: Version, failed: dict | None = None, status: int = 200):
     document = consultation.version_document(version)
     documents = {version.id: document}
@@ -95,10 +103,10 @@ def comment(declaration_id: int, number: int):
     declaration = _load(declaration_id)
     version = _version_or_404(declaration, number)
     form = CommentForm()
-    if not form.validate_on_submit():
-        abort(400)
     amending = form.amending
     try:
+        if not form.validate_on_submit():
+            raise _text_refused(form, "body", "proposed_text")
         made = consultation.add_comment(
             version, form.clause_number.data, current_user, form.body.data,
             form.proposed_text.data if amending else None,
@@ -120,9 +128,9 @@ def reply(declaration_id: int, comment_id: int):
     declaration = _load(declaration_id)
     parent = _comment_or_404(declaration, comment_id)
     form = ReplyForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
+        if not form.validate_on_submit():
+            raise _text_refused(form, "body")
         answer = consultation.reply(parent, current_user, form.body.data)
     except consultation.CommentRefused as refused:
         failed = {"reply_to": parent.id, "field": refused.field, "message": str(refused), "body": form.body.data or ""}

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired
 
+from drafting.text_input import MultiLine, normalize_line_endings
+
 
 class ProposeFinalForm(FlaskForm):
     affirmation_deadline = DateField(
@@ -14,4 +16,4 @@ class ProposeFinalForm(FlaskForm):
 class ReasonForm(FlaskForm):
     """Reopening and withdrawal both say why; the domain checks the reason."""
 
-    reason = TextAreaField("Reason, told to every delegate")
+    reason = TextAreaField("Reason, told to every delegate", filters=[normalize_line_endings], validators=[MultiLine()])

@@ -115,7 +115,9 @@ def reopen(declaration_id: int):
     declaration = _load(declaration_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.reason.errors:
+            abort(400)
+        return _refused(form.reason.errors[0], declaration, "tracker.progress")
     try:
         voided = signoff.reopen(declaration, current_user, form.reason.data)
     except REFUSALS as refused:
@@ -152,7 +154,9 @@ def withdraw(declaration_id: int):
     declaration = _load(declaration_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.reason.errors:
+            abort(400)
+        return _refused(form.reason.errors[0], declaration)
     try:
         signoff.withdraw(declaration, current_user, form.reason.data)
     except REFUSALS as refused:
