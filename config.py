@@ -52,6 +52,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
+    # A message that could not be sent is tried again after MAIL_RETRY_SECONDS, then twice as long
+    # after each further failure; after MAIL_MAX_ATTEMPTS failures it is failed for good (drafting.outbox).
+    # The first delay must exceed the time one attempt can take (a few MAIL_TIMEOUTs).
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "300"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
     # Login and password-reset attempts per client address; counted in memory, or in Redis when
     # RATELIMIT_STORAGE_URI says so (redis://host:6379), which several servers then share.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -74,16 +74,20 @@ def logout():
 @bp.route("/password/forgotten", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
-    """Send a single-use link to choose a new password; say the same whether the account exists or not."""
+    """Send a single-use link to choose a new password; say the same whether the account exists or not.
+
+    The e-mail is only queued here and sent once the response is finished, so that the time the
+    answer takes does not tell whether the account exists.
+    """
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         made = accounts.request_password_reset(form.email.data, utcnow())
-        db.session.commit()
         if made is not None:
             reset, token = made
             notifications.notify([reset.user], "Choose a new password", "password_reset",
                                  link=url_for("auth.reset_password", token=token, _external=True),
                                  expires_at=reset.expires_at)
+        db.session.commit()
         flash("If an account has this address, a link to choose a new password is on its way. It works once, "
               "for two hours.")
         return redirect(url_for("auth.login"))
@@ -94,7 +98,7 @@ def forgot_password():
 def reset_password(token: str):
     """Choose a new password through a reset link; every session of the account ends."""
     try:
-        reset = accounts.find_password_reset(token, utcnow())
+        reset = accounts.find_password_reset(token, utcnow(), lock=request.method == "POST")
     except accounts.ResetLinkError as error:
         return render_template("auth/reset_link.html", kind=error.kind), 404 if error.kind == "invalid" else 410
     form = NewPasswordForm()
