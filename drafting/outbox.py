@@ -2,16 +2,18 @@
 
 A message exists exactly when its change does: a failure while writing it rolls the change back,
 and a mail server that is down delays the message instead of undoing or hiding the change. A
-request sends what it queued once its response is finished (`register`); `flask mail send`, run
-every few minutes, sends the rest and retries, waiting longer after each failure, until
-MAIL_MAX_ATTEMPTS failures mark a message failed for good (`flask mail list` shows those).
+request sends what it queued once its response is finished (`register`), after any work it left
+for then (`after_response`); `flask mail send`, run every few minutes, sends the rest and
+retries, waiting longer after each failure, until MAIL_MAX_ATTEMPTS failures mark a message
+failed for good (`flask mail list` shows those).
 Each message is taken by one sender only, under a row lock, and is never sent again once sent.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, g, has_request_context
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import select
 
 from drafting.extensions import db
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # The ids of the messages this request queued, for sending once its response is finished.
 _QUEUED = "outbox_queued"
+# What this request leaves to do once its response is finished.
+_DEFERRED = "outbox_deferred"
 
 
 def queue(recipient: str, subject: str, text_body: str, html_body: str | None = None) -> OutgoingMessage:
@@ -104,20 +108,31 @@ def undelivered() -> list[OutgoingMessage]:
     ))
 
 
+def after_response(work: Callable[[], None]) -> None:
+    """Do `work` once this request's response is finished, in a transaction of its own that it
+    commits; the messages it queues are sent then. Use it for work whose duration must not show."""
+    g.setdefault(_DEFERRED, []).append(work)
+
+
 def register(app: Flask) -> None:
-    """Send the messages each request queued once its response is finished."""
+    """Once each response is finished, do the work the request deferred and send the messages it queued."""
 
     @app.after_request
-    def send_after_response(response: Response) -> Response:
-        queued = g.pop(_QUEUED, None)
-        if queued:
+    def finish_after_response(response: Response) -> Response:
+        queued, deferred = g.pop(_QUEUED, []), g.pop(_DEFERRED, [])
+        # After an error the request's transaction was rolled back: nothing of it is to be done.
+        if (queued or deferred) and response.status_code < 500:
+            environ = request.environ
             # call_on_close runs once the server has written the whole response: the user does
             # not wait for the mail server, and the time taken tells nothing about the recipients.
-            response.call_on_close(lambda: _send_in_own_context(app, queued))
+            response.call_on_close(lambda: _finish(app, environ, deferred, queued))
         return response
 
 
-def _send_in_own_context(app: Flask, ids: list[int]) -> None:
-    # The request's context is gone by the time the response is closed.
-    with app.app_context():
-        send_waiting(ids=ids)
+def _finish(app: Flask, environ: dict, deferred: list[Callable[[], None]], queued: list[int]) -> None:
+    # The request's context is gone by the time its response is closed: the work gets one like it,
+    # so that it builds links to this site as the request would have.
+    with app.request_context(environ):
+        for work in deferred:
+            work()
+        send_waiting(ids=queued + g.pop(_QUEUED, []))
