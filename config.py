@@ -57,6 +57,9 @@ class Config:
     # The first delay must exceed the time one attempt can take (a few MAIL_TIMEOUTs).
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "300"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+    # How long a request may go on sending its messages after its response; `flask mail send`
+    # sends the rest. Keep it well under gunicorn's timeout (30 s), which counts this time too.
+    MAIL_AFTER_RESPONSE_SECONDS = float(os.environ.get("MAIL_AFTER_RESPONSE_SECONDS", "10"))
     # Login and password-reset attempts per client address; counted in memory, or in Redis when
     # RATELIMIT_STORAGE_URI says so (redis://host:6379), which several servers then share.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

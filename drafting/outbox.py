@@ -10,6 +10,7 @@ Each message is taken by one sender only, under a row lock, and is never sent ag
 """
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -45,14 +46,16 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1))
 
 
-def send_waiting(now: datetime | None = None, ids: list[int] | None = None) -> dict[str, int]:
+def send_waiting(now: datetime | None = None, ids: list[int] | None = None, seconds: float | None = None) -> dict[str, int]:
     """Send the waiting messages that are due (only those among `ids` if given); count them by outcome.
 
+    With `seconds`, take no further message once that many seconds have passed: the rest waits.
     Returns {"sent": n, "retry": n, "failed": n}, "retry" counting the failures to be tried again.
     """
     now = now or utcnow()
+    stop = time.monotonic() + seconds if seconds is not None else None
     outcomes = {"sent": 0, "retry": 0, "failed": 0}
-    while (taken := _take(now, ids)) is not None:
+    while (stop is None or time.monotonic() < stop) and (taken := _take(now, ids)) is not None:
         outcomes[_send(*taken)] += 1
     return outcomes
 
@@ -135,4 +138,6 @@ def _finish(app: Flask, environ: dict, deferred: list[Callable[[], None]], queue
     with app.request_context(environ):
         for work in deferred:
             work()
-        send_waiting(ids=queued + g.pop(_QUEUED, []))
+        # A worker busy past gunicorn's timeout is killed: what a large circulation leaves over
+        # waits for `flask mail send`.
+        send_waiting(ids=queued + g.pop(_QUEUED, []), seconds=current_app.config["MAIL_AFTER_RESPONSE_SECONDS"])

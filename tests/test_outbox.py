@@ -106,6 +106,19 @@ def test_circulating_with_the_mail_server_down_changes_the_state_and_queues_the_
     assert {m.status for m in messages()} == {"sent"}
 
 
+def test_what_a_request_has_no_time_left_to_send_waits_for_mail_send(
+    app, client, login_as, make_user, consultation_ready, smtp, runner, monkeypatch
+):
+    mailbox = smtp()
+    monkeypatch.setitem(app.config, "MAIL_AFTER_RESPONSE_SECONDS", 0)
+    declaration = consultation_ready()
+    assert circulate_by_client(client, login_as, make_user, declaration).status_code == 302
+    assert {(m.status, m.attempts) for m in messages()} == {("waiting", 0)}
+    assert mailbox.messages == []
+    assert "Sent 2;" in runner.invoke(args=["mail", "send"]).output
+    assert len(mailbox.messages) == 2 and {m.status for m in messages()} == {"sent"}
+
+
 def test_a_failure_while_writing_the_outbox_rolls_the_state_change_back(
     app, client, login_as, make_user, consultation_ready, monkeypatch
 ):

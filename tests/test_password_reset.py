@@ -146,6 +146,11 @@ class SlowMailbox(Mailbox):
         return await super().handle_DATA(server, session, envelope)
 
 
+def sent_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(OutgoingMessage).where(OutgoingMessage.sent_at.isnot(None)))
+
+
 def test_a_known_address_is_answered_as_fast_as_an_unknown_one(served_app, monkeypatch):
     live_app = served_app
     email, _ = an_account_with_a_reset_link(live_app)
@@ -161,9 +166,9 @@ def test_a_known_address_is_answered_as_fast_as_an_unknown_one(served_app, monke
                     status, location, seconds = post(f"{base}/password/forgotten", {"email": address})
                     assert (status, location) == (302, "/login")
                     times[kind].append(seconds)
-            # The links are made and sent after the answers: wait for the last one.
+            # The links are made and sent after the answers: wait for the last one to be recorded.
             deadline = time.monotonic() + 30
-            while len(mailbox.messages) < 15 and time.monotonic() < deadline:
+            while sent_count(live_app) < 15 and time.monotonic() < deadline:
                 time.sleep(0.1)
     finally:
         controller.stop()
