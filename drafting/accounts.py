@@ -161,7 +161,8 @@ def find_password_reset(token: str, now: datetime, lock: bool = False) -> Passwo
     at once, the second waits for the first and then finds the link used.
     """
     read = read_token(RESET_PURPOSE, token)
-    reset = db.session.get(PasswordReset, read[0], with_for_update=lock or None, populate_existing=lock) if read else None
+    reset = (db.session.get(PasswordReset, read[0], with_for_update=lock or None, populate_existing=lock)
+             if read else None)
     if reset is None or not secret_matches(read[1], reset.secret_hash):
         raise ResetLinkError("invalid")
     if reset.used_at is not None:

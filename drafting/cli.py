@@ -199,7 +199,8 @@ def send_mail_command() -> None:
     from drafting import outbox
 
     outcomes = outbox.send_waiting()
-    click.echo(f"Sent {outcomes['sent']}; {outcomes['retry']} to try again later; {outcomes['failed']} failed for good.")
+    click.echo(f"Sent {outcomes['sent']}; {outcomes['retry']} to try again later; "
+               f"{outcomes['failed']} failed for good.")
 
 
 @mail_group.command("list")

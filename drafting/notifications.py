@@ -8,6 +8,8 @@ from drafting import outbox
 
 
 class Recipient(Protocol):
+    """Anyone with an e-mail address: a user, or a delegate's invitation."""
+
     email: str
 
 

@@ -46,7 +46,9 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1))
 
 
-def send_waiting(now: datetime | None = None, ids: list[int] | None = None, seconds: float | None = None) -> dict[str, int]:
+def send_waiting(
+    now: datetime | None = None, ids: list[int] | None = None, seconds: float | None = None
+) -> dict[str, int]:
     """Send the waiting messages that are due (only those among `ids` if given); count them by outcome.
 
     With `seconds`, take no further message once that many seconds have passed: the rest waits.
@@ -112,8 +114,11 @@ def undelivered() -> list[OutgoingMessage]:
 
 
 def after_response(work: Callable[[], None]) -> None:
-    """Do `work` once this request's response is finished, in a transaction of its own that it
-    commits; the messages it queues are sent then. Use it for work whose duration must not show."""
+    """Do `work` once this request's response is finished, then send the messages it queued.
+
+    The work runs in a transaction of its own, which it commits. Use it for work whose duration
+    must not show in the answer.
+    """
     g.setdefault(_DEFERRED, []).append(work)
 
 

@@ -148,7 +148,8 @@ class SlowMailbox(Mailbox):
 
 def sent_count(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(OutgoingMessage).where(OutgoingMessage.sent_at.isnot(None)))
+        return db.session.scalar(
+            select(func.count()).select_from(OutgoingMessage).where(OutgoingMessage.sent_at.isnot(None)))
 
 
 def test_a_known_address_is_answered_as_fast_as_an_unknown_one(served_app, monkeypatch):
