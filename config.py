@@ -55,6 +55,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
+    # A message that could not be sent is tried again after MAIL_RETRY_SECONDS, then twice as long
+    # after each further failure; after MAIL_MAX_ATTEMPTS failures it is failed for good (drafting.outbox).
+    # The first delay must exceed the time one attempt can take (a few MAIL_TIMEOUTs).
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "300"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+    # How long a request may go on sending its messages after its response; `flask mail send`
+    # sends the rest. Keep it well under gunicorn's timeout (30 s), which counts this time too.
+    MAIL_AFTER_RESPONSE_SECONDS = float(os.environ.get("MAIL_AFTER_RESPONSE_SECONDS", "10"))
     # A session ends on the server (drafting.sign_ins) after this long without a request: an editor
     # left open over lunch and a long meeting stays signed in, one left open overnight does not.
     SESSION_IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "8")))

@@ -48,7 +48,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from drafting import errors, jinja, security
+    from drafting import errors, jinja, outbox, security
     from drafting.admin.routes import bp as admin_bp
     from drafting.affirmation.routes import bp as affirmation_bp
     from drafting.answers.routes import bp as answers_bp
@@ -82,6 +82,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     errors.register(app)
     security.register(app)
     jinja.register(app)
+    outbox.register(app)
     register_commands(app)
     return app
 

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from drafting import sign_ins
 from drafting.extensions import db
@@ -160,21 +160,32 @@ def change_password(user: User, current_password: str, new_password: str, keep: 
 
 
 def request_password_reset(email: str, now: datetime) -> tuple[PasswordReset, str] | None:
-    """Make a reset link for the active account with this address; None if there is none (say nothing more)."""
-    user = find_user(email)
+    """Make the one reset link of the active account with this address, voiding its older links.
+
+    Return None if there is no such account, and say nothing more.
+    """
+    # Drawn and hashed whether the account exists or not: the work done must not tell which.
+    secret, stored = new_secret()
+    # Locked, so that two requests at once cannot both leave a link: the second waits, then voids the first's.
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()).with_for_update())
     if user is None or not user.is_active:
         return None
-    secret, stored = new_secret()
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     reset = PasswordReset(user=user, secret_hash=stored, expires_at=now + RESET_VALIDITY)
     db.session.add(reset)
     db.session.flush()
     return reset, make_token(RESET_PURPOSE, reset.id, secret)
 
 
-def find_password_reset(token: str, now: datetime) -> PasswordReset:
-    """Return the reset a link stands for, or raise ResetLinkError saying why it cannot be used."""
+def find_password_reset(token: str, now: datetime, lock: bool = False) -> PasswordReset:
+    """Return the reset a link stands for, or raise ResetLinkError saying why it cannot be used.
+
+    With `lock`, the reset's row stays locked until the transaction ends: of two uses of one link
+    at once, the second waits for the first and then finds the link used.
+    """
     read = read_token(RESET_PURPOSE, token)
-    reset = db.session.get(PasswordReset, read[0]) if read else None
+    reset = (db.session.get(PasswordReset, read[0], with_for_update=lock or None, populate_existing=lock)
+             if read else None)
     if reset is None or not secret_matches(read[1], reset.secret_hash):
         raise ResetLinkError("invalid")
     if reset.used_at is not None:

@@ -1,5 +1,5 @@
 """Flask commands: `user create`, `library load`, `demo`, `audit verify`, `backup`, `restore`,
-`declaration export` and `declaration import`."""
+`declaration export`, `declaration import`, `mail send` and `mail list`."""
 
 from pathlib import Path
 
@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(declaration_group)
+    app.cli.add_command(mail_group)
 
 
 def _single_line(context, parameter, value: str | None) -> str | None:
@@ -195,3 +196,37 @@ def import_declaration_command(file: Path) -> None:
         f"{len(declaration.participants)} participants, {len(declaration.versions)} versions, "
         f"{imported.affirmations} affirmations; created organizations: {created}."
     )
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """Send the e-mails of the outbox, and list those not sent."""
+
+
+@mail_group.command("send")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the waiting e-mails that are due, retrying those that failed before; run it every few minutes."""
+    from drafting import outbox
+
+    outcomes = outbox.send_waiting()
+    click.echo(f"Sent {outcomes['sent']}; {outcomes['retry']} to try again later; "
+               f"{outcomes['failed']} failed for good.")
+
+
+@mail_group.command("list")
+@with_appcontext
+def list_mail_command() -> None:
+    """List the e-mails not sent yet, waiting or failed for good, with the last error; exit 1 if any failed."""
+    from drafting import outbox
+
+    messages = outbox.undelivered()
+    for message in messages:
+        click.echo(
+            f"{message.id}\t{message.status}\t{message.attempts} attempts\t{message.created_at:%Y-%m-%d %H:%M}"
+            f"\t{message.recipient}\t{message.subject}\t{message.last_error or ''}"
+        )
+    if not messages:
+        click.echo("Every e-mail is sent.")
+    if any(message.status == "failed" for message in messages):
+        raise SystemExit(1)

@@ -10,6 +10,7 @@ import logging
 import secrets
 import smtplib
 import ssl
+import unicodedata
 from datetime import datetime, timezone
 from email.header import Header
 from email.message import EmailMessage
@@ -29,6 +30,12 @@ class MailError(Exception):
 
 class MailDeliveryError(MailError):
     """The mail server could not be reached or refused the message, or its file could not be written."""
+
+
+def single_line(text: str) -> str:
+    """Return text fit for a header: each run of whitespace (line breaks too) one space, control characters gone."""
+    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    return " ".join(visible.split())
 
 
 def send_mail(to: list[str] | str, subject: str, text_body: str, html_body: str | None = None) -> None:

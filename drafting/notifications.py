@@ -1,29 +1,26 @@
 """E-mails to the people of a declaration, written from templates/email/<name>.txt and .html."""
 
-import logging
+from typing import Protocol
 
 from flask import render_template
 
-from drafting.mail import MailError, send_mail
-from drafting.models import User
-
-log = logging.getLogger(__name__)
+from drafting import outbox
 
 
-def notify(users: list[User], subject: str, template: str, **context) -> int:
-    """E-mail each user a message made from the named template; return how many were sent.
+class Recipient(Protocol):
+    """Anyone with an e-mail address: a user, or a delegate's invitation."""
 
-    Called after the change it reports is committed. A recipient whose message cannot be sent is
-    logged and skipped: the change stands, and the others are still told.
+    email: str
+
+
+def notify(recipients: list[Recipient], subject: str, template: str, **context) -> int:
+    """Queue for each recipient a message made from the named template; return how many were queued.
+
+    Called inside the transaction of the change it reports, before the commit: the messages are
+    written with the change or not at all, and sent once it is committed (drafting.outbox).
     """
-    sent = 0
-    for user in users:
-        text = render_template(f"email/{template}.txt", user=user, **context)
-        html = render_template(f"email/{template}.html", user=user, **context)
-        try:
-            send_mail(user.email, subject, text, html)
-        except MailError:
-            log.exception("Could not e-mail %s about %r", user.email, subject)
-        else:
-            sent += 1
-    return sent
+    for recipient in recipients:
+        text = render_template(f"email/{template}.txt", user=recipient, **context)
+        html = render_template(f"email/{template}.html", user=recipient, **context)
+        outbox.queue(recipient.email, subject, text, html)
+    return len(recipients)

@@ -28,17 +28,20 @@ PASSWORD = "correct horse battery staple"
 
 
 class FreshContextClient(FlaskClient):
-    """A test client whose requests start with an empty `g`.
+    """A test client whose requests start with an empty `g` and end as a server ends them.
 
     Tests hold an app context so that factories can use the session; Flask then reuses that
     context for the client's requests, which would carry the signed-in user (cached in `g` by
     Flask-Login) from one request to the next. A real server starts each request afresh.
+    A real server also closes each response once written, which sends the e-mails the request
+    queued (drafting.outbox): a buffered response is closed as soon as it is read.
     """
 
     def open(self, *args, **kwargs):
         if has_app_context():
             for key in list(g):
                 g.pop(key)
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
 

@@ -13,7 +13,15 @@ from sqlalchemy import select
 from drafting import composition, consultation
 from drafting.extensions import db
 from drafting.invitations import invite
-from drafting.models import AmendmentDecision, Comment, CommentStatus, DeclarationState, ParticipantRole, UserRole
+from drafting.models import (
+    AmendmentDecision,
+    Comment,
+    CommentStatus,
+    DeclarationState,
+    OutgoingMessage,
+    ParticipantRole,
+    UserRole,
+)
 from tests.test_consultation import stored_record
 
 
@@ -586,8 +594,12 @@ def test_a_decision_stands_when_the_mail_server_is_down(client, login_as, desk, 
     login_as(desk.drafter)
     response = client.post(url(desk, f"/{desk.amendment.id}/decision"), data={"decision": "rejected", "reason": "No."},
                            follow_redirects=True)
-    assert "The e-mail to Kim Min-ji could not be sent." in page_of(response)
+    assert "Kim Min-ji is told by e-mail." in page_of(response)
     assert db.session.scalar(select(Comment.decision).where(Comment.id == desk.amendment.id)) is AmendmentDecision.rejected
+    # The message waits in the outbox for the next attempt.
+    [waiting] = db.session.scalars(select(OutgoingMessage).execution_options(populate_existing=True))
+    assert (waiting.recipient, waiting.status, waiting.attempts) == ("minji@seoul.example.org", "waiting", 1)
+    assert "Connection refused" in waiting.last_error
 
 
 def test_no_e_mail_goes_to_a_deactivated_account(client, login_as, desk, mailbox):

@@ -155,12 +155,12 @@ def _refused(declaration: Declaration, comment: Comment, form: FlaskForm, refuse
 
 
 def _tell_author(thread: Comment, subject: str, template: str, **context) -> str:
-    """E-mail the author of a thread about the host's answer; return what to tell the host about it."""
+    """Queue an e-mail to the author of a thread about the host's answer; return what to tell the host about it."""
     author = thread.author
     if not author.active:
         return f"{author.name}'s account is deactivated: no e-mail was sent."
-    sent = notifications.notify([author], subject, template, declaration=thread.declaration, comment=thread, **context)
-    return f"{author.name} is told by e-mail." if sent else f"The e-mail to {author.name} could not be sent."
+    notifications.notify([author], subject, template, declaration=thread.declaration, comment=thread, **context)
+    return f"{author.name} is told by e-mail."
 
 
 @bp.get("/<int:declaration_id>/comments")
@@ -184,7 +184,6 @@ def reply(declaration_id: int, comment_id: int):
         answer = consultation.reply(comment, current_user, form.body.data)
     except consultation.CommentRefused as refused:
         return _refused(declaration, comment, form, refused)
-    db.session.commit()
     thread = answer.parent
     told = _tell_author(
         thread,
@@ -192,6 +191,7 @@ def reply(declaration_id: int, comment_id: int):
         "comment_answered",
         answer=answer,
     )
+    db.session.commit()
     flash(f"Your reply is recorded. {told}")
     return redirect(url_for("answers.index", declaration_id=declaration.id, _anchor=f"comment-{answer.id}"))
 
@@ -230,7 +230,6 @@ def decide(declaration_id: int, comment_id: int):
         )
     except consultation.CommentRefused as refused:
         return _refused(declaration, amendment, form, refused)
-    db.session.commit()
     decided = amendment.decision.value.replace("_", " ")
     told = _tell_author(
         amendment,
@@ -238,5 +237,6 @@ def decide(declaration_id: int, comment_id: int):
         "amendment_decided",
         decided=decided,
     )
+    db.session.commit()
     flash(f"The amendment of {amendment.organization.name} to clause {amendment.clause_number} is {decided}. {told}")
     return redirect(url_for("answers.index", declaration_id=declaration.id, _anchor=f"comment-{amendment.id}"))

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from drafting import accounts, notifications, sign_ins
+from drafting import accounts, notifications, outbox, sign_ins
 from drafting.accounts import authenticate
 from drafting.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from drafting.extensions import db, limiter, login_manager
@@ -107,27 +107,37 @@ def logout():
 @bp.route("/password/forgotten", methods=["GET", "POST"])
 @limiter.limit(_password_reset_limit, methods=["POST"])
 def forgot_password():
-    """Send a single-use link to choose a new password; say the same whether the account exists or not."""
+    """Send a single-use link to choose a new password; say the same whether the account exists or not.
+
+    Whether the account exists is looked up only once the answer is finished: the answer takes
+    the same time either way.
+    """
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        made = accounts.request_password_reset(form.email.data, utcnow())
-        db.session.commit()
-        if made is not None:
-            reset, token = made
-            notifications.notify([reset.user], "Choose a new password", "password_reset",
-                                 link=url_for("auth.reset_password", token=token, _external=True),
-                                 expires_at=reset.expires_at)
+        address = form.email.data
+        outbox.after_response(lambda: _send_reset_link(address))
         flash("If an account has this address, a link to choose a new password is on its way. It works once, "
               "for two hours.")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
 
 
+def _send_reset_link(address: str) -> None:
+    """Make the account's new reset link, if an active account has this address, and queue its e-mail."""
+    made = accounts.request_password_reset(address, utcnow())
+    if made is not None:
+        reset, token = made
+        notifications.notify([reset.user], "Choose a new password", "password_reset",
+                             link=url_for("auth.reset_password", token=token, _external=True),
+                             expires_at=reset.expires_at)
+    db.session.commit()
+
+
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Choose a new password through a reset link; every session of the account ends."""
     try:
-        reset = accounts.find_password_reset(token, utcnow())
+        reset = accounts.find_password_reset(token, utcnow(), lock=request.method == "POST")
     except accounts.ResetLinkError as error:
         return render_template("auth/reset_link.html", kind=error.kind), 404 if error.kind == "invalid" else 410
     form = NewPasswordForm()

@@ -38,8 +38,8 @@ def invite(declaration_id: int):
         except InvitationRefused as error:
             (form[error.field].errors if error.field else form.form_errors).append(str(error))
         else:
-            db.session.commit()
             _send_invitation(invitation, token)
+            db.session.commit()
             return redirect(url_for("delegates.invite", declaration_id=declaration.id))
     # A refusal without a field is about the declaration's state, not the input.
     status = 409 if form.form_errors else 422 if form.errors else 200
@@ -56,19 +56,15 @@ def invite(declaration_id: int):
 
 
 def _send_invitation(invitation, token: str) -> None:
-    """E-mail the invitation's link (after the commit: a failed message leaves the invitation) and say so."""
-    sent = notifications.notify(
+    """Queue the e-mail with the invitation's link, in the invitation's transaction, and say so."""
+    notifications.notify(
         [invitation],
         f"{invitation.declaration.title}: invitation to act for {invitation.organization.name}",
         "delegate_invitation",
         invitation=invitation,
         link=url_for("delegates.accept", token=token, _external=True),
     )
-    if sent:
-        flash(f"Invitation sent to {invitation.email}.")
-    else:
-        flash(f"The invitation to {invitation.email} could not be e-mailed. Invite them again in a while: "
-              "each invitation has a link of its own.", "error")
+    flash(f"Invitation sent to {invitation.email}.")
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

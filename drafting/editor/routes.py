@@ -150,7 +150,6 @@ def circulate(declaration_id: int):
         version = circulation.circulate(declaration, current_user, form.comment_deadline.data, date.today())
     except (circulation.CirculationError, workflow.TransitionRefused) as error:
         return _refused(str(error), declaration)
-    db.session.commit()
     sent = notifications.notify(
         circulation.delegates(declaration),
         f"{declaration.title}: {version.label} for your comments",
@@ -159,6 +158,7 @@ def circulate(declaration_id: int):
         version=version,
         deadline=circulation.deadline_day(version),
     )
+    db.session.commit()
     flash(f"{version.label} is circulated; {sent} delegates are told by e-mail.")
     return redirect(url_for("review.version", declaration_id=declaration.id, number=version.number))
 

@@ -14,6 +14,7 @@ from drafting.models.declarations import (
 )
 from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
+from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
 from drafting.models.stored_pdfs import StoredPdf
 from drafting.models.users import PasswordReset, User, UserRole
@@ -37,6 +38,7 @@ __all__ = [
     "NetworkMembership",
     "Organization",
     "OrganizationKind",
+    "OutgoingMessage",
     "Participant",
     "PasswordReset",
     "ParticipantRole",

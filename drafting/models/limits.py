@@ -24,3 +24,5 @@ def length_check(column: str, maximum: int, minimum: int = 0) -> CheckConstraint
 COMMENT = 10_000
 DECISION_REASON = 5_000
 STATEMENT = 5_000
+MAIL_SUBJECT = 1_000
+MAIL_ERROR = 2_000

@@ -43,12 +43,12 @@ def propose_final(declaration_id: int):
         final = signoff.propose_final(declaration, current_user, form.affirmation_deadline.data, date.today())
     except REFUSALS as refused:
         return _refused(str(refused), declaration)
-    db.session.commit()
     sent = notifications.notify(
         circulation.delegates(declaration), f"{declaration.title}: the final text, for your answer", "final_proposed",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
         answering_ids={p.organization_id for p in signoff.answering_participants(declaration)},
     )
+    db.session.commit()
     flash(f"The final text is proposed; {sent} delegates are asked for their answer by e-mail.")
     return redirect(url_for("tracker.progress", declaration_id=declaration.id))
 
@@ -93,13 +93,13 @@ def remind(declaration_id: int):
         reminded = signoff.remind(declaration, current_user)
     except signoff.SignoffRefused as refused:
         return _refused(str(refused), declaration, "tracker.progress")
-    db.session.commit()
     final = signoff.final_version(declaration)
     recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
     notifications.notify(
         recipients, f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
+    db.session.commit()
     flash(f"Reminded: {', '.join(sorted(p.organization.name for p in reminded))}.")
     reached = {recipient.organization_id for recipient in recipients}
     unreachable = sorted(p.organization.name for p in reminded if p.organization_id not in reached)
@@ -122,11 +122,11 @@ def reopen(declaration_id: int):
         voided = signoff.reopen(declaration, current_user, form.reason.data)
     except REFUSALS as refused:
         return _refused(str(refused), declaration, "tracker.progress")
-    db.session.commit()
     notifications.notify(
         circulation.delegates(declaration), f"{declaration.title} is reopened for consultation", "reopened",
         declaration=declaration, reason=form.reason.data,
     )
+    db.session.commit()
     flash(f"The declaration is open for consultation again; {voided} answers are void.")
     return redirect(url_for("editor.show", declaration_id=declaration.id))
 
