@@ -2,6 +2,7 @@
 
 import io
 import re
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -11,6 +12,7 @@ from weasyprint import HTML, Attachment
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
+from bench.verify import hostile_pdf
 from drafting import signoff, verification
 from drafting.archive.routes import UPLOAD_MARGIN
 from drafting.extensions import db
@@ -202,9 +204,22 @@ def test_an_upload_over_20_mb_is_refused_with_its_own_message(client, size):
     assert "The file is larger than 20 MB: no PDF of ours is that large." in text_of(response)
 
 
+def pdf_of_size(size: int) -> bytes:
+    """Return a PDF of exactly `size` bytes that reads at once: one blank page and an attached file of padding."""
+    padding = size
+    for _ in range(3):  # the lengths written in the file grow by a digit at most
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.add_attachment("padding.bin", b"0" * padding)
+        data = written(writer)
+        padding += size - len(data)
+    assert len(data) == size
+    return data
+
+
 def test_an_upload_of_20_mb_is_read(client):
-    response = upload(client, b"%PDF-" + b"0" * (verification.MAX_PDF_BYTES - 5))
-    assert response.status_code == 422 and "This file is not a PDF that can be read" in text_of(response)
+    response = upload(client, pdf_of_size(verification.MAX_PDF_BYTES))
+    assert response.status_code == 422 and "This PDF carries no text of ours" in text_of(response)
 
 
 def test_a_verification_stores_nothing(client, tokyo, count_queries):
@@ -226,5 +241,60 @@ def test_the_upload_form_carries_a_csrf_token_that_is_checked(client, app, monke
     refused = upload(client, blank_pdf())
     assert refused.status_code == 422 and "The CSRF token is missing." in text_of(refused)
     # Larger than the application's 2 MB limit: the view raised it before the form (and token) was read.
-    accepted = upload(client, b"%PDF-" + b"0" * (5 * 1024 * 1024), csrf_token=token)
-    assert accepted.status_code == 422 and "This file is not a PDF that can be read" in text_of(accepted)
+    accepted = upload(client, pdf_of_size(5 * 1024 * 1024), csrf_token=token)
+    assert accepted.status_code == 422 and "This PDF carries no text of ours" in text_of(accepted)
+
+
+# Hostile and malformed uploads
+
+def test_a_pdf_too_complex_to_read_gets_a_clear_verdict_quickly_and_ours_still_verify(client, tokyo):
+    hostile = hostile_pdf(adopted_text(tokyo))
+    assert len(hostile) < 16 * 1024  # small, but reading all its pages takes many seconds of CPU
+    started = time.monotonic()
+    response = upload(client, hostile)
+    # A generous bound that only guards against a worker held for as long as the file asks.
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422
+    assert "This file is too complex to verify here" in text_of(response)
+    original = client.get(f"/declarations/{tokyo.id}/declaration.pdf").data
+    assert "This is the very file we published: “Tokyo Declaration”" in text_of(upload(client, original))
+
+
+def swapped(data: bytes, old: bytes, new: bytes) -> bytes:
+    """Return the PDF with `old` replaced by `new`, padded with spaces so that every offset stays right."""
+    assert old in data and len(new) <= len(old)
+    return data.replace(old, new.ljust(len(old)))
+
+
+def encrypted(data: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    return written(writer)
+
+
+DAMAGED = "This file is not a PDF that can be read: it may be damaged."
+MALFORMED_PDFS = {
+    "page tree whose /Kids is not an array": (lambda pdf: swapped(pdf, b"/Kids [ 4 0 R ]", b"/Kids 4 0 R"), DAMAGED),
+    "page tree whose /Kids holds itself": (lambda pdf: swapped(pdf, b"/Kids [ 4 0 R ]", b"/Kids [ 2 0 R ]"), DAMAGED),
+    "truncated file": (lambda pdf: pdf[: len(pdf) // 2], DAMAGED),
+    "broken cross-reference table": (lambda pdf: swapped(pdf, b"xref\n0 9", b"xref\n0 x"), DAMAGED),
+    "encrypted file": (encrypted, "This PDF is encrypted"),
+    "embedded-file tree whose /Names is not an array": (
+        lambda pdf: swapped(pdf, rb"/Names [ (canonical\055text\056txt) 6 0 R ]", b"/Names 6 0 R"),
+        "This PDF carries no text of ours",
+    ),
+    "embedded-file tree whose /Kids holds itself": (
+        lambda pdf: swapped(pdf, rb"/Names [ (canonical\055text\056txt) 6 0 R ]", b"/Kids [ 8 0 R ]"),
+        "This PDF carries no text of ours",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", MALFORMED_PDFS)
+def test_a_malformed_pdf_carrying_the_adopted_text_gets_a_clear_refusal(client, tokyo, damage):
+    # Made by pypdf, uncompressed: objects 2 (the pages), 4 (the page), 6 (the file) and 8 (the name tree).
+    damaged, message = MALFORMED_PDFS[damage]
+    response = upload(client, damaged(blank_pdf(adopted_text(tokyo))))
+    assert response.status_code == 422, damage
+    assert message in text_of(response), damage
+
