@@ -19,6 +19,7 @@ from drafting.extensions import db
 from drafting.models import Answer, DeclarationState, StoredPdf
 # The fixtures adopt and unpublished are shared with the archive's tests.
 from tests.test_archive import adopt, latest_fingerprint, unpublished
+from tests.test_auth import app_with
 
 CANONICAL_TEXT = "canonical-text.txt"
 
@@ -298,3 +299,14 @@ def test_a_malformed_pdf_carrying_the_adopted_text_gets_a_clear_refusal(client, 
     assert response.status_code == 422, damage
     assert message in text_of(response), damage
 
+
+# Rate limit
+
+def test_uploads_are_rate_limited_per_client_and_the_page_and_fingerprints_are_not(tmp_path):
+    client = app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                      VERIFY_RATE_LIMIT="2 per minute").test_client()
+    responses = [upload(client, blank_pdf()) for _ in range(3)]
+    assert [response.status_code for response in responses] == [422, 422, 429]
+    assert "Too many attempts from your address" in text_of(responses[-1])
+    assert client.get("/verify").status_code == 200
+    assert client.get("/verify/abc").status_code == 422  # refused as malformed, not as too many
