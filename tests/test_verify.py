@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from bench.verify import hostile_pdf
-from drafting import signoff, verification
+from drafting import pdf_reading, signoff, verification
 from drafting.archive.routes import UPLOAD_MARGIN
 from drafting.extensions import db
 from drafting.models import Answer, DeclarationState, StoredPdf
@@ -259,6 +259,25 @@ def test_a_pdf_too_complex_to_read_gets_a_clear_verdict_quickly_and_ours_still_v
     assert "This file is too complex to verify here" in text_of(response)
     original = client.get(f"/declarations/{tokyo.id}/declaration.pdf").data
     assert "This is the very file we published: “Tokyo Declaration”" in text_of(upload(client, original))
+
+
+# Each budget alone, the others lifted: seconds (wall and CPU) and operators.
+BUDGETS = {
+    "operators parsed": {"WALL_SECONDS": 60, "CPU_SECONDS": 60},
+    "wall time": {"OPERATORS_PARSED": 10**9, "CPU_SECONDS": 60},
+    "CPU time": {"OPERATORS_PARSED": 10**9, "WALL_SECONDS": 60, "CPU_SECONDS": 1},
+    "memory": {"OPERATORS_PARSED": 10**9, "WALL_SECONDS": 60, "CPU_SECONDS": 60, "MEMORY_BYTES": 256 * 1024},
+}
+
+
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_each_budget_alone_stops_the_reading_of_a_hostile_pdf(monkeypatch, budget):
+    for name, value in BUDGETS[budget].items():
+        monkeypatch.setattr(pdf_reading, name, value)
+    started = time.monotonic()
+    reading = pdf_reading.UploadReader(hostile_pdf("Any text.")).visible_text(verification.MAX_PAGES_READ)
+    assert reading.failure is pdf_reading.Failure.too_complex
+    assert time.monotonic() - started < 30  # unbounded, the reading takes minutes on a loaded machine
 
 
 def swapped(data: bytes, old: bytes, new: bytes) -> bytes:
