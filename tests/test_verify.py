@@ -261,21 +261,27 @@ def test_a_pdf_too_complex_to_read_gets_a_clear_verdict_quickly_and_ours_still_v
     assert "This is the very file we published: “Tokyo Declaration”" in text_of(upload(client, original))
 
 
-# Each budget alone, the others lifted: seconds (wall and CPU) and operators.
+# Each budget alone, the others lifted (seconds of wall and CPU time, operators), and the
+# hostile PDF's pages and megabytes of operators that exceed it.
+LIFTED = {"WALL_SECONDS": 60, "CPU_SECONDS": 60, "OPERATORS_PARSED": 10**9}
 BUDGETS = {
-    "operators parsed": {"WALL_SECONDS": 60, "CPU_SECONDS": 60},
-    "wall time": {"OPERATORS_PARSED": 10**9, "CPU_SECONDS": 60},
-    "CPU time": {"OPERATORS_PARSED": 10**9, "WALL_SECONDS": 60, "CPU_SECONDS": 1},
-    "memory": {"OPERATORS_PARSED": 10**9, "WALL_SECONDS": 60, "CPU_SECONDS": 60, "MEMORY_BYTES": 256 * 1024},
+    "operators parsed": ({**LIFTED, "OPERATORS_PARSED": pdf_reading.OPERATORS_PARSED}, 10, 1),
+    "wall time": ({**LIFTED, "WALL_SECONDS": pdf_reading.WALL_SECONDS}, 10, 1),
+    "CPU time": ({**LIFTED, "CPU_SECONDS": 1}, 10, 1),
+    # A stream over 32 MB: the allocator maps it anew, whatever free memory the child has from its parent.
+    "memory": ({**LIFTED, "INFLATED_BYTES": 10**10, "MEMORY_BYTES": 1024 * 1024}, 1, 64),
+    "bytes inflated": (LIFTED, 1, pdf_reading.INFLATED_BYTES // (1024 * 1024) + 1),
 }
 
 
 @pytest.mark.parametrize("budget", BUDGETS)
 def test_each_budget_alone_stops_the_reading_of_a_hostile_pdf(monkeypatch, budget):
-    for name, value in BUDGETS[budget].items():
+    limits, pages, megabytes = BUDGETS[budget]
+    for name, value in limits.items():
         monkeypatch.setattr(pdf_reading, name, value)
+    hostile = hostile_pdf("Any text.", pages=pages, megabytes=megabytes)
     started = time.monotonic()
-    reading = pdf_reading.UploadReader(hostile_pdf("Any text.")).visible_text(verification.MAX_PAGES_READ)
+    reading = pdf_reading.UploadReader(hostile).visible_text(verification.MAX_PAGES_READ)
     assert reading.failure is pdf_reading.Failure.too_complex
     assert time.monotonic() - started < 30  # unbounded, the reading takes minutes on a loaded machine
 
