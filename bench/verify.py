@@ -12,7 +12,8 @@ its timeout) on a free loopback port, and uploads to /verify:
 
 It prints the time and verdict of each upload, the worst case's time, how many of the eight
 simultaneous uploads were answered with every gunicorn worker still alive, and how /healthz
-answered meanwhile. Its database and gunicorn go away whatever happens.
+answered meanwhile; it exits with 1 if an upload went unanswered, a worker died or /healthz
+failed. Its database and gunicorn go away whatever happens.
 
     .venv/bin/python -m bench.verify
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-from bench.load import Client, Response, bench_database, gunicorn, seeding_app
+from bench.load import Client, Response, Server, bench_database, gunicorn, seeding_app
 from drafting import pdf_files, signoff
 from drafting.demo import load_demo
 from drafting.extensions import db
@@ -109,7 +110,7 @@ def one_by_one(url: str, uploads: dict[str, bytes]) -> float:
     return worst
 
 
-def at_once(server, content: bytes) -> tuple[list[Response], list[Response]]:
+def at_once(server: Server, content: bytes) -> tuple[list[Response], list[Response]]:
     """Upload the file SIMULTANEOUS times at once while asking /healthz; return both lists of responses."""
     done = threading.Event()
     probes: list[Response] = []
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             healthy = [probe for probe in probes if probe.status == 200]
             print(f"  /healthz: {len(healthy)} of {len(probes)} answered 200, "
                   f"slowest {max(probe.seconds for probe in probes):.2f} s")
-    return 0
+    return 0 if alive and len(answered) == SIMULTANEOUS and len(healthy) == len(probes) else 1
 
 
 if __name__ == "__main__":
