@@ -97,8 +97,11 @@ class UploadReader:
 def _received(descriptor: int, deadline: float) -> bytes | None:
     """Return all that comes through the pipe until the writer closes it, or None if the deadline passes first."""
     chunks = []
+    # poll, not select: a descriptor numbered over 1024 is fine.
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN)
     while (left := deadline - time.monotonic()) > 0:
-        if select.select([descriptor], [], [], left)[0]:
+        if poller.poll(left * 1000):
             chunk = os.read(descriptor, 65536)
             if not chunk:
                 return b"".join(chunks)
