@@ -92,6 +92,8 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = (
         {"socket_connect_timeout": 1, "socket_timeout": 1} if RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")) else {}
     )
+    # PDFs uploaded to /verify per client address: anyone may upload, and each costs a process.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "10 per minute; 100 per hour")
     # The public name of the site ("declarations.example.org", "127.0.0.1:5000"): the verification
     # addresses printed in PDFs use it, never the Host header of whichever request made the PDF.
     SERVER_NAME = os.environ.get("SERVER_NAME")

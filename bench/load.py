@@ -255,11 +255,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, log: Path, workers: int = WORKERS, env: dict | None = None) -> Iterator[Server]:
+def gunicorn(database_url: str, log: Path, workers: int | None = WORKERS, env: dict | None = None) -> Iterator[Server]:
     """Serve the application on this database with gunicorn, on a free local port, until the block ends.
 
     gunicorn reads gunicorn.conf.py from the top of the checkout (timeouts, access log); the
-    command line sets the port and the workers. Output goes to `log`.
+    command line sets the port, and the workers unless `workers` is None. Output goes to `log`.
     """
     port = free_port()
     environment = {**os.environ, "TEST_DATABASE_URL": database_url, **(env or {})}
@@ -267,8 +267,8 @@ def gunicorn(database_url: str, log: Path, workers: int = WORKERS, env: dict | N
         # A session of its own, so that stopping it reaches the master and every worker. No control
         # socket: gunicorn would open one at ~/.gunicorn/gunicorn.ctl, the same path for every server.
         process = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-             APPLICATION],
+            [str(GUNICORN), "-c", "gunicorn.conf.py", *(["--workers", str(workers)] if workers else []),
+             "--bind", f"127.0.0.1:{port}", "--no-control-socket", APPLICATION],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
@@ -324,6 +324,19 @@ class Client:
         if self.csrf_token is not None:
             data = {"csrf_token": self.csrf_token, **data}
         return self._open(urllib.request.Request(url, data=urllib.parse.urlencode(data).encode()), timeout)
+
+    def post_file(self, url: str, name: str, filename: str, content: bytes, timeout: float = REQUEST_TIMEOUT) -> Response:
+        """Post one file as multipart/form-data, with the CSRF token of the last page read."""
+        boundary = uuid.uuid4().hex
+        parts = [] if self.csrf_token is None else [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{self.csrf_token}\r\n'.encode()
+        ]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     "Content-Type: application/pdf\r\n\r\n".encode() + content + f"\r\n--{boundary}--\r\n".encode())
+        request = urllib.request.Request(
+            url, data=b"".join(parts), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        return self._open(request, timeout)
 
     def _open(self, request: urllib.request.Request, timeout: float) -> Response:
         started = time.perf_counter()

@@ -9,15 +9,13 @@ A verification reads and never stores anything.
 
 import enum
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from pypdf import PdfReader
 from sqlalchemy import select
 
-from drafting import english, fingerprint as fingerprints, pdf
+from drafting import english, fingerprint as fingerprints, pdf, pdf_reading
 from drafting.document import Document
 from drafting.extensions import db
 from drafting.models import Declaration, StoredPdf, Version
@@ -36,6 +34,14 @@ MALFORMED = (
     "in the footer of our PDFs; this is neither."
 )
 TOO_LARGE = f"The file is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB: no PDF of ours is that large."
+_FAILURES = {
+    pdf_reading.Failure.damaged: "This file is not a PDF that can be read: it may be damaged.",
+    pdf_reading.Failure.encrypted: "This PDF is encrypted: the PDFs we publish are not, and it cannot be verified here.",
+    pdf_reading.Failure.too_complex: (
+        "This file is too complex to verify here: reading it would take more time or memory than any PDF "
+        "we publish needs."
+    ),
+}
 
 
 class Outcome(enum.Enum):
@@ -44,7 +50,8 @@ class Outcome(enum.Enum):
     malformed = "malformed"  # what was typed is not a fingerprint
     ambiguous = "ambiguous"  # a short fingerprint that begins several adopted texts
     too_large = "too large"  # an upload over MAX_PDF_BYTES
-    unreadable = "unreadable"  # an upload that is empty, not a PDF, or carries no text of ours
+    # An upload that is empty, not a PDF, damaged, encrypted, too complex to read, or carries no text of ours.
+    unreadable = "unreadable"
 
 
 REFUSALS = {Outcome.malformed, Outcome.ambiguous, Outcome.too_large, Outcome.unreadable}
@@ -166,17 +173,16 @@ def verify_pdf(data: bytes) -> Verdict:
         return Verdict(Outcome.too_large, TOO_LARGE)
     if not data.startswith(b"%PDF-"):
         return _unreadable("This file is not a PDF.")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        texts = reader.attachments.get(pdf.CANONICAL_TEXT_NAME)
-    except Exception:  # pypdf raises errors of many kinds on a damaged file; each means the same here
-        return _unreadable("This file is not a PDF that can be read: it may be damaged.")
-    if not texts:
+    reader = pdf_reading.UploadReader(data)
+    attached = reader.attached_text(pdf.CANONICAL_TEXT_NAME)
+    if attached.failure is not None:
+        return _unreadable(_FAILURES[attached.failure])
+    if attached.attached_text is None:
         return _unreadable(
             "This PDF carries no text of ours: the PDFs we publish embed their text, and this one does not."
         )
     # A text that is not UTF-8 is not ours; decoded with replacements, its fingerprint matches nothing.
-    found = fingerprints.fingerprint(texts[0].decode("utf-8", errors="replace"))
+    found = fingerprints.fingerprint(attached.attached_text)
     publication = _publication_of(found)
     if publication is None:
         return Verdict(
@@ -193,6 +199,10 @@ def verify_pdf(data: bytes) -> Verdict:
             publication=publication,
             very_file=True,
         )
+    # Only now is the visible text worth its cost: no other verdict shows it.
+    visible = reader.visible_text(MAX_PAGES_READ)
+    if visible.failure is not None:
+        return _unreadable(_FAILURES[visible.failure])
     return Verdict(
         Outcome.adopted,
         f"The text embedded in this PDF is the adopted text of “{declaration.title}”, but this file differs "
@@ -200,20 +210,18 @@ def verify_pdf(data: bytes) -> Verdict:
         fingerprint=found,
         publication=publication,
         very_file=False,
-        details=(_visible_text_finding(reader, publication.document),),
+        details=(_visible_text_finding(visible, publication.document),),
     )
 
 
-def _visible_text_finding(reader: PdfReader, document: Document) -> str:
+def _visible_text_finding(reading: pdf_reading.Reading, document: Document) -> str:
     """Say whether the PDF's visible text shows the adopted title and every clause heading."""
-    if len(reader.pages) > MAX_PAGES_READ:
-        return (f"It has {len(reader.pages):,} pages, far more than any declaration: its visible text was not "
+    if reading.pages > MAX_PAGES_READ:
+        return (f"It has {reading.pages:,} pages, far more than any declaration: its visible text was not "
                 "read, and it is not the adopted PDF.")
-    try:
-        visible = " ".join(page.extract_text() for page in reader.pages)
-    except Exception:  # as in verify_pdf: any error means a page that cannot be read
+    if reading.visible_text is None:
         return "Its visible text could not be read, so it could not be compared with the adopted text."
-    missing = _missing_from(visible, document)
+    missing = _missing_from(reading.visible_text, document)
     if missing:
         return "Its visible text was altered: it does not show " + english.join_names(missing) + "."
     return (

@@ -2,6 +2,7 @@
 
 import io
 import re
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -11,12 +12,14 @@ from weasyprint import HTML, Attachment
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from drafting import signoff, verification
+from bench.verify import hostile_pdf
+from drafting import pdf_reading, signoff, verification
 from drafting.archive.routes import UPLOAD_MARGIN
 from drafting.extensions import db
 from drafting.models import Answer, DeclarationState, StoredPdf
 # The fixtures adopt and unpublished are shared with the archive's tests.
 from tests.test_archive import adopt, latest_fingerprint, unpublished
+from tests.test_auth import app_with
 
 CANONICAL_TEXT = "canonical-text.txt"
 
@@ -202,9 +205,22 @@ def test_an_upload_over_20_mb_is_refused_with_its_own_message(client, size):
     assert "The file is larger than 20 MB: no PDF of ours is that large." in text_of(response)
 
 
+def pdf_of_size(size: int) -> bytes:
+    """Return a PDF of exactly `size` bytes that reads at once: one blank page and an attached file of padding."""
+    padding = size
+    for _ in range(3):  # the lengths written in the file grow by a digit at most
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.add_attachment("padding.bin", b"0" * padding)
+        data = written(writer)
+        padding += size - len(data)
+    assert len(data) == size
+    return data
+
+
 def test_an_upload_of_20_mb_is_read(client):
-    response = upload(client, b"%PDF-" + b"0" * (verification.MAX_PDF_BYTES - 5))
-    assert response.status_code == 422 and "This file is not a PDF that can be read" in text_of(response)
+    response = upload(client, pdf_of_size(verification.MAX_PDF_BYTES))
+    assert response.status_code == 422 and "This PDF carries no text of ours" in text_of(response)
 
 
 def test_a_verification_stores_nothing(client, tokyo, count_queries):
@@ -226,5 +242,96 @@ def test_the_upload_form_carries_a_csrf_token_that_is_checked(client, app, monke
     refused = upload(client, blank_pdf())
     assert refused.status_code == 422 and "The CSRF token is missing." in text_of(refused)
     # Larger than the application's 2 MB limit: the view raised it before the form (and token) was read.
-    accepted = upload(client, b"%PDF-" + b"0" * (5 * 1024 * 1024), csrf_token=token)
-    assert accepted.status_code == 422 and "This file is not a PDF that can be read" in text_of(accepted)
+    accepted = upload(client, pdf_of_size(5 * 1024 * 1024), csrf_token=token)
+    assert accepted.status_code == 422 and "This PDF carries no text of ours" in text_of(accepted)
+
+
+# Hostile and malformed uploads
+
+def test_a_pdf_too_complex_to_read_gets_a_clear_verdict_quickly_and_ours_still_verify(client, tokyo):
+    hostile = hostile_pdf(adopted_text(tokyo))
+    assert len(hostile) < 16 * 1024  # small, but reading all its pages takes many seconds of CPU
+    started = time.monotonic()
+    response = upload(client, hostile)
+    # A generous bound that only guards against a worker held for as long as the file asks.
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422
+    assert "This file is too complex to verify here" in text_of(response)
+    original = client.get(f"/declarations/{tokyo.id}/declaration.pdf").data
+    assert "This is the very file we published: “Tokyo Declaration”" in text_of(upload(client, original))
+
+
+# Each budget alone, the others lifted (seconds of wall and CPU time, operators), and the
+# hostile PDF's pages and megabytes of operators that exceed it.
+LIFTED = {"WALL_SECONDS": 60, "CPU_SECONDS": 60, "OPERATORS_PARSED": 10**9}
+BUDGETS = {
+    "operators parsed": ({**LIFTED, "OPERATORS_PARSED": pdf_reading.OPERATORS_PARSED}, 10, 1),
+    "wall time": ({**LIFTED, "WALL_SECONDS": pdf_reading.WALL_SECONDS}, 10, 1),
+    "CPU time": ({**LIFTED, "CPU_SECONDS": 1}, 10, 1),
+    # A stream over 32 MB: the allocator maps it anew, whatever free memory the child has from its parent.
+    "memory": ({**LIFTED, "INFLATED_BYTES": 10**10, "MEMORY_BYTES": 1024 * 1024}, 1, 64),
+    "bytes inflated": (LIFTED, 1, pdf_reading.INFLATED_BYTES // (1024 * 1024) + 1),
+}
+
+
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_each_budget_alone_stops_the_reading_of_a_hostile_pdf(monkeypatch, budget):
+    limits, pages, megabytes = BUDGETS[budget]
+    for name, value in limits.items():
+        monkeypatch.setattr(pdf_reading, name, value)
+    hostile = hostile_pdf("Any text.", pages=pages, megabytes=megabytes)
+    started = time.monotonic()
+    reading = pdf_reading.UploadReader(hostile).visible_text(verification.MAX_PAGES_READ)
+    assert reading.failure is pdf_reading.Failure.too_complex
+    assert time.monotonic() - started < 30  # unbounded, the reading takes minutes on a loaded machine
+
+
+def swapped(data: bytes, old: bytes, new: bytes) -> bytes:
+    """Return the PDF with `old` replaced by `new`, padded with spaces so that every offset stays right."""
+    assert old in data and len(new) <= len(old)
+    return data.replace(old, new.ljust(len(old)))
+
+
+def encrypted(data: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    return written(writer)
+
+
+DAMAGED = "This file is not a PDF that can be read: it may be damaged."
+MALFORMED_PDFS = {
+    "page tree whose /Kids is not an array": (lambda pdf: swapped(pdf, b"/Kids [ 4 0 R ]", b"/Kids 4 0 R"), DAMAGED),
+    "page tree whose /Kids holds itself": (lambda pdf: swapped(pdf, b"/Kids [ 4 0 R ]", b"/Kids [ 2 0 R ]"), DAMAGED),
+    "truncated file": (lambda pdf: pdf[: len(pdf) // 2], DAMAGED),
+    "broken cross-reference table": (lambda pdf: swapped(pdf, b"xref\n0 9", b"xref\n0 x"), DAMAGED),
+    "encrypted file": (encrypted, "This PDF is encrypted"),
+    "embedded-file tree whose /Names is not an array": (
+        lambda pdf: swapped(pdf, rb"/Names [ (canonical\055text\056txt) 6 0 R ]", b"/Names 6 0 R"),
+        "This PDF carries no text of ours",
+    ),
+    "embedded-file tree whose /Kids holds itself": (
+        lambda pdf: swapped(pdf, rb"/Names [ (canonical\055text\056txt) 6 0 R ]", b"/Kids [ 8 0 R ]"),
+        "This PDF carries no text of ours",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", MALFORMED_PDFS)
+def test_a_malformed_pdf_carrying_the_adopted_text_gets_a_clear_refusal(client, tokyo, damage):
+    # Made by pypdf, uncompressed: objects 2 (the pages), 4 (the page), 6 (the file) and 8 (the name tree).
+    damaged, message = MALFORMED_PDFS[damage]
+    response = upload(client, damaged(blank_pdf(adopted_text(tokyo))))
+    assert response.status_code == 422, damage
+    assert message in text_of(response), damage
+
+
+# Rate limit
+
+def test_uploads_are_rate_limited_per_client_and_the_page_and_fingerprints_are_not(tmp_path):
+    client = app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                      VERIFY_RATE_LIMIT="2 per minute").test_client()
+    responses = [upload(client, blank_pdf()) for _ in range(3)]
+    assert [response.status_code for response in responses] == [422, 422, 429]
+    assert "Too many attempts from your address" in text_of(responses[-1])
+    assert client.get("/verify").status_code == 200
+    assert client.get("/verify/abc").status_code == 422  # refused as malformed, not as too many

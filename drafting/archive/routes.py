@@ -1,11 +1,11 @@
 """The public archive of adopted declarations, and the verification of a text or a PDF."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting import archive_search, document, publication, verification
 from drafting.archive.forms import ArchiveSearchForm, FingerprintForm, UploadForm
-from drafting.extensions import csrf
+from drafting.extensions import csrf, limiter
 
 bp = Blueprint("archive", __name__)
 
@@ -66,10 +66,15 @@ def verify(fingerprint: str):
     return render_template("archive/verdict.html", verdict=verdict)
 
 
+def _upload_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
 # CSRFProtect reads the form before any view runs, under the application's 2 MB limit; exempt from
 # it, this view raises the limit first, and UploadForm then checks the CSRF token itself.
 @bp.post("/verify")
 @csrf.exempt
+@limiter.limit(_upload_limit)
 def verify_upload():
     """Tell whether an uploaded PDF carries an adopted text, and whether it is the very file we published."""
     request.max_content_length = verification.MAX_PDF_BYTES + UPLOAD_MARGIN
