@@ -12,7 +12,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting import document, english, pdf, signoff
+from drafting import audit, document, english, pdf, signoff
 from drafting.consultation import version_document
 from drafting.extensions import db
 from drafting.models import Answer, Declaration, DeclarationState, StoredPdf, Version
@@ -116,6 +116,7 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
     """Render an adopted declaration as published, without storing it; return the file and its pages."""
     version = _adopted_version(declaration)
     adopted_at = as_utc(declaration.adopted_at)
+    anchor = audit.anchor_of(declaration)
     options = pdf.PdfOptions(
         kind=pdf.ADOPTED,
         canonical_text=version.canonical_text,
@@ -128,6 +129,7 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         verification_url=verification_url(version.fingerprint),
         page_size=page_size,
         statements=_statements(version),
+        audit_head=(anchor.events, anchor.hash) if anchor else None,
     )
     return pdf.render(signoff.adopted_document(declaration), options)
 

@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from drafting import document, signoff
+from drafting import audit, document, signoff
 from drafting.document import CountryGroup, Document
 from drafting.extensions import db
 from drafting.moments import as_utc
-from drafting.models import Declaration, DeclarationState, Participant, Version
+from drafting.models import AuditAnchor, Declaration, DeclarationState, Participant, Version
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Publication:
     # The organizations that affirmed, by country; the older layout's document does not list them.
     affirmed_by: list[CountryGroup]
     statements: list[Statement]
+    # The audit trail's head at adoption, as the PDF prints it (None for declarations adopted before heads were printed).
+    audit_anchor: AuditAnchor | None
 
     @property
     def adopted_at(self) -> datetime:
@@ -98,4 +100,5 @@ def published(declaration_id: int) -> Publication | None:
             for p in members
             if answers[p.organization_id].statement
         ],
+        audit_anchor=audit.anchor_of(declaration),
     )

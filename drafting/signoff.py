@@ -176,6 +176,8 @@ def adopt(declaration: Declaration, user: User) -> Version:
     declaration.adopted_at = utcnow()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming))
+    # The published record prints the audit trail's head as it stands with this adoption in it.
+    audit.anchor(declaration)
     # The final PDF is made now, in this transaction: if it cannot be, nothing is adopted.
     pdf_files.adopted_pdf(declaration)
     return version
