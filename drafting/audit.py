@@ -143,6 +143,8 @@ def anchor_of(declaration: Declaration) -> AuditAnchor | None:
 
 @dataclass(frozen=True)
 class ChainCheck:
+    """What verify() found: how many events it read, and where and why the chain does not hold, if it does not."""
+
     events: int
     # The event at which the chain stops holding, if the fault is at one.
     first_broken: AuditEvent | None = None
