@@ -12,6 +12,7 @@ from drafting.models import Answer, AuditAnchor, AuditEvent, AuditHead, Declarat
 # The fixtures adopt and unpublished are shared with the archive's tests.
 from tests.test_archive import adopt, unpublished
 from tests.test_pdf import pages_text
+from tests.test_verify import upload
 
 
 @pytest.fixture
@@ -146,9 +147,12 @@ def test_an_adopted_pdf_and_its_verification_page_print_the_trail_at_adoption(tr
     anchor = _db.session.get(AuditAnchor, tokyo.id)
     assert (anchor.events, anchor.hash) == (4, adoption.hash)
     for page_size in ("A4", "Letter"):  # US Letter is rendered later, when three more events exist
-        text = pages_text(pdf_files.adopted_pdf(tokyo, page_size).content)[-1]
+        content = pdf_files.adopted_pdf(tokyo, page_size).content
+        text = pages_text(content)[-1]
         assert "At its adoption the audit trail held 4 events; the last one's hash is" in text
         assert adoption.hash in re.sub(r"\s", "", text)
+        verdict = upload(client, content).get_data(as_text=True)
+        assert "This is the very file we published" in verdict and adoption.hash in verdict
     page = client.get(f"/verify/{signoff.final_version(tokyo).fingerprint}").get_data(as_text=True)
     assert "At its adoption the audit trail held 4 events" in page and adoption.hash in page
 
