@@ -8,6 +8,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 # Signs the cookies of development and the demonstration only: public on purpose, ProductionConfig refuses it.
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # nosec B105
+# Seals the audit chain's head where no production key is set; production refuses it.
+DEVELOPMENT_AUDIT_KEY = "dev-only-audit-key-not-secret-at-all"
 
 
 def database_url(name: str) -> str | None:
@@ -31,6 +33,9 @@ class Config:
     """Default configuration: SQLite in the instance folder, for development and the demonstration."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # Seals the head of the audit chain (drafting.audit). It is kept out of the database, so that
+    # whoever can write the tables cannot cut the chain's end or rebuild it unnoticed.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", DEVELOPMENT_AUDIT_KEY)
     # None means "SQLite in the instance folder"; create_app fills it in once it knows that folder.
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -112,6 +117,7 @@ class TestConfig(Config):
     TESTING = True
     # Signs only the test suite's cookies.
     SECRET_KEY = "test-only"  # nosec B105
+    AUDIT_KEY = "test-only-audit-key-for-the-suite"
     # Most tests post forms directly; the tests of CSRF protection switch it back on.
     WTF_CSRF_ENABLED = False
     # The suite signs in hundreds of times from one address; the tests of rate limiting switch it on.
@@ -142,6 +148,7 @@ class ProductionConfig(Config):
     """Production: a real secret key and a real database are mandatory."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    AUDIT_KEY = os.environ.get("AUDIT_KEY")
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
@@ -160,6 +167,10 @@ class ProductionConfig(Config):
         """Refuse to start without the settings production cannot do without."""
         if not cls.SECRET_KEY or cls.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY: at least 32 random characters.")
+        # A key of its own: changing SECRET_KEY (which signs everyone out) must not unseal the audit chain.
+        if (not cls.AUDIT_KEY or cls.AUDIT_KEY in (DEVELOPMENT_AUDIT_KEY, cls.SECRET_KEY)
+                or len(cls.AUDIT_KEY) < 32):
+            raise RuntimeError("ProductionConfig needs AUDIT_KEY: at least 32 random characters, other than SECRET_KEY.")
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("ProductionConfig needs DATABASE_URL pointing at the production database.")
         if not cls.SERVER_NAME:

@@ -8,7 +8,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -84,6 +84,8 @@ def _audit_chain(backup_file: Path, copy: Path) -> audit.ChainCheck:
     """Verify the audit chain of the copy, through an application of its own, so the live database is not touched."""
     checker = Flask(__name__)
     checker.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{copy}"
+    # The backup's head was sealed with this installation's key.
+    checker.config["AUDIT_KEY"] = current_app.config["AUDIT_KEY"]
     db.init_app(checker)
     with checker.app_context():
         try:
@@ -93,8 +95,5 @@ def _audit_chain(backup_file: Path, copy: Path) -> audit.ChainCheck:
         finally:
             db.engine.dispose()
     if not check.intact:
-        raise BackupError(
-            f"{backup_file} was not restored: its audit chain is broken at event {check.first_broken.id} "
-            f"({check.reason}). The database is unchanged."
-        )
+        raise BackupError(f"{backup_file} was not restored: its audit chain is {check.problem}. The database is unchanged.")
     return check

@@ -1,4 +1,4 @@
-"""Flask commands: `user create`, `library load`, `demo`, `audit verify`, `backup`, `restore`,
+"""Flask commands: `user create`, `library load`, `demo`, `audit verify`, `audit seal`, `backup`, `restore`,
 `declaration export`, `declaration import`, `mail send` and `mail list`."""
 
 from pathlib import Path
@@ -104,20 +104,29 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def verify_audit_command() -> None:
-    """Check the audit chain from its first event; name the first broken one and exit 1 if any."""
+    """Check the audit chain, its sealed head and the heads adopted records printed; say what is broken and exit 1 if any."""
     from drafting import audit
 
     check = audit.verify()
     if check.intact:
         click.echo(f"The audit chain is intact: {check.events} events.")
         return
-    event = check.first_broken
-    click.echo(
-        f"The audit chain is broken at event {event.id} ({event.action}, {event.created_at:%Y-%m-%d %H:%M:%S}): "
-        f"{check.reason}.",
-        err=True,
-    )
+    click.echo(f"The audit chain is {check.problem}.", err=True)
     raise SystemExit(1)
+
+
+@audit_group.command("seal")
+@with_appcontext
+def seal_audit_command() -> None:
+    """Seal the audit chain's head with the present AUDIT_KEY after a change of key, if all else about the chain holds."""
+    from drafting import audit
+
+    check = audit.reseal()
+    if not check.intact:
+        click.echo(f"Nothing sealed: the audit chain is {check.problem}.", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(f"The audit chain's head is sealed with the present AUDIT_KEY: {check.events} events.")
 
 
 @click.command("backup")

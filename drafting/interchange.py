@@ -846,4 +846,7 @@ def import_declaration(data: object) -> ImportReport:
         "import", declaration, None, None, declaration.state.value,
         versions=[version.fingerprint for version in versions.values()], created_organizations=created,
     )
+    if declaration.state is DeclarationState.adopted:
+        # Its published record, adopted elsewhere, prints the trail's head as of its arrival here.
+        audit.anchor(declaration)
     return ImportReport(declaration, len(plan.affirmations), created)

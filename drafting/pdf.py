@@ -114,6 +114,8 @@ class PdfOptions:
     circulated: str | None = None  # the date it was circulated, as printed: "May 2, 2026"
     page_size: str = "A4"
     statements: list[Statement] = field(default_factory=list)
+    # The audit trail's head at adoption (its count of events, the last one's hash), for ADOPTED.
+    audit_head: tuple[int, str] | None = None
 
 
 @contextmanager

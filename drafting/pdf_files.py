@@ -12,7 +12,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting import document, english, pdf, published_record, signoff
+from drafting import audit, document, english, pdf, published_record, signoff
 from drafting.consultation import version_document
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, StoredPdf, Version
@@ -114,6 +114,7 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
     version = _adopted_version(declaration)
     record = published_record.of(declaration)
     adopted_at = as_utc(declaration.adopted_at)
+    anchor = audit.anchor_of(declaration)
     options = pdf.PdfOptions(
         kind=pdf.ADOPTED,
         canonical_text=version.canonical_text,
@@ -126,6 +127,7 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         verification_url=verification_url(version.fingerprint),
         page_size=page_size,
         statements=_statements(record),
+        audit_head=(anchor.events, anchor.hash) if anchor else None,
     )
     return pdf.render(signoff.adopted_document(declaration), options)
 

@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased, selectinload
 
-from drafting import published_record, signoff
+from drafting import audit, published_record, signoff
 from drafting.document import CountryGroup, Document
 from drafting.extensions import db
 from drafting.moments import as_utc
-from drafting.models import Declaration, DeclarationState, Version
+from drafting.models import AuditAnchor, Declaration, DeclarationState, Version
 from drafting.published_record import PublishedRecord
 
 
@@ -43,6 +43,8 @@ class Publication:
     # Who it names, and how, as frozen at adoption: the host, the network, those that affirmed.
     record: PublishedRecord
     statements: list[Statement]
+    # The audit trail's head at adoption, as the PDF prints it (None for declarations adopted before heads were printed).
+    audit_anchor: AuditAnchor | None
 
     @property
     def affirmed_by(self) -> list[CountryGroup]:
@@ -89,4 +91,5 @@ def published(declaration_id: int) -> Publication | None:
         statements=[
             Statement(p.organization.name, p.organization.country_name, p.statement) for p in record.statements()
         ],
+        audit_anchor=audit.anchor_of(declaration),
     )

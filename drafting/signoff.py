@@ -180,6 +180,8 @@ def adopt(declaration: Declaration, user: User) -> Version:
     declaration.published_record = published_record.compose(declaration, live_answers(version)).to_json()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming))
+    # The published record prints the audit trail's head as it stands with this adoption in it.
+    audit.anchor(declaration)
     # The final PDFs are made now, in this transaction: if they cannot be, nothing is adopted.
     pdf_files.store_adopted(declaration)
     return version

@@ -100,13 +100,22 @@ def test_restoring_something_that_is_not_a_backup_changes_nothing(tmp_path, app_
         assert snapshot() == before
 
 
-def test_a_backup_whose_audit_chain_was_tampered_with_is_refused_and_changes_nothing(tmp_path, app_on):
+def last_events(count: int) -> str:
+    return f"DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events ORDER BY id DESC LIMIT {count})"
+
+
+@pytest.mark.parametrize("tampering, message", [
+    ("UPDATE audit_events SET action = 'nothing happened' WHERE id = 2", "its audit chain is broken at event 2"),
+    (last_events(1), "events were removed from its end"),
+    (last_events(5), "events were removed from its end"),
+])
+def test_a_backup_whose_audit_chain_was_tampered_with_is_refused_and_changes_nothing(tmp_path, app_on, tampering, message):
     app = live_demo(app_on, tmp_path)
     runner = app.test_cli_runner()
     backup_file = tmp_path / "backup.sqlite"
     assert runner.invoke(args=["backup", str(backup_file)]).exit_code == 0
     with sqlite3.connect(backup_file) as connection:
-        connection.execute("UPDATE audit_events SET action = 'nothing happened' WHERE id = 2")
+        connection.execute(tampering)
     connection.close()
     with app.app_context():  # the live database differs from the backup, so a restore would show
         _db.session.execute(Declaration.__table__.update().values(title="Changed after the backup"))
@@ -114,7 +123,7 @@ def test_a_backup_whose_audit_chain_was_tampered_with_is_refused_and_changes_not
         before = snapshot()
     result = runner.invoke(args=["restore", str(backup_file)])
     assert result.exit_code != 0
-    assert "its audit chain is broken at event 2" in result.output and "The database is unchanged." in result.output
+    assert message in result.output and "The database is unchanged." in result.output
     with app.app_context():
         assert snapshot() == before
         assert audit.verify().intact
@@ -141,3 +150,4 @@ def test_a_postgresql_dump_restores_into_a_new_database_with_its_audit_chain(tmp
         with target.app_context():
             assert snapshot() == before
             assert audit.verify().intact
+

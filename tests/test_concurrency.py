@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from config import TestConfig
-from drafting import create_app, signoff
+from drafting import audit, create_app, signoff
 from drafting.accounts import create_user
 from drafting.circulation import circulate
 from drafting.composition import add_clause, create_declaration
@@ -163,3 +163,20 @@ def test_a_database_failure_during_adoption_leaves_the_declaration_in_affirmatio
         declaration = _db.session.get(Declaration, case["declaration"])
         assert declaration.state is DeclarationState.affirmation and declaration.adopted_at is None
         assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "adopt")) is None
+
+
+def test_events_appended_from_many_sessions_at_once_keep_one_chain_and_one_head(live_app):
+    def append(number):
+        def run():
+            with live_app.app_context():
+                audit.record("test", number=number)
+                _db.session.commit()
+            return True
+        return run
+
+    for round_number in range(ROUNDS):
+        assert at_once(*(append(f"{round_number}.{i}") for i in range(4))) == [True] * 4
+    with live_app.app_context():
+        check = audit.verify()
+        assert check.intact, check.problem
+        assert check.events == 4 * ROUNDS

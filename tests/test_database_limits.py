@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, MetaData, inspect, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from config import TestConfig
-from drafting import create_app
+from drafting import audit, create_app
 from drafting.demo import load_demo
 from drafting.extensions import db as _db
 from drafting.models import (
@@ -213,6 +213,9 @@ class TestUpgradeOfADatabaseWithData:
                 assert contents(like=before) == before
                 _db.session.close()
                 upgrade()
+                # The upgrade sealed the head of the audit chain it found.
+                check = audit.verify()
+                assert check.intact and check.events == len(before["audit_events"]) > 0
                 assert check_names(_db.session.connection()) == declared_check_names()
                 assert_foreign_keys_enforced()
                 _db.session.close()

@@ -10,12 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from drafting import composition, fingerprint, interchange, signoff
+from drafting import audit, composition, fingerprint, interchange, signoff
 from drafting.document import Document
 from drafting.extensions import db
 from drafting.invitations import invite
 from drafting.models import (
     Answer,
+    AuditEvent,
     Declaration,
     DeclarationState,
     Network,
@@ -141,6 +142,9 @@ def test_an_import_reproduces_the_declaration_exactly(adopted, exported):
     answers = {a.organization.name: (a.answer, a.statement) for a in live}
     assert answers["Seoul Metropolitan Government"] == (Answer.affirmed_with_statement, "Seoul adds: 기후.")
     assert answers["Bangkok"] == (Answer.declined, None)
+    # Its published record prints the audit trail's head as of the import event, which is the last one.
+    anchor, last = audit.anchor_of(declaration), db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (last.action, anchor.hash, anchor.events) == ("import", last.hash, audit.verify().events)
 
 
 def test_an_import_creates_missing_organizations_and_networks_and_inactive_archive_accounts(exported):

@@ -3,7 +3,7 @@
 import pytest
 from flask import request, url_for
 
-from config import ProductionConfig, TestConfig
+from config import DEVELOPMENT_AUDIT_KEY, ProductionConfig, TestConfig
 from drafting import create_app
 from drafting.extensions import db as _db
 
@@ -26,6 +26,7 @@ def test_every_page_carries_the_security_headers(client):
 def production_app(tmp_path):
     class Production(ProductionConfig):
         SECRET_KEY = "a long random secret for this test only"
+        AUDIT_KEY = "another long random secret for this test only"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite'}"
         SERVER_NAME = "declarations.example.org"
         ALLOWED_HOSTS = ["declarations.example.org"]
@@ -42,14 +43,24 @@ def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
     assert app.test_client().get("/login", headers={"Host": "evil.example.org"}).status_code == 400
 
 
-@pytest.mark.parametrize("secret, database, server, message", [
-    (None, "sqlite://", "d.example.org", "SECRET_KEY"), ("too short", "sqlite://", "d.example.org", "SECRET_KEY"),
-    ("a long random secret for this test only", None, "d.example.org", "DATABASE_URL"),
-    ("a long random secret for this test only", "sqlite://", None, "SERVER_NAME"),
+AUDIT_KEY = "another long random secret for this test only"
+
+
+@pytest.mark.parametrize("secret, audit_key, database, server, message", [
+    (None, AUDIT_KEY, "sqlite://", "d.example.org", "SECRET_KEY"),
+    ("too short", AUDIT_KEY, "sqlite://", "d.example.org", "SECRET_KEY"),
+    ("a long random secret for this test only", None, "sqlite://", "d.example.org", "AUDIT_KEY"),
+    ("a long random secret for this test only", "too short", "sqlite://", "d.example.org", "AUDIT_KEY"),
+    ("a long random secret for this test only", DEVELOPMENT_AUDIT_KEY, "sqlite://", "d.example.org", "AUDIT_KEY"),
+    ("a long random secret for this test only", "a long random secret for this test only", "sqlite://", "d.example.org",
+     "AUDIT_KEY"),
+    ("a long random secret for this test only", AUDIT_KEY, None, "d.example.org", "DATABASE_URL"),
+    ("a long random secret for this test only", AUDIT_KEY, "sqlite://", None, "SERVER_NAME"),
 ])
-def test_production_refuses_to_start_without_a_real_secret_database_and_name(secret, database, server, message):
+def test_production_refuses_to_start_without_real_secrets_database_and_name(secret, audit_key, database, server, message):
     class Incomplete(ProductionConfig):
         SECRET_KEY = secret
+        AUDIT_KEY = audit_key
         SQLALCHEMY_DATABASE_URI = database
         SERVER_NAME = server
 

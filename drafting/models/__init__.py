@@ -1,7 +1,7 @@
 """The persistent model, one module per aggregate."""
 
 from drafting.models.affirmations import Affirmation, Answer
-from drafting.models.audit import AuditEvent
+from drafting.models.audit import AuditAnchor, AuditEvent, AuditHead
 from drafting.models.clause_templates import ClauseTemplate, TemplateCategory
 from drafting.models.comments import AmendmentDecision, Comment, CommentStatus
 from drafting.models.declarations import (
@@ -24,7 +24,9 @@ __all__ = [
     "Affirmation",
     "AmendmentDecision",
     "Answer",
+    "AuditAnchor",
     "AuditEvent",
+    "AuditHead",
     "Clause",
     "ClauseTemplate",
     "Comment",
