@@ -27,6 +27,7 @@ from drafting.models import (
     UserRole,
 )
 from tests.databases import fresh_database
+from tests.test_interchange import retitled
 
 # The revision before the published record.
 REVISION_BEFORE = "da976a111bca"
@@ -180,8 +181,7 @@ def test_the_host_country_filter_reads_the_country_as_adopted(client, login_as, 
 
 
 def test_an_adopted_declaration_imported_keeps_its_record_as_imported(client, login_as, make_user, adopted):
-    exported = interchange.export_declaration(adopted)
-    exported["declaration"]["title"] = "Yokohama Declaration (archive copy)"
+    exported = retitled(interchange.export_declaration(adopted), "Yokohama Declaration (archive copy)")
     imported = interchange.import_declaration(copy.deepcopy(exported)).declaration
     db.session.commit()
     rename_everything(client, login_as, make_user, adopted)
@@ -191,7 +191,6 @@ def test_an_adopted_declaration_imported_keeps_its_record_as_imported(client, lo
     again = json.dumps(interchange.export_declaration(imported), ensure_ascii=False)
     assert_as_adopted(again, "export", local_names=True)
     assert ADOPTED["network"] in again
-
 
 
 class TestBackFill:

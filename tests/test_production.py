@@ -285,7 +285,8 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
 def test_production_takes_the_secret_key_from_the_environment_and_refuses_the_development_one(secret, accepted):
     # A process of its own: config.py reads the environment once, when it is imported.
     environment = {"PATH": PATH, "DATABASE_URL": "postgresql://drafting@db.example.org/drafting",
-                   "SERVER_NAME": "declarations.example.org", **({"SECRET_KEY": secret} if secret else {})}
+                   "SERVER_NAME": "declarations.example.org", "AUDIT_KEY": "sealed-as-the-readme-says-" + "y" * 40,
+                   **({"SECRET_KEY": secret} if secret else {})}
     checked = subprocess.run([sys.executable, "-c", "from config import ProductionConfig; ProductionConfig.check()"],
                              cwd=ROOT, env=environment, capture_output=True, text=True, timeout=30, check=False)
     assert (checked.returncode == 0) is accepted, checked.stderr
