@@ -23,7 +23,7 @@ from enum import Enum
 import pycountry
 from sqlalchemy import null, select
 
-from drafting import audit, clause_text, english, fingerprint, published_record, signoff, text_input
+from drafting import audit, clause_text, english, fingerprint, pdf_files, published_record, signoff, text_input
 from drafting.document import CountryGroup, Document, DocumentClause
 from drafting.extensions import db
 from drafting.moments import as_utc
@@ -849,4 +849,6 @@ def import_declaration(data: object) -> ImportReport:
     if declaration.state is DeclarationState.adopted:
         # Its published record, adopted elsewhere, prints the trail's head as of its arrival here.
         audit.anchor(declaration)
+        # Published on arrival as adoption publishes: both paper sizes are made now, from the record.
+        pdf_files.store_adopted(declaration)
     return ImportReport(declaration, len(plan.affirmations), created)

@@ -184,10 +184,15 @@ def test_an_adopted_declaration_imported_keeps_its_record_as_imported(client, lo
     exported = retitled(interchange.export_declaration(adopted), "Yokohama Declaration (archive copy)")
     imported = interchange.import_declaration(copy.deepcopy(exported)).declaration
     db.session.commit()
+    # Published here on arrival, as adoption publishes: both paper sizes are made with the import.
+    at_import = stored_pdfs(imported)
+    assert set(at_import) == {"A4", "Letter"}
     rename_everything(client, login_as, make_user, adopted)
     assert_as_adopted(client.get(f"/archive/{imported.id}").get_data(as_text=True), "archive page")
     assert_as_adopted(json.dumps(client.get(f"/api/declarations/{imported.id}").get_json(), ensure_ascii=False), "API")
-    assert_as_adopted(pdf_text(client.get(f"/declarations/{imported.id}/declaration.pdf?size=letter").data), "PDF")
+    letter = client.get(f"/declarations/{imported.id}/declaration.pdf?size=letter").data
+    assert letter == at_import["Letter"]
+    assert_as_adopted(pdf_text(letter), "PDF")
     again = json.dumps(interchange.export_declaration(imported), ensure_ascii=False)
     assert_as_adopted(again, "export", local_names=True)
     assert ADOPTED["network"] in again
