@@ -27,10 +27,14 @@ def register_commands(app: Flask) -> None:
 
 
 def _single_line(context, parameter, value: str | None) -> str | None:
-    """Refuse an option's value that holds a line break or a control character, as a form's field does."""
+    """Refuse an option's value that holds a line break, a control character or a heap of marks, as a form's field does."""
     character = None if value is None else text_input.refused_character(value)
     if character is not None:
         raise click.BadParameter(text_input.field_message(character))
+    # A password is never drawn, as in the forms.
+    marks = 0 if value is None or parameter.name == "password" else text_input.stacked_marks(value)
+    if marks:
+        raise click.BadParameter(text_input.marks_message(marks))
     return value
 
 

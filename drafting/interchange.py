@@ -284,6 +284,11 @@ def _string(value: object, path: str, multi_line: bool = False) -> str:
         raise ImportProblem(
             path, f"holds {text_input.described(character)}: this field is a single line, without control characters"
         )
+    marks = text_input.stacked_marks(value)
+    if marks:
+        raise ImportProblem(
+            path, f"one letter carries {marks} combining marks: a letter may carry at most {text_input.MAX_COMBINING_MARKS}"
+        )
     return value
 
 

@@ -6,13 +6,15 @@ would break the subject of every e-mail that names it. Multi-line text keeps lin
 forms turn carriage returns into line feeds; an import keeps them, to reproduce its texts exactly)
 and tabs, and refuses every other control character and the Unicode line and paragraph
 separators, which the paragraphs of a clause do not understand. No text anywhere holds a NUL
-character: PostgreSQL cannot store one.
+character: PostgreSQL cannot store one. No letter of any text carries more than a few combining
+marks: a PDF draws a letter under hundreds of them far above its line, off the top of the page.
 
 The forms use SingleLine and MultiLine; the import reads its JSON strings with the same
 predicate, refused_character.
 """
 
 import re
+import unicodedata
 
 from wtforms.validators import StopValidation
 
@@ -37,6 +39,10 @@ LINE_BREAKS = {
     "\u2029": "PARAGRAPH SEPARATOR",
 }
 _OTHER_NAMES = {NUL: "NUL", "\t": "TAB", "\x7f": "DELETE"}
+
+# Vietnamese puts two marks on a letter, pointed and cantillated Hebrew four or five, Tibetan
+# stacks as many; more is decoration heaped on one letter, which the PDF draws over the lines above.
+MAX_COMBINING_MARKS = 8
 
 NUL_MESSAGE = "The request contains a NUL character, which no field accepts."
 
@@ -76,13 +82,33 @@ def field_message(character: str, multi_line: bool = False) -> str:
     return f"This field holds {described(character)}, which it does not accept."
 
 
+def stacked_marks(text: str) -> int:
+    """Return the number of combining marks on the letter that carries the most of them, if over MAX_COMBINING_MARKS; else 0."""
+    most = marks = 0
+    for character in text:
+        category = unicodedata.category(character)
+        if category in ("Mn", "Me"):
+            marks += 1
+            most = max(most, marks)
+        # An invisible format character (a joiner) between two marks leaves them on one letter.
+        elif category != "Cf":
+            marks = 0
+    return most if most > MAX_COMBINING_MARKS else 0
+
+
+def marks_message(marks: int) -> str:
+    """Return the message for text whose letter carries too many combining marks."""
+    return (f"One letter here carries {marks} combining marks (accents, dots, strokes): "
+            f"a letter may carry at most {MAX_COMBINING_MARKS}.")
+
+
 def normalize_line_endings(value):
     """Return multi-line text with each carriage return and line feed (or lone carriage return) as a line feed."""
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class SingleLine:
-    """Refuse a value that holds a line break or a control character; stop the field's other checks."""
+    """Refuse a value that holds a line break, a control character or a letter under too many marks; stop the field's other checks."""
 
     multi_line = False
 
@@ -91,6 +117,10 @@ class SingleLine:
             character = refused_character(field.data, self.multi_line)
             if character is not None:
                 raise StopValidation(field_message(character, self.multi_line))
+            # A password is never drawn, and one set before this rule must still sign in.
+            marks = 0 if field.type == "PasswordField" else stacked_marks(field.data)
+            if marks:
+                raise StopValidation(marks_message(marks))
 
 
 class MultiLine(SingleLine):

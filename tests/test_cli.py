@@ -38,6 +38,9 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_created(runner, make
         (["--email", "new@example.org", "--name", "Evil\nName", "--organization", "Tokyo",
           "--password", "a long passphrase"],
          "Write this on one line: it holds a line break (U+000A LINE FEED)."),
+        (["--email", "new@example.org", "--name", "Ze" + "\u0301" * 40, "--organization", "Tokyo",
+          "--password", "a long passphrase"],
+         "One letter here carries 40 combining marks"),
         (["--email", "new@example.org\x00", "--name", "X", "--organization", "Tokyo", "--password", "a long passphrase"],
          "NUL character"),
     ]

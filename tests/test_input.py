@@ -85,6 +85,39 @@ def test_multi_line_text_refuses_control_characters_but_line_feeds_and_tabs(char
     assert text_input.refused_character("We resolve:\r\n\n- to act;\n\tnow.", multi_line=True) is None
 
 
+# Combining marks: a dot below and a dot above on one letter, as Vietnamese writes; Zalgo heaps them up.
+ZALGO = "Tokyo D" + "e" + "\u0301\u0300\u0302" * 100 + "claration"
+
+
+@pytest.mark.parametrize("text, marks", [
+    ("Hà Nội", 0), ("Ha\u0300 No\u0323\u0302i", 0), ("ה" + "\u05bc\u05b8\u0591\u05bd", 0),
+    ("e" + "\u0301" * text_input.MAX_COMBINING_MARKS, 0),
+    ("e" + "\u0301" * (text_input.MAX_COMBINING_MARKS + 1), text_input.MAX_COMBINING_MARKS + 1),
+    (ZALGO, 300),
+    # An invisible joiner between the marks leaves them on one letter.
+    ("e" + "\u0301\u200d" * 20, 20),
+    # Enclosing marks are marks too.
+    ("1" + "\u20dd" * 12, 12),
+])
+def test_a_letter_carries_at_most_a_few_combining_marks(text, marks):
+    assert text_input.stacked_marks(text) == marks
+
+
+def test_a_title_with_a_letter_under_hundreds_of_marks_is_refused_at_its_field(
+    client, make_user, login_as, make_declaration
+):
+    drafter = login_as(make_user())
+    declaration = make_declaration(host=drafter.organization)
+    response = client.post(f"/declarations/{declaration.id}/details",
+                           data={**NEW_DECLARATION, "title": ZALGO, "lock_version": declaration.lock_version})
+    assert response.status_code == 422
+    assert errors_at(response, "title") == (
+        "One letter here carries 300 combining marks (accents, dots, strokes): a letter may carry at most 8."
+    )
+    db.session.refresh(declaration)
+    assert declaration.title == "Tokyo Declaration"
+
+
 # Through the pages
 
 
@@ -156,6 +189,8 @@ def consultation(make_declaration, make_organization, make_user, circulate):
         ("Seoul\x07 agrees.", "This field holds a control character (U+0007), which it does not accept."),
         ("Seoul agrees.\u2028Fully.",
          "This text holds a line break (U+2028 LINE SEPARATOR): use an ordinary line break instead."),
+        ("Seoul agrees.\n" + ZALGO,
+         "One letter here carries 300 combining marks (accents, dots, strokes): a letter may carry at most 8."),
     ],
 )
 def test_a_comment_with_a_control_character_gets_a_clear_message_and_nothing_is_stored(

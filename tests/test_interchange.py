@@ -272,6 +272,17 @@ BAD_INPUT = {
         "$.declaration.versions[0].document.clauses[0].paragraphs[0]",
         "holds a NUL character (U+0000), which no field accepts",
     ),
+    "letter under a heap of combining marks in a statement": (
+        put(("declaration", "affirmations", 1, "statement"), "Seoul adds: e" + "\u0301" * 200),
+        "$.declaration.affirmations[1].statement",
+        "one letter carries 200 combining marks: a letter may carry at most 8",
+    ),
+    "letter under a heap of combining marks in an organization's name": (
+        put(("declaration", "participants", 2, "organization"),
+            {"name": "Ba" + "\u0300" * 9 + "ngkok", "kind": "city", "country": "TH", "local_name": None}),
+        "$.declaration.participants[2].organization.name",
+        "one letter carries 9 combining marks: a letter may carry at most 8",
+    ),
     "title that is not the adopted text's": (
         put(("declaration", "title"), "Osaka Declaration"),
         "$.declaration.title", f"the title differs from the adopted version's title “{NEW_TITLE}”",

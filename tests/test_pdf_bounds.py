@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from drafting import pdf_files, signoff
+from drafting import pdf_files, signoff, text_input
 from drafting.composition import add_clause
 from drafting.extensions import db
 from drafting.invitations import invite
@@ -169,3 +169,28 @@ def test_no_japanese_run_runs_off_the_page(make_declaration, make_organization, 
     words = [declaration.title, host.name, JAPANESE_RUN, PROLONGED + WORD_124, SMALL_KANA]
     assert_on_the_page(pdf_files.render_circulated(draft, page_size)[0], words, numbered=True)
     assert_on_the_page(pdf_files.adopted_pdf(declaration, page_size).content, words, numbered=False)
+
+
+# As many marks above one letter as a field accepts: the PDF draws them all inside the page.
+STACKED = "T" + ("\u0302\u0301\u0300\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c\u030d" * 50)[:text_input.MAX_COMBINING_MARKS]
+
+
+@pytest.mark.parametrize("page_size", ["A4", "Letter"])
+def test_a_letter_under_as_many_marks_as_accepted_stays_on_the_page(
+    make_declaration, make_organization, circulate, propose_final, make_user, page_size
+):
+    host = make_organization(STACKED + "okyo", "JP")
+    declaration = make_declaration(host=host, title=STACKED + "okyo Declaration",
+                                   preamble=STACKED + "he cities resolve:")
+    add_clause(declaration, STACKED + "he climate", STACKED + "ogether we act.")
+    drafter = make_user(organization=host)
+    draft = circulate(declaration, by=drafter)
+    propose_final(declaration, by=drafter)  # the host affirms by proposing
+    signoff.adopt(declaration, drafter)
+    db.session.commit()
+    assert_on_the_page(pdf_files.render_circulated(draft, page_size)[0], [], numbered=True)
+    assert_on_the_page(pdf_files.adopted_pdf(declaration, page_size).content, [], numbered=False)
+
+
+def test_a_letter_under_more_marks_is_refused_before_it_reaches_a_pdf():
+    assert text_input.stacked_marks(STACKED + "\u0301") == text_input.MAX_COMBINING_MARKS + 1
