@@ -87,10 +87,11 @@ def record(
     return event
 
 
-def seal(events: int, last_hash: str) -> str:
-    """Return the HMAC, under AUDIT_KEY, that vouches for a chain of `events` events ending in `last_hash`."""
+def seal(events: int, last_hash: str, key: str | None = None) -> str:
+    """Return the HMAC, under AUDIT_KEY (or the key given), that vouches for a chain of `events` events ending in `last_hash`."""
     message = f"drafting audit head\n{events}\n{last_hash}"
-    return hmac.new(current_app.config["AUDIT_KEY"].encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+    key = current_app.config["AUDIT_KEY"] if key is None else key
+    return hmac.new(key.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _locked_head() -> AuditHead:
@@ -222,14 +223,22 @@ def _check_end(count: int, last_hash: str, anchors_beyond: dict[int, list[AuditA
     return ChainCheck(count)
 
 
-def reseal() -> ChainCheck:
-    """Seal the head again with the present AUDIT_KEY, after the key changed, if all else about the chain holds.
+def reseal(previous_key: str) -> ChainCheck:
+    """Seal the head again with the present AUDIT_KEY, after the key changed from previous_key, if all else about the chain holds.
 
     Only the seal is made anew: a chain that does not end exactly at its head's count and hash, or
     that contradicts a printed head, is refused, so that a cut or rebuilt chain cannot be blessed.
+    The head must carry the previous key's seal: someone who cut the chain and set the head to its
+    new end, without a key, would otherwise have it sealed by the operator who took the failing seal
+    for a change of key.
     """
     head = _locked_head()
     check = verify(check_seal=False)
+    if check.intact and not hmac.compare_digest(head.seal, seal(head.events, head.hash, previous_key)):
+        return ChainCheck(
+            check.events, reason="its head is not sealed with the previous AUDIT_KEY either: the head was rewritten, "
+            "or that is not the key it was sealed with"
+        )
     if check.intact:
         head.seal = seal(head.events, head.hash)
         db.session.flush()

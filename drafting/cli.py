@@ -120,12 +120,14 @@ def verify_audit_command() -> None:
 
 
 @audit_group.command("seal")
+@click.option("--previous-key", envvar="PREVIOUS_AUDIT_KEY", prompt="The previous AUDIT_KEY", hide_input=True,
+              help="The AUDIT_KEY the head was sealed with (asked for if not given, or read from PREVIOUS_AUDIT_KEY).")
 @with_appcontext
-def seal_audit_command() -> None:
+def seal_audit_command(previous_key: str) -> None:
     """Seal the audit chain's head with the present AUDIT_KEY after a change of key, if all else about the chain holds."""
     from drafting import audit
 
-    check = audit.reseal()
+    check = audit.reseal(previous_key)
     if not check.intact:
         click.echo(f"Nothing sealed: the audit chain is {check.problem}.", err=True)
         raise SystemExit(1)

@@ -106,20 +106,47 @@ def test_nothing_is_appended_to_a_head_rewritten_without_the_key(trail, runner):
     assert code == 1 and "its head was not sealed with this installation's AUDIT_KEY" in output, output
 
 
+NEW_KEY = "the new audit key of this installation, 48 characters"
+
+
+def seal_command(runner, previous_key):
+    return runner.invoke(args=["audit", "seal"], input=previous_key + "\n")
+
+
 def test_after_a_change_of_key_the_seal_command_seals_the_head_again(trail, runner, app, monkeypatch):
-    monkeypatch.setitem(app.config, "AUDIT_KEY", "the new audit key of this installation, 48 characters")
+    previous_key = app.config["AUDIT_KEY"]
+    monkeypatch.setitem(app.config, "AUDIT_KEY", NEW_KEY)
     code, output = verify_command(runner)
     assert code == 1 and "AUDIT_KEY is not the key this database was sealed with" in output, output
-    sealed = runner.invoke(args=["audit", "seal"])
+    sealed = seal_command(runner, previous_key)
     assert sealed.exit_code == 0 and "sealed with the present AUDIT_KEY: 7 events" in sealed.output, sealed.output
     assert verify_command(runner) == (0, "The audit chain is intact: 7 events.\n")
 
 
 def test_the_seal_command_does_not_bless_a_cut_chain(trail, runner, app, monkeypatch):
     _db.session.execute(delete(AuditEvent).where(AuditEvent.id == trail["events"][-1].id))
-    monkeypatch.setitem(app.config, "AUDIT_KEY", "the new audit key of this installation, 48 characters")
-    refused = runner.invoke(args=["audit", "seal"])
+    previous_key = app.config["AUDIT_KEY"]
+    monkeypatch.setitem(app.config, "AUDIT_KEY", NEW_KEY)
+    refused = seal_command(runner, previous_key)
     assert refused.exit_code == 1 and "Nothing sealed" in refused.output and "removed from its end" in refused.output
+    assert verify_command(runner)[0] == 1
+
+
+@pytest.mark.parametrize("given_key", ["the new key", "a wrong key"])
+def test_the_seal_command_does_not_bless_a_cut_chain_under_a_head_rewritten_to_match(trail, runner, app, monkeypatch,
+                                                                                  given_key):
+    # Someone who writes the tables cuts the last two events and sets the head to the chain's new end
+    # (its seal now fails); an operator who takes the failing seal for a change of key runs `audit seal`.
+    events = trail["events"]
+    _db.session.execute(delete(AuditEvent).where(AuditEvent.id.in_([events[-1].id, events[-2].id])))
+    _db.session.execute(update(AuditHead).values(events=5, hash=events[-3].hash))
+    key = NEW_KEY if given_key == "the new key" else "not the key this database was ever sealed with"
+    refused = seal_command(runner, key)
+    assert refused.exit_code == 1 and "Nothing sealed" in refused.output, refused.output
+    assert "its head is not sealed with the previous AUDIT_KEY either: the head was rewritten" in refused.output
+    assert verify_command(runner)[0] == 1
+    monkeypatch.setitem(app.config, "AUDIT_KEY", NEW_KEY)
+    assert seal_command(runner, key).exit_code == 1
     assert verify_command(runner)[0] == 1
 
 
