@@ -5,7 +5,8 @@ stream of a million operators), and raises errors of many kinds on a damaged fil
 is read by a child process that the kernel limits (RLIMIT_CPU, RLIMIT_AS), that pypdf's own
 budgets limit (bytes inflated and operators parsed in each stream), and that is killed at a
 wall-time deadline. The child reads the bytes it was forked with and sends back through a pipe,
-as JSON, what it found; it uses no network and no database. Deciding what the text found means is
+as JSON, what it found; it uses no network and no database. Of an attached file it sends only the
+fingerprint: the file may inflate to megabytes that the worker would then decode and hold. Deciding what the text found means is
 verification's work.
 """
 
@@ -24,6 +25,8 @@ from typing import NoReturn
 
 from pypdf import PdfReader, overwrite_configuration
 from pypdf.errors import LimitReachedError
+
+from drafting import fingerprint
 
 # From the upload's arrival to its verdict, every child included, so that a refusal comes within 2 s.
 WALL_SECONDS = 1.5
@@ -45,11 +48,11 @@ class Failure(enum.Enum):
 
 @dataclass(frozen=True)
 class Reading:
-    """What was read of an uploaded PDF (the text attached under a name, or its pages and their text), or why not."""
+    """What was read of an uploaded PDF (the fingerprint of the text attached under a name, or its pages and their text), or why not."""
 
     failure: Failure | None = None
-    # The attached file's bytes decoded as UTF-8, with replacements; None when there is no such file.
-    attached_text: str | None = None
+    # The fingerprint of the attached file's bytes decoded as UTF-8, with replacements; None when there is no such file.
+    attached_fingerprint: str | None = None
     pages: int = 0
     # None when not read: more pages than asked for, or a page whose text could not be extracted.
     visible_text: str | None = None
@@ -62,8 +65,8 @@ class UploadReader:
         self.data = data
         self.deadline = time.monotonic() + WALL_SECONDS
 
-    def attached_text(self, name: str) -> Reading:
-        """Read the text of the file attached under `name`: most uploads need no more than this."""
+    def attached_fingerprint(self, name: str) -> Reading:
+        """Read the fingerprint of the text of the file attached under `name`: most uploads need no more than this."""
         return self._read(lambda reader: _attached(reader, name))
 
     def visible_text(self, max_pages: int) -> Reading:
@@ -154,7 +157,7 @@ def _found(data: bytes, read: Callable[[PdfReader], dict]) -> dict:
 
 def _attached(reader: PdfReader, name: str) -> dict:
     texts = reader.attachments.get(name)
-    return {"attached_text": texts[0].decode("utf-8", errors="replace")} if texts else {}
+    return {"attached_fingerprint": fingerprint.fingerprint(texts[0].decode("utf-8", errors="replace"))} if texts else {}
 
 
 def _visible(reader: PdfReader, max_pages: int) -> dict:

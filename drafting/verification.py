@@ -174,15 +174,15 @@ def verify_pdf(data: bytes) -> Verdict:
     if not data.startswith(b"%PDF-"):
         return _unreadable("This file is not a PDF.")
     reader = pdf_reading.UploadReader(data)
-    attached = reader.attached_text(pdf.CANONICAL_TEXT_NAME)
+    attached = reader.attached_fingerprint(pdf.CANONICAL_TEXT_NAME)
     if attached.failure is not None:
         return _unreadable(_FAILURES[attached.failure])
-    if attached.attached_text is None:
+    if attached.attached_fingerprint is None:
         return _unreadable(
             "This PDF carries no text of ours: the PDFs we publish embed their text, and this one does not."
         )
     # A text that is not UTF-8 is not ours; decoded with replacements, its fingerprint matches nothing.
-    found = fingerprints.fingerprint(attached.attached_text)
+    found = attached.attached_fingerprint
     publication = _publication_of(found)
     if publication is None:
         return Verdict(

@@ -3,6 +3,7 @@
 import io
 import re
 import time
+import tracemalloc
 from datetime import datetime, timezone
 
 import pytest
@@ -259,6 +260,40 @@ def test_a_pdf_too_complex_to_read_gets_a_clear_verdict_quickly_and_ours_still_v
     assert "This file is too complex to verify here" in text_of(response)
     original = client.get(f"/declarations/{tokyo.id}/declaration.pdf").data
     assert "This is the very file we published: “Tokyo Declaration”" in text_of(upload(client, original))
+
+
+def attachment_bomb(megabytes: int) -> bytes:
+    """Return a PDF of some kilobytes whose canonical text inflates to `megabytes` of bytes that are not UTF-8."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_attachment(CANONICAL_TEXT, b"\xff" * (megabytes * 1024 * 1024))
+    file = writer._root_object["/Names"]["/EmbeddedFiles"]["/Names"][1].get_object()["/EF"].raw_get("/F")
+    writer._objects[file.idnum - 1] = file.get_object().flate_encode(level=9)
+    return written(writer)
+
+
+def test_a_canonical_text_inflating_to_megabytes_is_answered_within_2_seconds(client, tokyo):
+    # Each byte decodes to U+FFFD: sent to the worker as text, 12 MB became 75 MB of JSON to read.
+    bomb = attachment_bomb(12)
+    assert len(bomb) < 16 * 1024
+    started = time.monotonic()
+    response = upload(client, bomb)
+    assert time.monotonic() - started < 2
+    assert response.status_code == 200
+    assert "The text embedded in this PDF is not an adopted text" in text_of(response)
+
+
+def test_a_worker_never_holds_the_inflated_canonical_text_of_an_upload(tokyo):
+    bomb = attachment_bomb(12)
+    tracemalloc.start()
+    try:
+        verdict = verification.verify_pdf(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert verdict.outcome is verification.Outcome.not_adopted
+    # The child process inflates and fingerprints it; the worker reads back a fingerprint.
+    assert peak < 4 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
 
 
 # Each budget alone, the others lifted (seconds of wall and CPU time, operators), and the
