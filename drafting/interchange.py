@@ -24,7 +24,7 @@ import pycountry
 from sqlalchemy import null, select
 
 from drafting import audit, clause_text, english, fingerprint, pdf_files, published_record, signoff, text_input
-from drafting.document import CountryGroup, Document, DocumentClause
+from drafting.document import CountryGroup, Document, DocumentClause, dates_phrase, meeting_phrase
 from drafting.extensions import db
 from drafting.moments import as_utc
 from drafting.models import (
@@ -617,6 +617,7 @@ def _check_final_text(declaration: _Fields, columns: dict, clauses: list[dict], 
             raise ImportProblem(
                 declaration.path_of(name), f"the {name} differs from the {which} version's {name} {shown}"
             )
+    _check_meeting(declaration, columns, final, which)
     for name, label in (("preamble", "preamble"), ("closing_formula", "closing formula")):
         if clause_text.paragraphs(columns[name]) != final[name]:
             raise ImportProblem(declaration.path_of(name), f"the {label} differs from the {which} version's {label}")
@@ -634,6 +635,29 @@ def _check_final_text(declaration: _Fields, columns: dict, clauses: list[dict], 
                 declaration.path_of("clauses"),
                 f"clause {number} differs from clause {published['number']} of the {which} version",
             )
+
+
+def _check_meeting(declaration: _Fields, columns: dict, final: dict, which: str) -> None:
+    """Check that the final version's header and opening name the meeting, its place and its dates as the declaration does.
+
+    The archive and the API show them beside the fingerprint, which covers only the text.
+    """
+    meeting = Declaration(**{name: columns[name] for name in (
+        "meeting_name", "meeting_number", "meeting_acronym", "place", "starts_on", "ends_on")})
+    opening = final["opening"].casefold()
+    for path, said, missing in (
+        (declaration.path_of("meeting"), meeting_phrase(meeting), "name"),
+        (declaration.path_of("place"), f"held in {meeting.place} ", "say the meeting was held in"),
+        (declaration.path_of("starts_on"), dates_phrase(meeting), "say the meeting was held"),
+    ):
+        if said.casefold() not in opening:
+            shown = said.removeprefix("held in ").strip()
+            raise ImportProblem(path, f"the {which} version's opening does not {missing} {shown}")
+    acronym = meeting.meeting_acronym
+    if acronym and not (final["header"] or "").startswith(f"{acronym} "):
+        raise ImportProblem(
+            declaration.path_of("meeting.acronym"), f"the {which} version's header does not begin with {acronym}"
+        )
 
 
 def _read_declaration(data: object) -> ImportPlan:

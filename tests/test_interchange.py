@@ -296,6 +296,24 @@ BAD_INPUT = {
         put(("declaration", "preamble"), "We, the cities gathered in Yokohama, resolve:"),
         "$.declaration.preamble", "the preamble differs from the adopted version's preamble",
     ),
+    "place that is not the adopted text's": (
+        put(("declaration", "place"), "Osaka"),
+        "$.declaration.place", "the adopted version's opening does not say the meeting was held in Osaka",
+    ),
+    "meeting dates that are not the adopted text's": (
+        put(("declaration", "starts_on"), "2010-11-07"),
+        "$.declaration.starts_on",
+        "the adopted version's opening does not say the meeting was held from November 7 to 9, 2010",
+    ),
+    "meeting that is not the adopted text's": (
+        put(("declaration", "meeting", "number"), 10),
+        "$.declaration.meeting",
+        "the adopted version's opening does not name the 10th Plenary Meeting of the Asian Network of Major Cities 21",
+    ),
+    "meeting acronym that is not the adopted text's": (
+        put(("declaration", "meeting", "acronym"), "ASCC"),
+        "$.declaration.meeting.acronym", "the adopted version's header does not begin with ASCC",
+    ),
     "clause that is not the adopted text's": (
         put(("declaration", "clauses", 1, "body"), "We will meet again in Bangkok."),
         "$.declaration.clauses", "clause 2 differs from clause 2 of the adopted version",
