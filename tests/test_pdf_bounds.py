@@ -194,3 +194,26 @@ def test_a_letter_under_as_many_marks_as_accepted_stays_on_the_page(
 
 def test_a_letter_under_more_marks_is_refused_before_it_reaches_a_pdf():
     assert text_input.stacked_marks(STACKED + "\u0301") == text_input.MAX_COMBINING_MARKS + 1
+
+
+# The running title repeats the title in the top margin of every page after the first: the longest
+# title in the widest letters, as words or as one run, must not climb off the top of the page.
+WIDE_TITLES = {"wide words": ("W " * 100).strip(), "fullwidth run": "Ｗ" * 200}
+
+
+@pytest.mark.parametrize("page_size", ["A4", "Letter"])
+@pytest.mark.parametrize("title", WIDE_TITLES.values(), ids=WIDE_TITLES.keys())
+def test_the_running_title_of_the_longest_widest_title_stays_on_the_page(
+    make_declaration, make_user, circulate, propose_final, title, page_size
+):
+    declaration = make_declaration(title=title)
+    add_clause(declaration, "Action", "We act. " * 800)  # pages enough to carry the running title
+    drafter = make_user(organization=declaration.host)
+    circulate(declaration, by=drafter)
+    propose_final(declaration, by=drafter)
+    signoff.adopt(declaration, drafter)
+    db.session.commit()
+    content = pdf_files.adopted_pdf(declaration, page_size).content
+    assert len(pdfium.PdfDocument(content)) > 1
+    outside = glyphs_outside_the_text_area(content, numbered=False)
+    assert not outside, f"{len(outside)} glyphs outside the text area, the first: {outside[:5]}"
