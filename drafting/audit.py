@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from drafting.extensions import db
-from drafting.models import AuditAnchor, AuditEvent, AuditHead, Declaration, User
+from drafting.models import AuditAnchor, AuditEvent, AuditHead, Declaration, DeclarationState, User
 from drafting.moments import as_utc
 
 GENESIS = "0" * 64
@@ -167,12 +167,14 @@ class ChainCheck:
 
 
 def verify(check_seal: bool = True) -> ChainCheck:
-    """Check the chain: each link and event in order, the heads adopted records printed, and its sealed head."""
+    """Check the chain: each link and event in order, the heads adopted records printed, its sealed head, and that it records every adoption."""
     anchors: dict[int, list[AuditAnchor]] = {}
     for anchored in db.session.scalars(select(AuditAnchor).order_by(AuditAnchor.events)):
         anchors.setdefault(anchored.events, []).append(anchored)
     previous = GENESIS
     count = 0
+    # The declarations whose adoption (or import as adopted) the chain records.
+    adoptions: set[int] = set()
     # Read from the database, never from objects this session holds already: they may be stale.
     events = select(AuditEvent).order_by(AuditEvent.id).execution_options(populate_existing=True)
     for event in db.session.scalars(events).yield_per(500):
@@ -188,8 +190,22 @@ def verify(check_seal: bool = True) -> ChainCheck:
                     f"the adopted record of “{anchored.declaration.title}” printed another hash for event {count:,} "
                     "of the trail: the chain up to it was rebuilt",
                 )
+        if event.to_state == DeclarationState.adopted.value:
+            adoptions.add(event.declaration_id)
         previous = event.hash
-    return _check_end(count, previous, anchors, check_seal)
+    end = _check_end(count, previous, anchors, check_seal)
+    if not end.intact:
+        return end
+    unrecorded = db.session.scalars(
+        select(Declaration.title).where(Declaration.state == DeclarationState.adopted, Declaration.id.not_in(adoptions))
+        .order_by(Declaration.id).limit(1)
+    ).first()
+    if unrecorded is not None:
+        # An older sealed head put back, the events after it removed with the head that the record printed.
+        return ChainCheck(
+            count, reason=f"“{unrecorded}” is adopted, but the trail holds no event of its adoption: events were removed"
+        )
+    return end
 
 
 def _check_end(count: int, last_hash: str, anchors_beyond: dict[int, list[AuditAnchor]], check_seal: bool) -> ChainCheck:

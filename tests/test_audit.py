@@ -168,6 +168,21 @@ def test_an_adopted_record_whose_event_was_cut_away_is_found_even_under_a_reseal
     assert code == 1 and "the adopted record of “Tokyo Declaration” vouches for 4 events" in output, output
 
 
+def test_an_older_head_put_back_with_the_anchor_of_a_later_adoption_removed_is_found(trail, runner, adopt):
+    # Someone who writes the tables keeps a copy of the sealed head, lets a declaration be adopted,
+    # then removes its events and the head its record printed, and puts the copy back.
+    kept = _db.session.scalar(select(AuditHead))
+    kept = (kept.events, kept.hash, kept.seal)
+    osaka = adopt(title="Osaka Declaration")
+    _db.session.execute(delete(AuditEvent).where(AuditEvent.id > trail["events"][-1].id))
+    _db.session.execute(delete(AuditAnchor).where(AuditAnchor.declaration_id == osaka.id))
+    _db.session.execute(update(AuditHead).values(events=kept[0], hash=kept[1], seal=kept[2]))
+    code, output = verify_command(runner)
+    assert code == 1 and (
+        "“Osaka Declaration” is adopted, but the trail holds no event of its adoption: events were removed"
+    ) in output, output
+
+
 def test_an_adopted_pdf_and_its_verification_page_print_the_trail_at_adoption(trail, client):
     tokyo = trail["tokyo"]
     adoption = trail["events"][3]
