@@ -18,6 +18,7 @@ from drafting import text_input
 from drafting.extensions import db
 from drafting.invitations import invite
 from drafting.models import Comment, Declaration, Organization, ParticipantRole, UserRole
+from drafting.passwords import hash_password
 from drafting.text_input import MultiLine, SingleLine, normalize_line_endings
 
 # Every character Python's str.splitlines() breaks a line at, and other control characters.
@@ -116,6 +117,16 @@ def test_a_title_with_a_letter_under_hundreds_of_marks_is_refused_at_its_field(
     )
     db.session.refresh(declaration)
     assert declaration.title == "Tokyo Declaration"
+
+
+def test_a_password_under_many_marks_set_before_the_rule_still_signs_in(client, make_user):
+    # A password is never drawn: the rule on marks is not its to keep.
+    user = make_user()
+    password = "Zalgo password " + "e" + "\u0301" * 20
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302
 
 
 # Through the pages
