@@ -184,6 +184,16 @@ def test_an_organization_name_with_a_line_break_or_a_nul_is_refused_at_its_field
     assert db.session.scalar(select(func.count()).select_from(Organization)) == before
 
 
+@pytest.mark.parametrize("country", ["J\x00", "JP\n", "JP\u2028"])
+def test_an_organization_country_with_a_nul_or_a_line_break_is_refused_at_its_field(client, make_user, login_as, country):
+    login_as(make_user(role=UserRole.administrator))
+    before = db.session.scalar(select(func.count()).select_from(Organization))
+    response = client.post("/admin/organizations/new", data={"name": "Osaka", "kind": "city", "country": country})
+    assert response.status_code == 422
+    assert "holds" in errors_at(response, "country") and "\x00" not in errors_at(response, "country")
+    assert db.session.scalar(select(func.count()).select_from(Organization)) == before
+
+
 @pytest.fixture
 def consultation(make_declaration, make_organization, make_user, circulate):
     declaration = make_declaration(clauses=2)

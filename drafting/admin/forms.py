@@ -52,8 +52,9 @@ class OrganizationForm(FlaskForm):
         "Kind", choices=KIND_CHOICES, coerce=enum_coerce(OrganizationKind), default=OrganizationKind.city,
         invalid_value_message="Choose a city, a government or an organization.",
     )
-    # Not limited to the listed choices: drafting.directory explains what is wrong with an unknown code.
-    country = SelectField("Country", validate_choice=False)
+    # Not limited to the listed choices: drafting.directory explains what is wrong with an unknown code,
+    # once SingleLine has refused what no code holds (the directory would echo a NUL into its message).
+    country = SelectField("Country", validate_choice=False, validators=[SingleLine()])
     local_name = StringField("Name in its own language", validators=[SingleLine()])
 
     def __init__(self, *args, **kwargs):
