@@ -15,7 +15,7 @@ from config import TestConfig
 from drafting import accounts, create_app
 from drafting.extensions import db
 from drafting.models import FailedSignIn, PasswordReset, SignIn, UserRole
-from drafting.moments import as_utc
+from drafting.moments import as_utc, utcnow
 from tests.conftest import PASSWORD
 
 
@@ -220,6 +220,23 @@ def test_a_cookie_of_an_account_an_administrator_deactivated_stays_signed_out_af
     assert signed_out(thief.get(page)) and signed_out(client.get(page))
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     assert client.get(page).status_code == 200
+
+
+def test_a_reset_link_used_in_a_browser_signed_in_as_someone_else_ends_that_session_too(app, client, login_as,
+                                                                                         make_user, draft_page):
+    # A shared computer: one person is signed in, another chooses a new password there. The page
+    # signs the browser out; a copy of its cookie must be signed out with it, as after "Sign out".
+    someone = login_as(make_user())
+    page = draft_page(someone)
+    thief = copied_cookie(app, client)
+    owner = make_user()
+    _, token = accounts.request_password_reset(owner.email, utcnow())
+    db.session.commit()
+    chosen = client.post(f"/password/reset/{token}", data={"password": "a brand new passphrase",
+                                                           "password_again": "a brand new passphrase"})
+    assert chosen.status_code == 302
+    assert signed_out(client.get(page))
+    assert signed_out(thief.get(page))
 
 
 def move_sign_ins_back(user, **by):
