@@ -184,3 +184,16 @@ def test_a_known_address_is_answered_as_fast_as_an_unknown_one(served_app, monke
         assert len(sent) == 15 and {m.status for m in sent} == {"sent"}
         assert len(mailbox.messages) == 15
         assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 1
+
+
+def test_the_account_is_looked_up_only_once_the_answer_is_finished(client, make_user, outbox):
+    # Timing cannot tell a known address from an unknown one if nothing about the account is done
+    # before the answer: until the response is closed, no link exists and no message is queued.
+    user = make_user(email="mariko@tokyo.example.org")
+    answer = client.post("/password/forgotten", data={"email": user.email}, buffered=False)
+    assert (answer.status_code, answer.location) == (302, "/login")
+    assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 0
+    assert db.session.scalar(select(func.count()).select_from(OutgoingMessage)) == 0
+    answer.close()
+    assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 1
+    assert len(outbox()) == 1
