@@ -90,8 +90,15 @@ PUBLIC = [
 ]
 
 
-@pytest.mark.parametrize("who", [None, "delegate"])
-@pytest.mark.parametrize("path, caching", PUBLIC)
+# Public pages, but rendered for whoever is signed in: the layout names them and holds the CSRF
+# token of their sign-out form. A cache must not keep that copy and hand it to someone else.
+PERSONAL_WHEN_SIGNED_IN = ["/archive", "/archive/{a}", "/verify", "/verify/{fingerprint}"]
+
+
+@pytest.mark.parametrize("who, path, caching", [
+    (who, path, caching) for who in (None, "delegate") for path, caching in PUBLIC
+    if not (who and path in PERSONAL_WHEN_SIGNED_IN)
+])
 def test_the_public_record_keeps_its_own_caching(client, login_as, site, path, caching, who):
     if who:
         login_as(site[who])
@@ -99,3 +106,11 @@ def test_the_public_record_keeps_its_own_caching(client, login_as, site, path, c
     response.close()  # a static file is sent from the open file
     assert response.status_code == 200
     assert response.headers.get("Cache-Control") == caching
+
+
+@pytest.mark.parametrize("path", PERSONAL_WHEN_SIGNED_IN)
+def test_a_public_page_rendered_for_someone_signed_in_is_not_stored(client, login_as, site, path):
+    delegate = login_as(site["delegate"])
+    response = client.get(path.format(**site))
+    assert response.status_code == 200 and delegate.name in response.get_data(as_text=True)
+    assert response.headers.get("Cache-Control") == "no-store"
