@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 
 from drafting import sign_ins
 from drafting.extensions import db
-from drafting.models import Organization, PasswordReset, SignIn, User, UserRole, limits
+from drafting.models import Organization, PasswordReset, User, UserRole, limits
 from drafting.moments import as_utc, utcnow
 from drafting.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
 from drafting.single_use_links import make_token, new_secret, read_token, secret_matches
@@ -136,16 +136,16 @@ class ResetLinkError(Exception):
         self.kind = kind
 
 
-def _set_password(user: User, password: str, keep: SignIn | None = None) -> None:
+def _set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = hash_password(password)
     # Whoever had the old password is signed out; the guesses made at it no longer hold the owner back.
-    sign_ins.end_all(user, utcnow(), keep=keep)
+    sign_ins.end_all(user, utcnow())
     sign_ins.forget_failures(user.email)
 
 
-def change_password(user: User, current_password: str, new_password: str, keep: SignIn | None = None) -> None:
-    """Change a signed-in user's password; their sessions but `keep` end. Raise AccountError at the field at fault.
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's password; all their sessions end. Raise AccountError at the field at fault.
 
     A wrong current password counts as a failed sign-in (commit it), and sign_ins.TooManyFailures
     refuses to try one when the account had too many: whoever holds a stolen session guesses no faster.
@@ -155,7 +155,7 @@ def change_password(user: User, current_password: str, new_password: str, keep: 
     if not verify_password(user.password_hash, current_password or ""):
         sign_ins.record_failure(user.email, now)
         raise AccountError("current_password", "This is not your current password.")
-    _set_password(user, new_password, keep=keep)
+    _set_password(user, new_password)
     db.session.flush()
 
 

@@ -164,13 +164,12 @@ def reset_password(token: str):
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's password; the other sessions of the account end, this one goes on."""
+    """Change one's password; every session of the account ends, and this browser goes on under a new one."""
     form = ChangePasswordForm()
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data,
-                                     keep=current_user.sign_in)
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
         except sign_ins.TooManyFailures as refusal:
             form.current_password.errors.append(
                 f"Too many wrong passwords for this account: try again in {refusal.minutes} minutes."
@@ -180,6 +179,9 @@ def change_password():
             form[error.field if error.field in form else "password"].errors.append(str(error))
             db.session.commit()  # a wrong current password counts against the account; nothing else changed
         else:
+            # Every session ended, this one too: a copy of this browser's cookie is worth nothing.
+            # The browser goes on under a new one.
+            begin_session(current_user._get_current_object())
             db.session.commit()
             flash("Your password is changed. Your other sessions are signed out.")
             return redirect(url_for("main.home"))
