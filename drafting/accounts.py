@@ -101,6 +101,7 @@ def update_user(
         _set_password(user, password)
     if not active:
         sign_ins.end_all(user, utcnow())  # reactivating the account later revives none of them
+        _void_reset_links(user)
     user.name, user.role, user.organization, user.active = name, role, organization, active
     db.session.flush()
 
@@ -136,9 +137,18 @@ class ResetLinkError(Exception):
         self.kind = kind
 
 
+def _void_reset_links(user: User) -> None:
+    # A link left in a mailbox must not outlive a new password or the account's deactivation.
+    db.session.execute(
+        delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def _set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    _void_reset_links(user)
     # Whoever had the old password is signed out; the guesses made at it no longer hold the owner back.
     sign_ins.end_all(user, utcnow())
     sign_ins.forget_failures(user.email)
@@ -197,7 +207,9 @@ def find_password_reset(token: str, now: datetime, lock: bool = False) -> Passwo
 
 def reset_password(reset: PasswordReset, new_password: str, now: datetime) -> User:
     """Set the new password through a reset link, which is then used up; every session of the user ends."""
+    check_password_rules(new_password)
+    reset.used_at = now  # first, so that it stays to say "used already" while the others are voided
+    db.session.flush()
     _set_password(reset.user, new_password)
-    reset.used_at = now
     db.session.flush()
     return reset.user
