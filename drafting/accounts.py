@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 
 from drafting import sign_ins
 from drafting.extensions import db
-from drafting.models import Organization, PasswordReset, SignIn, User, UserRole, limits
+from drafting.models import Organization, PasswordReset, User, UserRole, limits
 from drafting.moments import as_utc, utcnow
 from drafting.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
 from drafting.single_use_links import make_token, new_secret, read_token, secret_matches
@@ -101,6 +101,7 @@ def update_user(
         _set_password(user, password)
     if not active:
         sign_ins.end_all(user, utcnow())  # reactivating the account later revives none of them
+        _void_reset_links(user)
     user.name, user.role, user.organization, user.active = name, role, organization, active
     db.session.flush()
 
@@ -136,16 +137,25 @@ class ResetLinkError(Exception):
         self.kind = kind
 
 
-def _set_password(user: User, password: str, keep: SignIn | None = None) -> None:
+def _void_reset_links(user: User) -> None:
+    # A link left in a mailbox must not outlive a new password or the account's deactivation.
+    db.session.execute(
+        delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    _void_reset_links(user)
     # Whoever had the old password is signed out; the guesses made at it no longer hold the owner back.
-    sign_ins.end_all(user, utcnow(), keep=keep)
+    sign_ins.end_all(user, utcnow())
     sign_ins.forget_failures(user.email)
 
 
-def change_password(user: User, current_password: str, new_password: str, keep: SignIn | None = None) -> None:
-    """Change a signed-in user's password; their sessions but `keep` end. Raise AccountError at the field at fault.
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's password; all their sessions end. Raise AccountError at the field at fault.
 
     A wrong current password counts as a failed sign-in (commit it), and sign_ins.TooManyFailures
     refuses to try one when the account had too many: whoever holds a stolen session guesses no faster.
@@ -155,7 +165,7 @@ def change_password(user: User, current_password: str, new_password: str, keep: 
     if not verify_password(user.password_hash, current_password or ""):
         sign_ins.record_failure(user.email, now)
         raise AccountError("current_password", "This is not your current password.")
-    _set_password(user, new_password, keep=keep)
+    _set_password(user, new_password)
     db.session.flush()
 
 
@@ -197,7 +207,9 @@ def find_password_reset(token: str, now: datetime, lock: bool = False) -> Passwo
 
 def reset_password(reset: PasswordReset, new_password: str, now: datetime) -> User:
     """Set the new password through a reset link, which is then used up; every session of the user ends."""
+    check_password_rules(new_password)
+    reset.used_at = now  # first, so that it stays to say "used already" while the others are voided
+    db.session.flush()
     _set_password(reset.user, new_password)
-    reset.used_at = now
     db.session.flush()
     return reset.user

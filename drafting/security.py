@@ -3,6 +3,7 @@ foreign Host names and addresses that hold a NUL character, and trusting a rever
 told to."""
 
 from flask import Flask, Response, request
+from flask_login import current_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
@@ -50,10 +51,17 @@ def secure_headers(response: Response, hsts: bool) -> Response:
     return response
 
 
+def _rendered_for_someone(response: Response) -> bool:
+    # A page's layout names whoever is signed in and holds their sign-out form's CSRF token; the
+    # public PDFs, the API and static files are the same for everyone.
+    return response.mimetype == "text/html" and current_user.is_authenticated
+
+
 def forbid_storing(response: Response) -> Response:
     """Tell browsers and proxies never to store a response that is not public: drafts, comments,
-    the audit trail, e-mail addresses, forms with their CSRF token, and every refusal."""
-    if request.endpoint not in PUBLIC_ENDPOINTS:
+    the audit trail, e-mail addresses, forms with their CSRF token, every refusal, and any page
+    rendered for someone signed in."""
+    if request.endpoint not in PUBLIC_ENDPOINTS or _rendered_for_someone(response):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -76,12 +76,9 @@ def end(sign_in: SignIn, now: datetime) -> None:
     db.session.flush()
 
 
-def end_all(user: User, now: datetime, keep: SignIn | None = None) -> None:
-    """End every session of the user but `keep` (the one changing the password, say)."""
-    others = select(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))
-    if keep is not None:
-        others = others.where(SignIn.id != keep.id)
-    for sign_in in db.session.scalars(others):
+def end_all(user: User, now: datetime) -> None:
+    """End every session of the user."""
+    for sign_in in db.session.scalars(select(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))):
         sign_in.ended_at = now
     db.session.flush()
 

@@ -21,6 +21,7 @@ from drafting import circulation
 from drafting.accounts import create_user
 from drafting.composition import add_clause, create_declaration
 from drafting.extensions import db as _db
+from drafting.extensions import limiter
 from drafting.models import ClauseTemplate, Organization, OrganizationKind, TemplateCategory, UserRole
 from tests.databases import suite_database_url
 
@@ -88,6 +89,17 @@ def db(app):
             transaction.rollback()
             connection.close()
             _db.session = saved_session
+
+
+@pytest.fixture(autouse=True)
+def limits_as_configured(app):
+    """Give the suite's app back its own rate limiting after a test that made a rate-limited app.
+
+    The limiter is one object: creating another app with RATELIMIT_ENABLED switches it on for the
+    suite's app too, with that app's counts, which refused the next tests' requests for a minute.
+    """
+    yield
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
 
 
 @pytest.fixture

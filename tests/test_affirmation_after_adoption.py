@@ -76,3 +76,17 @@ def test_those_who_took_part_still_read_the_final_text_and_find_the_published_re
     assert response.status_code == 200
     assert signoff.final_version(declaration).fingerprint in page
     assert f'href="/archive/{declaration.id}"' in page
+
+
+STRANGERS_PAGES = ["", "/preview", "/details", "/comments", "/audit", "/delegates", "/tracker", "/compare",
+                   "/versions/1", "/versions/2", "/versions/1.pdf", "/versions/2.pdf", "/affirmation"]
+
+
+@pytest.mark.parametrize("suffix", STRANGERS_PAGES)
+def test_no_page_of_an_adopted_declaration_shows_a_signed_in_stranger_who_did_not_affirm(client, login_as, adopted,
+                                                                                      make_user, suffix):
+    declaration, _ = adopted
+    login_as(make_user())
+    response = client.get(f"/declarations/{declaration.id}{suffix}", follow_redirects=True)
+    assert response.status_code in (403, 404)
+    assert "Bangkok" not in response.get_data(as_text=True)

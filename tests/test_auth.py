@@ -15,7 +15,7 @@ from config import TestConfig
 from drafting import accounts, create_app
 from drafting.extensions import db
 from drafting.models import FailedSignIn, PasswordReset, SignIn, UserRole
-from drafting.moments import as_utc
+from drafting.moments import as_utc, utcnow
 from tests.conftest import PASSWORD
 
 
@@ -137,6 +137,13 @@ def test_failed_sign_ins_from_one_address_are_rate_limited(tmp_path, storage, ma
     assert client.get("/login").status_code == 200  # reading the page is not limited
 
 
+def test_a_forged_forwarded_address_does_not_escape_the_limit_per_address_without_a_trusted_proxy(tmp_path):
+    client = rate_limited_app(tmp_path, "memory://", PROXY_FIX_HOPS=0).test_client()
+    statuses = [client.post("/login", data={"email": f"a{n}@example.org", "password": "x"},
+                            headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+
+
 def test_sign_in_works_and_stays_limited_while_redis_is_down(tmp_path, make_user):
     user = make_user()
     client = rate_limited_app(tmp_path, "redis://127.0.0.1:1").test_client()  # nothing listens there
@@ -201,7 +208,10 @@ def test_a_cookie_of_another_session_is_signed_out_after_a_password_change(app, 
                                                       "password_again": "a new passphrase"})
     assert changed.status_code == 302
     assert signed_out(thief.get(page)) and signed_out(other_browser.get(page))
-    assert client.get(page).status_code == 200 and here.get(page).status_code == 200  # the changing session goes on
+    # The browser that changed it stays signed in, under a new session: a copy of its cookie, taken
+    # by whoever made its owner change the password, is signed out too.
+    assert client.get(page).status_code == 200
+    assert signed_out(here.get(page))
 
 
 def test_a_cookie_of_an_account_an_administrator_deactivated_stays_signed_out_after_reactivation(
@@ -220,6 +230,23 @@ def test_a_cookie_of_an_account_an_administrator_deactivated_stays_signed_out_af
     assert signed_out(thief.get(page)) and signed_out(client.get(page))
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     assert client.get(page).status_code == 200
+
+
+def test_a_reset_link_used_in_a_browser_signed_in_as_someone_else_ends_that_session_too(app, client, login_as,
+                                                                                         make_user, draft_page):
+    # A shared computer: one person is signed in, another chooses a new password there. The page
+    # signs the browser out; a copy of its cookie must be signed out with it, as after "Sign out".
+    someone = login_as(make_user())
+    page = draft_page(someone)
+    thief = copied_cookie(app, client)
+    owner = make_user()
+    _, token = accounts.request_password_reset(owner.email, utcnow())
+    db.session.commit()
+    chosen = client.post(f"/password/reset/{token}", data={"password": "a brand new passphrase",
+                                                           "password_again": "a brand new passphrase"})
+    assert chosen.status_code == 302
+    assert signed_out(client.get(page))
+    assert signed_out(thief.get(page))
 
 
 def move_sign_ins_back(user, **by):
@@ -298,6 +325,20 @@ def test_the_eleventh_wrong_password_for_one_account_is_refused_known_or_not(app
     assert client.post("/login", data={"email": victim.email.upper(), "password": PASSWORD}).status_code == 429
     # ...but the other people behind the same address sign in.
     assert client.post("/login", data={"email": make_user().email, "password": PASSWORD}).status_code == 302
+
+
+def test_every_spelling_that_reaches_an_account_counts_against_it(app, client, make_user):
+    victim = make_user(email="kenji@kyoto.example.org")
+    # Case, surrounding spaces and the Kelvin sign (which lower-cases to "k") all reach the account.
+    spellings = ["KENJI@KYOTO.EXAMPLE.ORG", "  kenji@kyoto.example.org ", "\u212aenji@kyoto.example.org",
+                 "Kenji@Kyoto.Example.Org"]
+    assert all(accounts.find_user(spelling) == victim for spelling in spellings)
+    limit = app.config["SIGN_IN_FAILURES_PER_ACCOUNT"]
+    for n in range(limit):
+        guess = client.post("/login", data={"email": spellings[n % len(spellings)], "password": f"guess {n}"})
+        assert guess.status_code == 422
+    for spelling in [victim.email, *spellings]:
+        assert client.post("/login", data={"email": spelling, "password": PASSWORD}).status_code == 429
 
 
 def move_failures_back(delta):

@@ -1,8 +1,10 @@
 """No cache keeps a confidential page: everything but the public record is sent with `Cache-Control: no-store`.
 
 The public record (the archive, the pages and final PDFs of adopted declarations, /verify, the
-API, static files) keeps its own caching.
+API, static files) keeps its own caching, unless a page of it is rendered for someone signed in.
 """
+
+import io
 
 import pytest
 
@@ -10,6 +12,7 @@ from drafting import consultation, signoff
 from drafting.extensions import db
 from drafting.invitations import invite
 from drafting.models import Answer, ParticipantRole, UserRole
+from tests.conftest import PASSWORD
 
 ADOPTED_PDF = "public, max-age=86400"
 
@@ -90,8 +93,15 @@ PUBLIC = [
 ]
 
 
-@pytest.mark.parametrize("who", [None, "delegate"])
-@pytest.mark.parametrize("path, caching", PUBLIC)
+# Public pages, but rendered for whoever is signed in: the layout names them and holds the CSRF
+# token of their sign-out form. A cache must not keep that copy and hand it to someone else.
+PERSONAL_WHEN_SIGNED_IN = ["/archive", "/archive/{a}", "/verify", "/verify/{fingerprint}"]
+
+
+@pytest.mark.parametrize("who, path, caching", [
+    (who, path, caching) for who in (None, "delegate") for path, caching in PUBLIC
+    if not (who and path in PERSONAL_WHEN_SIGNED_IN)
+])
 def test_the_public_record_keeps_its_own_caching(client, login_as, site, path, caching, who):
     if who:
         login_as(site[who])
@@ -99,3 +109,23 @@ def test_the_public_record_keeps_its_own_caching(client, login_as, site, path, c
     response.close()  # a static file is sent from the open file
     assert response.status_code == 200
     assert response.headers.get("Cache-Control") == caching
+
+
+@pytest.mark.parametrize("path", PERSONAL_WHEN_SIGNED_IN)
+def test_a_public_page_rendered_for_someone_signed_in_is_not_stored(client, login_as, site, path):
+    delegate = login_as(site["delegate"])
+    response = client.get(path.format(**site))
+    assert response.status_code == 200 and delegate.name in response.get_data(as_text=True)
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+def test_the_verdict_on_an_uploaded_pdf_and_the_redirects_of_signing_in_and_out_are_not_stored(client, site):
+    pdf = client.get(f"/declarations/{site['a']}/declaration.pdf").data
+    verdict = client.post("/verify", data={"pdf": (io.BytesIO(pdf), "declaration.pdf")},
+                          content_type="multipart/form-data")
+    assert verdict.status_code == 200 and "very file we published" in verdict.get_data(as_text=True)
+    assert verdict.headers.get("Cache-Control") == "no-store"  # about this person's file
+    signed_in = client.post("/login", data={"email": site["delegate"].email, "password": PASSWORD})
+    signed_out = client.post("/logout")
+    assert signed_in.status_code == signed_out.status_code == 302
+    assert signed_in.headers.get("Cache-Control") == signed_out.headers.get("Cache-Control") == "no-store"

@@ -184,3 +184,38 @@ def test_a_known_address_is_answered_as_fast_as_an_unknown_one(served_app, monke
         assert len(sent) == 15 and {m.status for m in sent} == {"sent"}
         assert len(mailbox.messages) == 15
         assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 1
+
+
+def test_the_account_is_looked_up_only_once_the_answer_is_finished(client, make_user, outbox):
+    # Timing cannot tell a known address from an unknown one if nothing about the account is done
+    # before the answer: until the response is closed, no link exists and no message is queued.
+    user = make_user(email="mariko@tokyo.example.org")
+    answer = client.post("/password/forgotten", data={"email": user.email}, buffered=False)
+    assert (answer.status_code, answer.location) == (302, "/login")
+    assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 0
+    assert db.session.scalar(select(func.count()).select_from(OutgoingMessage)) == 0
+    answer.close()
+    assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 1
+    assert len(outbox()) == 1
+
+
+@pytest.mark.parametrize("meanwhile", ["the owner changed the password", "an administrator set one",
+                                       "an administrator deactivated the account"])
+def test_a_link_sent_before_the_account_changed_hands_no_longer_works(client, login_as, make_user, meanwhile):
+    # A link left in a mailbox must not outlive what its owner or an administrator did since.
+    user = make_user(email="mariko@tokyo.example.org")
+    _, token = accounts.request_password_reset(user.email, utcnow())
+    db.session.commit()
+    if meanwhile == "the owner changed the password":
+        login_as(user)
+        assert client.post("/account/password", data={"current_password": PASSWORD, "password": "mine, chosen now",
+                                                      "password_again": "mine, chosen now"}).status_code == 302
+        client.post("/logout")
+    else:
+        accounts.update_user(user, user.name, user.role, user.organization,
+                             meanwhile != "an administrator deactivated the account",
+                             "set by the administrator" if meanwhile == "an administrator set one" else None)
+        db.session.commit()
+    assert client.get(f"/password/reset/{token}").status_code == 404
+    assert choose(client, f"/password/reset/{token}").status_code == 404
+    assert accounts.authenticate(user.email, NEW_PASSWORD) is None

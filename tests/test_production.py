@@ -278,6 +278,9 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
         assert browser.get("/login", site="evil.example.org").status == 400
         assert direct(port, "/login", "evil.example.org").status == 400
 
+    # Step 5's command, which cron runs with the environment of step 1: nothing waits to be sent.
+    assert "Sent 0;" in run(inline_command(text, "flask --app drafting.wsgi:app mail send"), environment).stdout
+
 
 @pytest.mark.parametrize("secret, accepted", [
     ("exported-as-the-readme-says-" + "x" * 40, True), (None, False), ("dev-only-not-secret", False), ("short", False),

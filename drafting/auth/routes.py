@@ -43,6 +43,13 @@ def begin_session(user: User) -> None:
     login_user(user)
 
 
+def end_session() -> None:
+    """End this browser's session on the server, if it has one, and in its cookie; the caller commits."""
+    if current_user.is_authenticated:
+        sign_ins.end(current_user.sign_in, utcnow())
+    logout_user()
+
+
 def safe_next(target: str | None) -> str:
     """Return target if it is a path on this site, else the home page: never send a user elsewhere."""
     if target:
@@ -97,9 +104,8 @@ def login():
 def logout():
     """Sign the current user out, ending the session on the server."""
     if EmptyForm().validate_on_submit():
-        sign_ins.end(current_user.sign_in, utcnow())
+        end_session()
         db.session.commit()
-        logout_user()
         flash("You are signed out.")
     return redirect(url_for("main.home"))
 
@@ -147,8 +153,9 @@ def reset_password(token: str):
         except accounts.AccountError as error:
             form.password.errors.append(str(error))
         else:
+            # The browser may be signed in as someone else (a shared computer): that session ends too.
+            end_session()
             db.session.commit()
-            logout_user()
             flash("Your password is changed. Sign in with it.")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
@@ -157,13 +164,12 @@ def reset_password(token: str):
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's password; the other sessions of the account end, this one goes on."""
+    """Change one's password; every session of the account ends, and this browser goes on under a new one."""
     form = ChangePasswordForm()
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data,
-                                     keep=current_user.sign_in)
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
         except sign_ins.TooManyFailures as refusal:
             form.current_password.errors.append(
                 f"Too many wrong passwords for this account: try again in {refusal.minutes} minutes."
@@ -173,6 +179,9 @@ def change_password():
             form[error.field if error.field in form else "password"].errors.append(str(error))
             db.session.commit()  # a wrong current password counts against the account; nothing else changed
         else:
+            # Every session ended, this one too: a copy of this browser's cookie is worth nothing.
+            # The browser goes on under a new one.
+            begin_session(current_user._get_current_object())
             db.session.commit()
             flash("Your password is changed. Your other sessions are signed out.")
             return redirect(url_for("main.home"))
