@@ -7,7 +7,7 @@ from sqlalchemy import select
 from drafting import document, fingerprint, workflow
 from drafting.extensions import db
 from drafting.moments import as_utc
-from drafting.models import Declaration, Participant, ParticipantRole, User, Version
+from drafting.models import Declaration, User, Version
 
 
 class CirculationError(ValueError):
@@ -75,9 +75,7 @@ def latest_version(declaration: Declaration) -> Version | None:
 
 def delegates(declaration: Declaration) -> list[User]:
     """Return the active users of every invited participant and observer, hosts excluded."""
-    invited = select(Participant.organization_id).where(
-        Participant.declaration_id == declaration.id, Participant.role != ParticipantRole.host
-    )
+    invited = [participant.organization_id for participant in declaration.invited_participants]
     return list(
         db.session.scalars(
             select(User).where(User.organization_id.in_(invited), User.active).order_by(User.email)

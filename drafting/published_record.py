@@ -16,7 +16,7 @@ from sqlalchemy import select
 from drafting import document
 from drafting.document import CountryGroup
 from drafting.extensions import db
-from drafting.models import Affirmation, Declaration, Organization, ParticipantRole
+from drafting.models import Affirmation, Declaration, Organization
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
     """Return the record of a declaration as its rows read now, given the answers that count, by organization id."""
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
-        p for p in participants
-        if p.role is not ParticipantRole.observer and p.organization_id in live and live[p.organization_id].answer.affirms
+        p for p in declaration.listed_participants if p.organization_id in live and live[p.organization_id].answer.affirms
     ]
     answers = db.session.scalars(
         select(Affirmation).where(Affirmation.declaration_id == declaration.id).order_by(Affirmation.id)
