@@ -90,15 +90,11 @@ def propose_final(declaration: Declaration, user: User, affirmation_deadline: da
 
     The host and co-hosts affirm the text by proposing it.
     """
-    declaration = workflow.lock(declaration)
-    workflow.check(user, declaration, workflow.Action.propose_final)
-    if affirmation_deadline <= today:
-        raise SignoffRefused("The deadline for answers must be a day after today.", "affirmation_deadline")
-    if not declaration.clauses:
-        raise SignoffRefused("A final text needs at least one clause.")
-    version = circulation.snapshot(declaration, user, "Final", True, circulation.end_of_day(affirmation_deadline))
-    workflow.transition(user, declaration, workflow.Action.propose_final,
-                        version=version.label, fingerprint=version.fingerprint)
+    version = circulation.issue(
+        declaration, user, workflow.Action.propose_final, affirmation_deadline, today,
+        ("The deadline for answers must be a day after today.", "affirmation_deadline"),
+        "A final text needs at least one clause.",
+    )
     for organization_id in sorted(declaration.host_organization_ids):
         _record_answer(version, organization_id, user, Answer.affirmed)
     return version

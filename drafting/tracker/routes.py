@@ -14,7 +14,7 @@ from drafting.models import User
 
 bp = Blueprint("tracker", __name__, url_prefix="/declarations")
 
-REFUSALS = (signoff.SignoffRefused, workflow.TransitionRefused)
+REFUSALS = (signoff.SignoffRefused, circulation.CirculationError, workflow.TransitionRefused)
 
 
 def _load(declaration_id: int):
