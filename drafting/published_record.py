@@ -56,6 +56,15 @@ class PublishedAnswer:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A statement an organization recorded with its affirmation, as the archive and the adopted PDF print it."""
+
+    organization: str
+    country_name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PublishedRecord:
     host: PublishedOrganization
     network: PublishedNetwork | None
@@ -66,11 +75,13 @@ class PublishedRecord:
     # Every answer ever given to a version of the declaration, by the Affirmation's id.
     answers: dict[int, PublishedAnswer]
 
-    def statements(self) -> list[PublishedParticipant]:
-        """Return the participants that affirmed with a statement, in the order of the list."""
+    def statements(self) -> list[Statement]:
+        """Return the statements of the participants that affirmed with one, in the order of the list."""
         by_name = {participant.organization.name: participant for participant in self.participants}
         listed = [by_name[name] for group in self.affirmed_by for name in group.organizations]
-        return [participant for participant in listed if participant.statement]
+        return [
+            Statement(p.organization.name, p.organization.country_name, p.statement) for p in listed if p.statement
+        ]
 
     def to_json(self) -> dict:
         """Return the record as plain JSON data, to be stored with the declaration."""
