@@ -111,6 +111,13 @@ def declaration_or_404(
     return declaration
 
 
+def can_read_comment(user, comment: Comment) -> bool:
+    """Tell whether the user may read a comment's thread: host staff and administrators any, a delegate their own."""
+    return can_see_working_draft(user, comment.declaration) or (
+        _signed_in(user) and comment.organization_id == user.organization_id
+    )
+
+
 def can_see_working_draft(user, declaration: Declaration) -> bool:
     """Tell whether the user may see the working draft: host staff and administrators, never delegates."""
     return _signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
@@ -328,5 +335,5 @@ def may_invite_delegate(user, declaration: Declaration) -> bool:
 
 
 def may_uninvite(user, participant: Participant) -> bool:
-    """Tell whether the user may remove this participant now: a host drafter, while the text may change, never the host."""
+    """Tell whether the user may remove this participant now: host drafters, while the text may change."""
     return can_edit(user, participant.declaration) and not participant.is_host

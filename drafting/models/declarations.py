@@ -110,7 +110,7 @@ class Declaration(db.Model):
 
     @property
     def listed_participants(self) -> list["Participant"]:
-        """Return the participants that the text lists and whose answer it asks for: hosts and participants, never observers."""
+        """Return the participants the text lists and asks to answer: hosts and participants, never observers."""
         return [p for p in self.participants if p.role is not ParticipantRole.observer]
 
     def __repr__(self) -> str:

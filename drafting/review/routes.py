@@ -25,11 +25,9 @@ def _version_or_404(declaration, number: int) -> Version:
 
 def _comment_or_404(declaration, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
-    visible = comment is not None and comment.declaration_id == declaration.id and (
-        permissions.can_see_working_draft(current_user, declaration)
-        or comment.organization_id == current_user.organization_id
-    )
-    if not visible:
+    if comment is None or comment.declaration_id != declaration.id or (
+        not permissions.can_read_comment(current_user, comment)
+    ):
         abort(404)
     return comment
 

@@ -46,7 +46,6 @@ def propose_final(declaration_id: int):
     sent = notifications.notify(
         circulation.delegates(declaration), f"{declaration.title}: the final text, for your answer", "final_proposed",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
-        answering_ids={p.organization_id for p in declaration.listed_participants},
     )
     db.session.commit()
     flash(f"The final text is proposed; {sent} delegates are asked for their answer by e-mail.")
