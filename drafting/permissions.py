@@ -56,7 +56,7 @@ def can_view(user, declaration: Declaration) -> bool:
         return False
     if user.is_admin or is_host_staff(user, declaration):
         return True
-    return declaration.state in CIRCULATED_STATES and user.organization_id in invited_organization_ids(declaration)
+    return declaration.state in CIRCULATED_STATES and acts_for_invited(user, declaration)
 
 
 def can_edit(user, declaration: Declaration) -> bool:
@@ -91,11 +91,7 @@ def can_see_versions(user, declaration: Declaration) -> bool:
     """
     if declaration.state is not DeclarationState.adopted:
         return can_view(user, declaration)
-    return _signed_in(user) and (
-        user.is_admin
-        or is_host_staff(user, declaration)
-        or user.organization_id in invited_organization_ids(declaration)
-    )
+    return can_see_working_draft(user, declaration) or acts_for_invited(user, declaration)
 
 
 def declaration_or_404(
