@@ -7,7 +7,7 @@ from sqlalchemy import select
 from drafting import document, fingerprint, workflow
 from drafting.extensions import db
 from drafting.moments import as_utc
-from drafting.models import Declaration, Participant, ParticipantRole, User, Version
+from drafting.models import Declaration, User, Version
 
 
 class CirculationError(ValueError):
@@ -54,18 +54,33 @@ def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, d
     return version
 
 
+def issue(declaration: Declaration, user: User, action: workflow.Action, deadline: date, today: date,
+          too_soon: tuple[str, str], empty: str) -> Version:
+    """Freeze the working draft as the declaration's next version with its deadline, taking the workflow's action.
+
+    Refuse with `too_soon` (the message, the form field) a deadline that is not after today, and
+    with `empty` a draft without clauses.
+    """
+    declaration = workflow.lock(declaration)
+    workflow.check(user, declaration, action)
+    if deadline <= today:
+        raise CirculationError(*too_soon)
+    if not declaration.clauses:
+        raise CirculationError(empty)
+    final = action is workflow.Action.propose_final
+    drafts = sum(1 for version in declaration.versions if not version.is_final)
+    version = snapshot(declaration, user, "Final" if final else f"Draft {drafts + 1}", final, end_of_day(deadline))
+    workflow.transition(user, declaration, action, version=version.label, fingerprint=version.fingerprint)
+    return version
+
+
 def circulate(declaration: Declaration, user: User, comment_deadline: date, today: date) -> Version:
     """Circulate the working draft as Draft N with a comment deadline; move to consultation."""
-    declaration = workflow.lock(declaration)
-    workflow.check(user, declaration, workflow.Action.circulate)
-    if comment_deadline <= today:
-        raise CirculationError("The comment deadline must be a day after today.", "comment_deadline")
-    if not declaration.clauses:
-        raise CirculationError("Write at least one clause before circulating the draft.")
-    drafts = sum(1 for version in declaration.versions if not version.is_final)
-    version = snapshot(declaration, user, f"Draft {drafts + 1}", False, end_of_day(comment_deadline))
-    workflow.transition(user, declaration, workflow.Action.circulate, version=version.label, fingerprint=version.fingerprint)
-    return version
+    return issue(
+        declaration, user, workflow.Action.circulate, comment_deadline, today,
+        ("The comment deadline must be a day after today.", "comment_deadline"),
+        "Write at least one clause before circulating the draft.",
+    )
 
 
 def latest_version(declaration: Declaration) -> Version | None:
@@ -75,9 +90,7 @@ def latest_version(declaration: Declaration) -> Version | None:
 
 def delegates(declaration: Declaration) -> list[User]:
     """Return the active users of every invited participant and observer, hosts excluded."""
-    invited = select(Participant.organization_id).where(
-        Participant.declaration_id == declaration.id, Participant.role != ParticipantRole.host
-    )
+    invited = [participant.organization_id for participant in declaration.invited_participants]
     return list(
         db.session.scalars(
             select(User).where(User.organization_id.in_(invited), User.active).order_by(User.email)

@@ -8,8 +8,7 @@ so that a delegate cannot comment on behalf of another organization.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from drafting import audit, clause_text, composition, english, permissions
-from drafting.circulation import deadline_day, deadline_passed, latest_version
+from drafting import audit, clause_text, composition, permissions
 from drafting.document import Document, DocumentClause
 from drafting.extensions import db
 from drafting.locking import EditConflict
@@ -20,7 +19,6 @@ from drafting.models import (
     Comment,
     CommentStatus,
     Declaration,
-    DeclarationState,
     User,
     Version,
     limits,
@@ -44,28 +42,15 @@ def _checked_text(text: str | None, field: str, maximum: int, what: str) -> str:
     return text
 
 
-def _require_consultation(declaration: Declaration) -> None:
-    # Once the final text is proposed, the comments are a closed record: nothing in them changes.
-    if declaration.state is not DeclarationState.consultation:
-        raise CommentRefused(f"Comments are closed: the declaration is in {declaration.state.value}.")
-
-
-def _require_open(version: Version, author: User, latest_only: bool = True) -> None:
-    declaration = version.declaration
-    _require_consultation(declaration)
-    latest = latest_version(declaration)
-    if latest_only and version is not latest:
-        raise CommentRefused(f"{version.label} has been replaced by {latest.label}: comment on the latest draft.")
-    if deadline_passed(latest) and not permissions.is_host_staff(author, declaration):
-        raise CommentRefused(f"Commenting closed at the deadline, the end of {english.format_date(deadline_day(latest))}.")
+def _refuse_if(refusal: permissions.Refusal | None) -> None:
+    if refusal is not None:
+        raise CommentRefused(*refusal)
 
 
 def add_comment(version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None) -> Comment:
     """Comment on a clause of the latest version, or propose an amendment when proposed_text is given."""
     declaration = version.declaration
-    _require_open(version, author)
-    if not permissions.can_comment(author, declaration):
-        raise CommentRefused("Only delegates of the invited organizations comment on their behalf.")
+    _refuse_if(permissions.why_not_comment(author, version))
     clause = version_document(version).clause_numbered(clause_number)
     if clause is None:
         raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")
@@ -89,24 +74,11 @@ def add_comment(version: Version, clause_number: int, author: User, body: str, p
     return comment
 
 
-def may_reply(user: User, comment: Comment) -> bool:
-    """Tell whether the user may reply in this comment's thread: the host, or the same organization."""
-    declaration = comment.declaration
-    return permissions.can_answer_comments(user, declaration) or (
-        permissions.can_comment(user, declaration) and user.organization_id == comment.organization_id
-    )
-
-
 def reply(parent: Comment, author: User, body: str) -> Comment:
     """Reply to a comment, in its thread."""
     if parent.parent_id is not None:
         parent = parent.parent
-    if parent.status is CommentStatus.withdrawn:
-        raise CommentRefused("This comment was withdrawn: it takes no more replies.", "body")
-    if not may_reply(author, parent):
-        raise CommentRefused("Only the host and the comment's organization reply in its thread.")
-    # A thread goes on after a newer draft is circulated, until the deadline.
-    _require_open(parent.version, author, latest_only=False)
+    _refuse_if(permissions.why_not_reply(author, parent))
     answer = Comment(
         declaration=parent.declaration,
         version=parent.version,
@@ -124,13 +96,7 @@ def reply(parent: Comment, author: User, body: str) -> Comment:
 
 def withdraw(comment: Comment, user: User) -> None:
     """Withdraw one's own comment: it stays in the record, marked withdrawn."""
-    if comment.author_id != user.id:
-        raise CommentRefused("Only its author can withdraw a comment.")
-    _require_consultation(comment.declaration)
-    if comment.status is CommentStatus.withdrawn:
-        raise CommentRefused("This comment is withdrawn already.")
-    if comment.decision is not None:
-        raise CommentRefused("The host has decided on this amendment already: it can no longer be withdrawn.")
+    _refuse_if(permissions.why_not_withdraw(user, comment))
     comment.status = CommentStatus.withdrawn
     comment.withdrawn_at = utcnow()
     db.session.flush()
@@ -138,13 +104,7 @@ def withdraw(comment: Comment, user: User) -> None:
 
 def mark_addressed(comment: Comment, user: User) -> None:
     """Mark a comment addressed (host drafters)."""
-    if not permissions.can_answer_comments(user, comment.declaration):
-        raise CommentRefused("Only the host's drafters mark comments addressed.")
-    _require_consultation(comment.declaration)
-    if comment.parent_id is not None:
-        raise CommentRefused("A reply is not marked addressed: mark the comment it answers.")
-    if comment.status is not CommentStatus.open:
-        raise CommentRefused(f"This comment is {comment.status.value} already.")
+    _refuse_if(permissions.why_not_mark_addressed(user, comment))
     comment.status = CommentStatus.addressed
     db.session.flush()
 
@@ -169,13 +129,7 @@ def decide_amendment(
     declaration = amendment.declaration
     # Two drafters deciding the same amendment at once: the second waits, then finds it decided.
     db.session.refresh(amendment, with_for_update=True)
-    if not permissions.can_answer_comments(user, declaration):
-        raise CommentRefused("Only the host's drafters decide amendments.")
-    _require_consultation(declaration)
-    if not amendment.is_amendment:
-        raise CommentRefused("This comment proposes no text.")
-    if amendment.status is CommentStatus.withdrawn or amendment.decision is not None:
-        raise CommentRefused("This amendment is withdrawn or decided already.")
+    _refuse_if(permissions.why_not_decide(user, amendment))
     reason = clause_text.normalize(reason or "") or None
     if reason and len(reason) > limits.DECISION_REASON:
         raise CommentRefused(f"At most {limits.DECISION_REASON:,} characters.", "reason")

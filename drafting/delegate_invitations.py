@@ -15,10 +15,8 @@ from drafting.accounts import AccountError
 from drafting.extensions import db
 from drafting.models import (
     Declaration,
-    DeclarationState,
     DelegateInvitation,
     Organization,
-    ParticipantRole,
     User,
     UserRole,
 )
@@ -26,10 +24,6 @@ from drafting.moments import as_utc
 from drafting.single_use_links import make_token, new_secret, read_token, secret_matches
 
 LINK_PURPOSE = "delegate invitation"
-
-# An adopted or withdrawn declaration can change no more: new delegates would have nothing to do.
-CLOSED_STATES = {DeclarationState.adopted, DeclarationState.withdrawn}
-
 
 class InvitationRefused(ValueError):
     """An invitation that cannot be made; `field` names the form field at fault, if one is."""
@@ -47,14 +41,9 @@ class InvitationLinkError(Exception):
         self.kind = kind
 
 
-def takes_invitations(declaration: Declaration) -> bool:
-    """Tell whether delegates may still be invited to the declaration."""
-    return declaration.state not in CLOSED_STATES
-
-
 def invited_organizations(declaration: Declaration) -> list[Organization]:
     """Return the organizations invited as participant or observer, by name; hosts are not among them."""
-    organizations = [p.organization for p in declaration.participants if p.role is not ParticipantRole.host]
+    organizations = [p.organization for p in declaration.invited_participants]
     return sorted(organizations, key=lambda organization: organization.name)
 
 
@@ -108,12 +97,11 @@ def invite_delegate(
     declaration is closed, the organization is not an invited one, or the address is bad or has an
     account already.
     """
-    if not permissions.can_answer_comments(invited_by, declaration):
-        raise InvitationRefused("Only the host's drafters invite delegates.")
-    if not takes_invitations(declaration):
-        raise InvitationRefused(f"The declaration is {declaration.state.value}: it takes no new delegates.")
+    refusal = permissions.why_not_invite_delegate(invited_by, declaration)
+    if refusal is not None:
+        raise InvitationRefused(*refusal)
     if organization is None or organization.id not in permissions.invited_organization_ids(declaration):
-        if organization is not None and organization.id in permissions.host_organization_ids(declaration):
+        if organization is not None and organization.id in declaration.host_organization_ids:
             message = f"{organization.name} hosts this declaration; its staff accounts are made by an administrator."
         else:
             message = "Choose an organization invited to this declaration."

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from drafting import clause_text, english
-from drafting.models import Declaration, DeclarationLayout, ParticipantRole
+from drafting.models import Declaration, DeclarationLayout
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,6 @@ def dates_phrase(declaration: Declaration) -> str:
     return f"from {english.format_date_range(declaration.starts_on, declaration.ends_on)}"
 
 
-def listed_participants(declaration: Declaration) -> list:
-    """Return the participants that a document lists: hosts and participants, never observers."""
-    return [p for p in declaration.participants if p.role is not ParticipantRole.observer]
-
-
 def group_participants(participants: list) -> list[tuple[str, list]]:
     """Group participants by country (sorted by English name), keeping the host's order within each."""
     groups: dict[str, list] = {}
@@ -125,7 +120,7 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
     """
     dated = dated or declaration.ends_on
     layout = layout or declaration.layout
-    by_country = country_groups(listed_participants(declaration))
+    by_country = country_groups(declaration.listed_participants)
     named = [name for group in by_country for name in group.organizations]
     older = layout is DeclarationLayout.named_in_opening
     return Document(

@@ -46,7 +46,7 @@ def invite_network_members(
 def uninvite(participant: Participant) -> None:
     """Withdraw an invitation; the host itself cannot be removed."""
     declaration = participant.declaration
-    if participant.organization_id == declaration.host_id:
+    if participant.is_host:
         raise InvitationError("The host cannot be removed from its own declaration.")
     hosts_before = composition.host_organizations(declaration)
     declaration.participants.remove(participant)

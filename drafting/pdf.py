@@ -33,6 +33,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from drafting import fingerprint as fingerprints
 from drafting.document import Document
+from drafting.published_record import Statement
 
 ADOPTED = "adopted"
 CIRCULATED = "circulated"
@@ -80,14 +81,6 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 @dataclass(frozen=True)
-class Statement:
-    """A statement made on affirmation, printed in the adopted PDF's annex."""
-
-    organization: str
-    text: str
-
-
-@dataclass(frozen=True)
 class PdfMetadata:
     """What the PDF says about itself: author (the host organization), subject, keywords, date."""
 
@@ -113,7 +106,7 @@ class PdfOptions:
     label: str | None = None  # "DRAFT 2", for circulated versions
     circulated: str | None = None  # the date it was circulated, as printed: "May 2, 2026"
     page_size: str = "A4"
-    statements: list[Statement] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)  # printed in the adopted PDF's annex
     # The audit trail's head at adoption (its count of events, the last one's hash), for ADOPTED.
     audit_head: tuple[int, str] | None = None
 

@@ -98,9 +98,9 @@ def _meeting(declaration: Declaration) -> str:
     return f"{document.meeting_phrase(declaration)}, {declaration.place}"
 
 
-def _statements(record: published_record.PublishedRecord) -> list[pdf.Statement]:
-    given = sorted(record.statements(), key=lambda participant: participant.organization.name.casefold())
-    return [pdf.Statement(participant.organization.name, participant.statement) for participant in given]
+def _statements(record: published_record.PublishedRecord) -> list[published_record.Statement]:
+    # The annex orders the statements by organization, the archive's page as the list does.
+    return sorted(record.statements(), key=lambda statement: statement.organization.casefold())
 
 
 def _adopted_version(declaration: Declaration) -> Version:

@@ -19,16 +19,7 @@ from drafting.document import CountryGroup, Document
 from drafting.extensions import db
 from drafting.moments import as_utc
 from drafting.models import AuditAnchor, Declaration, DeclarationState, Version
-from drafting.published_record import PublishedRecord
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A statement an organization recorded with its affirmation."""
-
-    organization: str
-    country_name: str
-    text: str
+from drafting.published_record import PublishedRecord, Statement
 
 
 @dataclass(frozen=True)
@@ -88,8 +79,6 @@ def published(declaration_id: int) -> Publication | None:
         version=signoff.final_version(declaration),
         document=signoff.adopted_document(declaration),
         record=record,
-        statements=[
-            Statement(p.organization.name, p.organization.country_name, p.statement) for p in record.statements()
-        ],
+        statements=record.statements(),
         audit_anchor=audit.anchor_of(declaration),
     )

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from drafting import document
 from drafting.document import CountryGroup
 from drafting.extensions import db
-from drafting.models import Affirmation, Declaration, Organization, ParticipantRole
+from drafting.models import Affirmation, Declaration, Organization
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,15 @@ class PublishedAnswer:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A statement an organization recorded with its affirmation, as the archive and the adopted PDF print it."""
+
+    organization: str
+    country_name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PublishedRecord:
     host: PublishedOrganization
     network: PublishedNetwork | None
@@ -66,11 +75,13 @@ class PublishedRecord:
     # Every answer ever given to a version of the declaration, by the Affirmation's id.
     answers: dict[int, PublishedAnswer]
 
-    def statements(self) -> list[PublishedParticipant]:
-        """Return the participants that affirmed with a statement, in the order of the list."""
+    def statements(self) -> list[Statement]:
+        """Return the statements of the participants that affirmed with one, in the order of the list."""
         by_name = {participant.organization.name: participant for participant in self.participants}
         listed = [by_name[name] for group in self.affirmed_by for name in group.organizations]
-        return [participant for participant in listed if participant.statement]
+        return [
+            Statement(p.organization.name, p.organization.country_name, p.statement) for p in listed if p.statement
+        ]
 
     def to_json(self) -> dict:
         """Return the record as plain JSON data, to be stored with the declaration."""
@@ -104,8 +115,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
     """Return the record of a declaration as its rows read now, given the answers that count, by organization id."""
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
-        p for p in participants
-        if p.role is not ParticipantRole.observer and p.organization_id in live and live[p.organization_id].answer.affirms
+        p for p in declaration.listed_participants if p.organization_id in live and live[p.organization_id].answer.affirms
     ]
     answers = db.session.scalars(
         select(Affirmation).where(Affirmation.declaration_id == declaration.id).order_by(Affirmation.id)

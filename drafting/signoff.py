@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from drafting import (
-    audit, circulation, clause_text, document, english, pdf_files, permissions, published_record, workflow,
+    audit, circulation, clause_text, english, pdf_files, permissions, published_record, workflow,
 )
 from drafting.document import Document
 from drafting.extensions import db
@@ -23,7 +23,6 @@ from drafting.models import (
     DeclarationLayout,
     DeclarationState,
     Participant,
-    ParticipantRole,
     User,
     Version,
     limits,
@@ -91,16 +90,12 @@ def propose_final(declaration: Declaration, user: User, affirmation_deadline: da
 
     The host and co-hosts affirm the text by proposing it.
     """
-    declaration = workflow.lock(declaration)
-    workflow.check(user, declaration, workflow.Action.propose_final)
-    if affirmation_deadline <= today:
-        raise SignoffRefused("The deadline for answers must be a day after today.", "affirmation_deadline")
-    if not declaration.clauses:
-        raise SignoffRefused("A final text needs at least one clause.")
-    version = circulation.snapshot(declaration, user, "Final", True, circulation.end_of_day(affirmation_deadline))
-    workflow.transition(user, declaration, workflow.Action.propose_final,
-                        version=version.label, fingerprint=version.fingerprint)
-    for organization_id in sorted(permissions.host_organization_ids(declaration)):
+    version = circulation.issue(
+        declaration, user, workflow.Action.propose_final, affirmation_deadline, today,
+        ("The deadline for answers must be a day after today.", "affirmation_deadline"),
+        "A final text needs at least one clause.",
+    )
+    for organization_id in sorted(declaration.host_organization_ids):
         _record_answer(version, organization_id, user, Answer.affirmed)
     return version
 
@@ -109,15 +104,11 @@ def answer(version: Version, delegate: User, given: Answer, authorised: bool,
            statement: str | None = None, reason: str | None = None) -> Affirmation:
     """Record the delegate's organization's answer to the final text, replacing its earlier answer."""
     declaration = workflow.lock(version.declaration)
-    if declaration.state is not DeclarationState.affirmation:
-        raise SignoffRefused(f"The declaration is in {declaration.state.value}: it takes no answers now.")
+    refusal = permissions.why_not_answer(delegate, declaration)
+    if refusal is not None:
+        raise SignoffRefused(*refusal)
     if version is not circulation.latest_version(declaration) or not version.is_final:
         raise SignoffRefused("This is not the final text under affirmation.")
-    if not permissions.can_affirm(delegate, declaration):
-        raise SignoffRefused("Only delegates of the participating organizations answer, each for their own.")
-    if circulation.deadline_passed(version):
-        day = english.format_date(circulation.deadline_day(version))
-        raise SignoffRefused(f"Answers closed at the deadline, the end of {day}.")
     if not authorised:
         raise SignoffRefused(
             f"Confirm that you are authorised to answer for {delegate.organization.name}.", "authorised"
@@ -191,7 +182,7 @@ def _require_named_affirmed(declaration: Declaration, affirming_ids: set[int]) -
     # The older layout names the participants in its opening paragraph, inside the text that was
     # affirmed: it cannot drop those that did not affirm, so it is adopted only once all of them have.
     silent = [
-        p.organization.name for p in document.listed_participants(declaration) if p.organization_id not in affirming_ids
+        p.organization.name for p in declaration.listed_participants if p.organization_id not in affirming_ids
     ]
     if silent:
         verb = "has" if len(silent) == 1 else "have"
@@ -218,21 +209,15 @@ def adopted_document(declaration: Declaration) -> Document:
     return replace(published, signatories=published_record.of(declaration).affirmed_by)
 
 
-def answering_participants(declaration: Declaration) -> list[Participant]:
-    """Return the participants whose answer is asked for: every participant, hosts included, no observers."""
-    return [p for p in declaration.participants if p.role is not ParticipantRole.observer]
-
-
 def remind(declaration: Declaration, user: User, now: datetime | None = None) -> list[Participant]:
     """Remind the participants that have not answered, each at most once a day; return those reminded."""
     now = now or utcnow()
     declaration = workflow.lock(declaration)
-    if not permissions.can_answer_comments(user, declaration):
-        raise SignoffRefused("Only the host's drafters send reminders.")
-    if declaration.state is not DeclarationState.affirmation:
-        raise SignoffRefused(f"The declaration is in {declaration.state.value}: there is nothing to answer.")
+    refusal = permissions.why_not_remind(user, declaration)
+    if refusal is not None:
+        raise SignoffRefused(*refusal)
     answered = live_answers(circulation.latest_version(declaration))
-    waiting = [p for p in answering_participants(declaration) if p.organization_id not in answered]
+    waiting = [p for p in declaration.listed_participants if p.organization_id not in answered]
     if not waiting:
         raise SignoffRefused("Every participant has answered.")
     due = [p for p in waiting if p.last_reminded_at is None or now - as_utc(p.last_reminded_at) >= REMINDER_INTERVAL]

@@ -8,7 +8,7 @@ import enum
 
 from sqlalchemy import select
 
-from drafting import audit, permissions
+from drafting import audit
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, UserRole
 
@@ -51,9 +51,11 @@ class TransitionRefused(Exception):
 def actors(user, declaration: Declaration) -> set[Actor]:
     """Return the parts the user may play in the declaration's workflow."""
     roles = set()
-    if permissions.is_host_staff(user, declaration) and user.role is UserRole.drafter:
+    if user is None or not user.is_authenticated:
+        return roles
+    if user.organization_id in declaration.host_organization_ids and user.role is UserRole.drafter:
         roles.add(Actor.host_drafter)
-    if user is not None and user.is_authenticated and user.is_admin:
+    if user.is_admin:
         roles.add(Actor.administrator)
     return roles
 

@@ -135,13 +135,16 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
     def build(state):
         declaration = make_declaration(clauses=2)
         guest, watcher = make_organization("Seoul", "KR"), make_organization("Bangkok", "TH")
+        partner = make_organization("Busan", "KR")
         invite(declaration, guest, ParticipantRole.participant)
         invite(declaration, watcher, ParticipantRole.observer)
+        invite(declaration, partner, ParticipantRole.host)
         users = {
             "outsider": make_user(role=UserRole.delegate),
             "participant": make_user(role=UserRole.delegate, organization=guest),
             "observer": make_user(role=UserRole.delegate, organization=watcher),
             "host": make_user(organization=declaration.host),
+            "co-host": make_user(organization=partner),
             "administrator": make_user(role=UserRole.administrator),
         }
         network = Network(name="ANMC21 test network")
@@ -167,6 +170,7 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
             "participant_id": next(p.id for p in declaration.participants if p.organization_id == guest.id),
             "comment_id": comment.id if comment else 999_999,
             "number": 1,
+            "latest": latest.number if latest else 1,
             "fingerprint": latest.fingerprint if latest else "0" * 64,
             "token": "not-a-real-token",
             "network_id": network.id,

@@ -60,3 +60,21 @@ def test_only_host_drafters_circulate(make_declaration, make_user, role):
     with pytest.raises(workflow.TransitionRefused):
         circulation.circulate(declaration, someone, date.today() + timedelta(1), date.today())
     assert declaration.state is DeclarationState.drafting and declaration.versions == []
+
+
+@pytest.mark.parametrize("deadline, clauses, message", [
+    (date.today(), 1, "The deadline for answers must be a day after today."),
+    (date.today() + timedelta(days=7), 0, "A final text needs at least one clause."),
+])
+def test_a_final_text_too_soon_or_empty_is_refused_on_the_page_and_nothing_changes(
+    client, login_as, make_declaration, make_user, circulate, deadline, clauses, message
+):
+    declaration = make_declaration(clauses=1)
+    drafter = login_as(make_user(organization=declaration.host))
+    circulate(declaration, by=drafter)
+    if not clauses:
+        composition.remove_clause(declaration.clauses[0])
+    response = client.post(f"/declarations/{declaration.id}/final",
+                           data={"affirmation_deadline": deadline.isoformat()}, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+    assert declaration.state is DeclarationState.consultation and [v.label for v in declaration.versions] == ["Draft 1"]

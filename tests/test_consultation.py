@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from drafting import composition, consultation
+from drafting import composition, consultation, permissions
 from drafting.consultation import CommentRefused
 from drafting.extensions import db
 from drafting.invitations import invite
@@ -188,15 +188,15 @@ def test_no_reply_to_a_withdrawn_comment(draft):
 def test_only_the_host_and_the_comments_organization_reply(draft, who):
     comment = consultation.add_comment(draft.version, 1, draft.seoul, "From Seoul.")
     db.session.commit()
-    assert not consultation.may_reply(getattr(draft, who), comment)
+    assert not permissions.may_reply(getattr(draft, who), comment)
     assert_refused(lambda: consultation.reply(comment, getattr(draft, who), "Me too."),
                    "Only the host and the comment's organization reply in its thread.")
 
 
 def test_who_may_reply(draft):
     comment = consultation.add_comment(draft.version, 1, draft.seoul, "From Seoul.")
-    assert consultation.may_reply(draft.drafter, comment)
-    assert consultation.may_reply(draft.seoul_colleague, comment)
+    assert permissions.may_reply(draft.drafter, comment)
+    assert permissions.may_reply(draft.seoul_colleague, comment)
 
 
 def test_an_empty_reply_is_refused(draft):

@@ -46,7 +46,6 @@ def answer(declaration_id: int):
         document=consultation.version_document(final),
         current=current,
         form=form,
-        may_answer=permissions.can_affirm(current_user, declaration) and not circulation.deadline_passed(final),
         deadline=circulation.deadline_day(final),
     ), status
 

@@ -13,7 +13,7 @@ from drafting.answers.forms import CommentFilterForm, DecisionForm, ReplyForm
 from drafting.auth.forms import EmptyForm
 from drafting.document import DocumentClause
 from drafting.extensions import db
-from drafting.models import Clause, Comment, CommentStatus, Declaration, DeclarationState, Version
+from drafting.models import Clause, Comment, CommentStatus, Declaration, Version
 
 bp = Blueprint("answers", __name__, url_prefix="/declarations")
 
@@ -136,8 +136,6 @@ def _render_desk(declaration: Declaration, failed: Failed | None = None, status:
         statuses=list(CommentStatus),
         chosen=chosen,
         filters=filters,
-        may_answer=permissions.can_answer_comments(current_user, declaration)
-        and declaration.state is DeclarationState.consultation,
         forms_for=forms_for,
         failed=failed,
     ), status

@@ -48,7 +48,6 @@ def invite(declaration_id: int):
         "delegates/invite.html",
         declaration=declaration,
         form=form,
-        takes_invitations=delegate_invitations.takes_invitations(declaration),
         delegates=delegate_invitations.delegates_by_organization(declaration),
         invitations=[(i, delegate_invitations.invitation_status(i, now))
                      for i in delegate_invitations.invitations_of(declaration)],

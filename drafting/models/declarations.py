@@ -98,6 +98,21 @@ class Declaration(db.Model):
     )
     versions: Mapped[list["Version"]] = relationship(back_populates="declaration", order_by="Version.number")
 
+    @property
+    def host_organization_ids(self) -> set[int]:
+        """Return the ids of the host and every co-host."""
+        return {self.host_id} | {p.organization_id for p in self.participants if p.role is ParticipantRole.host}
+
+    @property
+    def invited_participants(self) -> list["Participant"]:
+        """Return the participants invited as participant or observer: every one but the hosts."""
+        return [p for p in self.participants if p.role is not ParticipantRole.host]
+
+    @property
+    def listed_participants(self) -> list["Participant"]:
+        """Return the participants the text lists and asks to answer: hosts and participants, never observers."""
+        return [p for p in self.participants if p.role is not ParticipantRole.observer]
+
     def __repr__(self) -> str:
         return f"<Declaration {self.id} {self.title!r} {self.state.value}>"
 
@@ -118,6 +133,16 @@ class Participant(db.Model):
 
     declaration: Mapped[Declaration] = relationship(back_populates="participants")
     organization: Mapped[Organization] = relationship()
+
+    @property
+    def is_host(self) -> bool:
+        """Tell whether the participant is the declaration's own host (not a co-host)."""
+        return self.organization_id == self.declaration.host_id
+
+    @property
+    def is_co_host(self) -> bool:
+        """Tell whether the participant shares the host's rights without being the host."""
+        return self.role is ParticipantRole.host and not self.is_host
 
     def __repr__(self) -> str:
         return f"<Participant {self.organization_id} in {self.declaration_id} as {self.role.value}>"

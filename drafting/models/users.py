@@ -66,6 +66,10 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role is UserRole.administrator
 
+    @property
+    def is_delegate(self) -> bool:
+        return self.role is UserRole.delegate
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
 

@@ -25,11 +25,9 @@ def _version_or_404(declaration, number: int) -> Version:
 
 def _comment_or_404(declaration, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
-    visible = comment is not None and comment.declaration_id == declaration.id and (
-        permissions.can_see_working_draft(current_user, declaration)
-        or comment.organization_id == current_user.organization_id
-    )
-    if not visible:
+    if comment is None or comment.declaration_id != declaration.id or (
+        not permissions.can_read_comment(current_user, comment)
+    ):
         abort(404)
     return comment
 
@@ -80,10 +78,7 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
         is_latest=version is latest,
         deadline=circulation.deadline_day(version),
         deadline_passed=circulation.deadline_passed(version),
-        may_comment=permissions.can_comment(current_user, declaration) and version is latest
-        and not circulation.deadline_passed(version),
         failed=failed or {},
-        may_reply=lambda thread: consultation.may_reply(current_user, thread),
         redline_of=lambda amendment: amendment_redline(amendment, documents),
     ), status
 
@@ -114,6 +109,8 @@ def comment(declaration_id: int, number: int):
     except consultation.CommentRefused as refused:
         failed = {"clause": form.clause_number.data, "kind": "amendment" if amending else "comment",
                   "field": refused.field, "message": str(refused),
+                  "at_form": refused.field in ("body", "proposed_text")
+                  and permissions.may_comment(current_user, version),
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
         return _render_version(declaration, version, failed, 422)
     db.session.commit()
@@ -133,7 +130,9 @@ def reply(declaration_id: int, comment_id: int):
             raise _text_refused(form, "body")
         answer = consultation.reply(parent, current_user, form.body.data)
     except consultation.CommentRefused as refused:
-        failed = {"reply_to": parent.id, "field": refused.field, "message": str(refused), "body": form.body.data or ""}
+        # The message goes with the reply form when the form is offered again, above the page otherwise.
+        failed = {"reply_to": parent.id, "field": refused.field, "message": str(refused), "body": form.body.data or "",
+                  "at_form": refused.field is not None and permissions.may_reply(current_user, parent)}
         return _render_version(declaration, parent.version, failed, 422)
     db.session.commit()
     flash("Your reply is recorded.")

@@ -14,7 +14,7 @@ from drafting.models import User
 
 bp = Blueprint("tracker", __name__, url_prefix="/declarations")
 
-REFUSALS = (signoff.SignoffRefused, workflow.TransitionRefused)
+REFUSALS = (signoff.SignoffRefused, circulation.CirculationError, workflow.TransitionRefused)
 
 
 def _load(declaration_id: int):
@@ -46,7 +46,6 @@ def propose_final(declaration_id: int):
     sent = notifications.notify(
         circulation.delegates(declaration), f"{declaration.title}: the final text, for your answer", "final_proposed",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
-        answering_ids={p.organization_id for p in signoff.answering_participants(declaration)},
     )
     db.session.commit()
     flash(f"The final text is proposed; {sent} delegates are asked for their answer by e-mail.")
@@ -62,7 +61,7 @@ def progress(declaration_id: int):
     if final is None:
         return _refused("There is no final text under affirmation.", declaration)
     answers = signoff.live_answers(final)
-    participants = signoff.answering_participants(declaration)
+    participants = declaration.listed_participants
     counts = {"affirmed": 0, "affirmed with statement": 0, "declined": 0, "no answer yet": 0}
     for participant in participants:
         given = answers.get(participant.organization_id)
@@ -77,7 +76,6 @@ def progress(declaration_id: int):
         answered=len(participants) - counts["no answer yet"],
         total=len(participants),
         deadline=circulation.deadline_day(final),
-        may_act=permissions.can_answer_comments(current_user, declaration),
         reason_form=ReasonForm(formdata=None),
     )
 
