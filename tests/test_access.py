@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from drafting import consultation, signoff
+from drafting.domain import consultation, signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import DeclarationState, Network, NetworkMembership, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
 

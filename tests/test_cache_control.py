@@ -6,9 +6,9 @@ API, static files) keeps its own caching.
 
 import pytest
 
-from drafting import consultation, signoff
+from drafting.domain import consultation, signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, ParticipantRole, UserRole
 
 ADOPTED_PDF = "public, max-age=86400"

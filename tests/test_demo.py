@@ -129,7 +129,7 @@ def test_a_demo_login_with_a_wrong_password_is_refused(app):
 
 
 def test_the_archive_holds_three_adopted_declarations_of_past_plenaries(db):
-    from drafting import audit, signoff
+    from drafting.domain import audit, signoff
 
     load_demo()
     adopted = db.session.scalars(

@@ -10,10 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from drafting import audit, composition, fingerprint, interchange, signoff
-from drafting.document import Document
+from drafting.domain import audit, draft_editing as composition, signoff
+from drafting.domain.interchange import importing as interchange
+from drafting.domain.people.participants import invite
+from drafting.domain.text import fingerprint
+from drafting.domain.text.composed_document import Document
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import (
     Answer,
     AuditEvent,

@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
-from drafting import audit, composition, document, signoff, workflow
+from drafting.domain import audit, draft_editing as composition, signoff, workflow
+from drafting.domain.people.participants import invite
+from drafting.domain.text import composed_document as document
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Affirmation, Answer, AuditEvent, DeclarationLayout, DeclarationState, ParticipantRole, UserRole
 
 
