@@ -58,13 +58,13 @@ def create_app(config_class: type | str = Config) -> Flask:
     from drafting.web.auth.routes import bp as auth_bp
     from drafting.web.compare.routes import bp as compare_bp
     from drafting.web.delegates.routes import bp as delegates_bp
-    from drafting.web.desk.routes import bp as answers_bp
+    from drafting.web.desk.routes import bp as desk_bp
     from drafting.web.downloads.routes import bp as downloads_bp
     from drafting.web.editor.routes import bp as editor_bp
     from drafting.web.library.routes import bp as library_bp
     from drafting.web.main.routes import bp as main_bp
     from drafting.web.review.routes import bp as review_bp
-    from drafting.web.signoff.routes import bp as tracker_bp
+    from drafting.web.signoff.routes import bp as signoff_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -72,11 +72,11 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(review_bp)
-    app.register_blueprint(answers_bp)
+    app.register_blueprint(desk_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(delegates_bp)
     app.register_blueprint(affirmation_bp)
-    app.register_blueprint(tracker_bp)
+    app.register_blueprint(signoff_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(archive_bp)
     app.register_blueprint(api_bp)

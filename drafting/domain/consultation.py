@@ -1,4 +1,4 @@
-"""Consultation: comments, replies and amendments on circulated versions, and the host's answers.
+"""Consultation: comments, replies and amendments on circulated versions, and the host's replies and decisions.
 
 The organization a comment speaks for is always the author's own, never taken from the request,
 so that a delegate cannot comment on behalf of another organization.

@@ -17,7 +17,7 @@ from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.desk.forms import CommentFilterForm, DecisionForm, ReplyForm
 
-bp = Blueprint("answers", __name__, url_prefix="/declarations")
+bp = Blueprint("desk", __name__, url_prefix="/declarations")
 
 # What the desk reads of the declaration besides its comments, loaded in a fixed number of queries.
 DESK = (selectinload(Declaration.participants), selectinload(Declaration.clauses))
@@ -130,7 +130,7 @@ def _render_desk(declaration: Declaration, failed: Failed | None = None, status:
         return reply_form, decision_form
 
     return render_template(
-        "answers/index.html",
+        "desk/index.html",
         declaration=declaration,
         groups=selected,
         total=len(threads),
@@ -157,7 +157,7 @@ def _refused(declaration: Declaration, comment: Comment, form: FlaskForm, refuse
 
 
 def _tell_author(thread: Comment, subject: str, template: str, **context) -> str:
-    """Queue an e-mail to the author of a thread about the host's answer; return what to tell the host about it."""
+    """Queue an e-mail to the author of a thread about the host's reply or decision; return what to tell the host about it."""
     author = thread.author
     if not author.active:
         return f"{author.name}'s account is deactivated: no e-mail was sent."
@@ -183,19 +183,19 @@ def reply(declaration_id: int, comment_id: int):
     if not form.validate_on_submit():
         return _render_desk(declaration, Failed(comment.parent_id or comment.id, form), 422)
     try:
-        answer = consultation.reply(comment, current_user, form.body.data)
+        posted = consultation.reply(comment, current_user, form.body.data)
     except consultation.CommentRefused as refused:
         return _refused(declaration, comment, form, refused)
-    thread = answer.parent
+    thread = posted.parent
     told = _tell_author(
         thread,
-        f"{declaration.title}: {answer.organization.name} answered your comment on clause {thread.clause_number}",
+        f"{declaration.title}: {posted.organization.name} answered your comment on clause {thread.clause_number}",
         "comment_answered",
-        answer=answer,
+        reply=posted,
     )
     db.session.commit()
     flash(f"Your reply is recorded. {told}")
-    return redirect(url_for("answers.index", declaration_id=declaration.id, _anchor=f"comment-{answer.id}"))
+    return redirect(url_for("desk.index", declaration_id=declaration.id, _anchor=f"comment-{posted.id}"))
 
 
 @bp.post("/<int:declaration_id>/comments/<int:comment_id>/addressed")
@@ -213,7 +213,7 @@ def addressed(declaration_id: int, comment_id: int):
         return _refused(declaration, comment, form, refused)
     db.session.commit()
     flash(f"The comment of {comment.organization.name} on clause {comment.clause_number} is marked addressed.")
-    return redirect(url_for("answers.index", declaration_id=declaration.id, _anchor=f"comment-{comment.id}"))
+    return redirect(url_for("desk.index", declaration_id=declaration.id, _anchor=f"comment-{comment.id}"))
 
 
 @bp.post("/<int:declaration_id>/comments/<int:comment_id>/decision")
@@ -241,4 +241,4 @@ def decide(declaration_id: int, comment_id: int):
     )
     db.session.commit()
     flash(f"The amendment of {amendment.organization.name} to clause {amendment.clause_number} is {decided}. {told}")
-    return redirect(url_for("answers.index", declaration_id=declaration.id, _anchor=f"comment-{amendment.id}"))
+    return redirect(url_for("desk.index", declaration_id=declaration.id, _anchor=f"comment-{amendment.id}"))

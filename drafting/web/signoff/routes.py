@@ -14,7 +14,7 @@ from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
 
-bp = Blueprint("tracker", __name__, url_prefix="/declarations")
+bp = Blueprint("signoff", __name__, url_prefix="/declarations")
 
 REFUSALS = (signoff.SignoffRefused, workflow.TransitionRefused)
 
@@ -52,7 +52,7 @@ def propose_final(declaration_id: int):
     )
     db.session.commit()
     flash(f"The final text is proposed; {sent} delegates are asked for their answer by e-mail.")
-    return redirect(url_for("tracker.progress", declaration_id=declaration.id))
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
 
 
 @bp.get("/<int:declaration_id>/tracker")
@@ -70,7 +70,7 @@ def progress(declaration_id: int):
         given = answers.get(participant.organization_id)
         counts[given.answer.value if given else "no answer yet"] += 1
     return render_template(
-        "tracker/progress.html",
+        "signoff/progress.html",
         declaration=declaration,
         final=final,
         answers=answers,
@@ -94,7 +94,7 @@ def remind(declaration_id: int):
     try:
         reminded = signoff.remind(declaration, current_user)
     except signoff.SignoffRefused as refused:
-        return _refused(str(refused), declaration, "tracker.progress")
+        return _refused(str(refused), declaration, "signoff.progress")
     final = signoff.final_version(declaration)
     recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
     notifications.notify(
@@ -107,7 +107,7 @@ def remind(declaration_id: int):
     unreachable = sorted(p.organization.name for p in reminded if p.organization_id not in reached)
     if unreachable:
         flash(f"No delegate of {phrasing.join_names(unreachable)} has an account to e-mail: invite one.", "warning")
-    return redirect(url_for("tracker.progress", declaration_id=declaration.id))
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
 
 
 @bp.post("/<int:declaration_id>/reopen")
@@ -119,11 +119,11 @@ def reopen(declaration_id: int):
     if not form.validate_on_submit():
         if not form.reason.errors:
             abort(400)
-        return _refused(form.reason.errors[0], declaration, "tracker.progress")
+        return _refused(form.reason.errors[0], declaration, "signoff.progress")
     try:
         voided = signoff.reopen(declaration, current_user, form.reason.data)
     except REFUSALS as refused:
-        return _refused(str(refused), declaration, "tracker.progress")
+        return _refused(str(refused), declaration, "signoff.progress")
     notifications.notify(
         circulation.delegates(declaration), f"{declaration.title} is reopened for consultation", "reopened",
         declaration=declaration, reason=form.reason.data,
@@ -143,10 +143,10 @@ def adopt(declaration_id: int):
     try:
         signoff.adopt(declaration, current_user)
     except REFUSALS as refused:
-        return _refused(str(refused), declaration, "tracker.progress")
+        return _refused(str(refused), declaration, "signoff.progress")
     db.session.commit()
     flash(f"The {declaration.title} is adopted.")
-    return redirect(url_for("tracker.progress", declaration_id=declaration.id))
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
 
 
 @bp.post("/<int:declaration_id>/withdraw")
@@ -173,4 +173,4 @@ def withdraw(declaration_id: int):
 def trail(declaration_id: int):
     """Show the declaration's audit trail: every transition and decision, who, when, from and to."""
     declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_read_audit)
-    return render_template("tracker/audit.html", declaration=declaration, events=audit.trail(declaration))
+    return render_template("signoff/audit.html", declaration=declaration, events=audit.trail(declaration))
