@@ -170,7 +170,7 @@ def declaration_group() -> None:
 @with_appcontext
 def export_declaration_command(declaration_id: int, output: Path | None) -> None:
     """Write the declaration ID, its text and its record as one JSON document."""
-    from drafting.domain.interchange.importing import export_text
+    from drafting.domain.interchange import export_text
     from drafting.models import Declaration
 
     declaration = db.session.get(Declaration, declaration_id)
@@ -190,7 +190,7 @@ def export_declaration_command(declaration_id: int, output: Path | None) -> None
 @with_appcontext
 def import_declaration_command(file: Path) -> None:
     """Import the declaration of a JSON document FILE, whole or not at all."""
-    from drafting.domain.interchange.importing import ImportProblem, import_declaration, load
+    from drafting.domain.interchange import ImportProblem, import_declaration, load
 
     try:
         imported = import_declaration(load(file.read_bytes()))

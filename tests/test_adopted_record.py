@@ -14,8 +14,7 @@ from sqlalchemy import select
 from config import TestConfig
 from drafting import create_app
 from drafting.demo import load_demo
-from drafting.domain import signoff
-from drafting.domain.interchange import importing as interchange
+from drafting.domain import interchange, signoff
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import (

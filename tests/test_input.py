@@ -16,9 +16,9 @@ from wtforms.fields.core import UnboundField
 import drafting.web
 from drafting.domain.people.participants import invite
 from drafting.domain.text import characters as text_input
-from drafting.domain.text.characters import MultiLine, SingleLine, normalize_line_endings
 from drafting.extensions import db
 from drafting.models import Comment, Declaration, Organization, ParticipantRole, UserRole
+from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 # Every character Python's str.splitlines() breaks a line at, and other control characters.
 LINE_BREAKS = ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x85", "\u2028", "\u2029"]

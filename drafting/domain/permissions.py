@@ -4,11 +4,8 @@ Each predicate takes the user (possibly anonymous) first. A declaration that a u
 see does not exist for them: loaders answer 404, never 403, so that drafts stay confidential.
 """
 
-from collections.abc import Callable
 
-from flask import abort
 
-from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, ParticipantRole, UserRole
 
 EDITABLE_STATES = {DeclarationState.drafting, DeclarationState.consultation}
@@ -83,19 +80,6 @@ def can_see_versions(user, declaration: Declaration) -> bool:
         or is_host_staff(user, declaration)
         or user.organization_id in invited_organization_ids(declaration)
     )
-
-
-def declaration_or_404(
-    declaration_id: int, user, require: Callable[..., bool] = can_view, *, options=(),
-    visible: Callable[..., bool] = can_view,
-) -> Declaration:
-    """Load a declaration the user may see (`visible`), or answer 404; answer 403 if seen but `require` fails."""
-    declaration = db.session.get(Declaration, declaration_id, options=list(options))
-    if declaration is None or not visible(user, declaration):
-        abort(404)
-    if not require(user, declaration):
-        abort(403)
-    return declaration
 
 
 def can_see_working_draft(user, declaration: Declaration) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased, selectinload
 
-from drafting.domain import audit, published_record, signoff
+from drafting.domain import audit, final_text, published_record
 from drafting.domain.clock import as_utc
 from drafting.domain.published_record import PublishedRecord
 from drafting.domain.text.composed_document import CountryGroup, Document
@@ -38,7 +38,7 @@ class Publication:
     declaration: Declaration
     # The final text that was adopted.
     version: Version
-    # The text as published (signoff.adopted_document): its participant list holds those that affirmed.
+    # The text as published (final_text.adopted_document): its participant list holds those that affirmed.
     document: Document
     # Who it names, and how, as frozen at adoption: the host, the network, those that affirmed.
     record: PublishedRecord
@@ -85,8 +85,8 @@ def published(declaration_id: int) -> Publication | None:
         return None
     return Publication(
         declaration=declaration,
-        version=signoff.final_version(declaration),
-        document=signoff.adopted_document(declaration),
+        version=final_text.final_version(declaration),
+        document=final_text.adopted_document(declaration),
         record=record,
         statements=[
             Statement(p.organization.name, p.organization.country_name, p.statement) for p in record.statements()

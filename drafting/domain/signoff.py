@@ -5,13 +5,14 @@ Answers and the changes of state that void or freeze them take the declaration's
 or two answers of one organization, made at the same moment end in one consistent state.
 """
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from drafting.domain import audit, circulation, permissions, published_record, workflow
 from drafting.domain.clock import as_utc, utcnow
+# Sign-off's callers (the tests, bench/verify.py) ask it for the final version too: signoff.final_version.
+from drafting.domain.final_text import final_version, live_answers  # noqa: F401
 from drafting.domain.text import composed_document, markup, phrasing
 from drafting.domain.text.composed_document import Document
 from drafting.extensions import db
@@ -38,24 +39,6 @@ class SignoffRefused(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def final_version(declaration: Declaration) -> Version | None:
-    """Return the final text under affirmation or adopted, if there is one."""
-    latest = circulation.latest_version(declaration)
-    if latest is not None and latest.is_final and declaration.state in (
-        DeclarationState.affirmation, DeclarationState.adopted
-    ):
-        return latest
-    return None
-
-
-def live_answers(version: Version) -> dict[int, Affirmation]:
-    """Return the answers that count for a final version, by organization id."""
-    answers = db.session.scalars(
-        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.live.is_(True))
-    )
-    return {answer.organization_id: answer for answer in answers}
 
 
 def _record_answer(version: Version, organization_id: int, delegate: User, answer: Answer,
@@ -208,14 +191,6 @@ def withdraw(declaration: Declaration, user: User, reason: str) -> None:
     workflow.check(user, declaration, workflow.Action.withdraw)
     reason = _checked_reason(reason, "Say why the declaration is withdrawn.")
     workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
-
-
-def adopted_document(declaration: Declaration) -> Document:
-    """Return the final text as published: its participant list holds exactly those that affirmed, as named then."""
-    published = Document.from_json(final_version(declaration).document)
-    if not published.signatories:  # the older layout names its members in the opening instead
-        return published
-    return replace(published, signatories=published_record.of(declaration).affirmed_by)
 
 
 def answering_participants(declaration: Declaration) -> list[Participant]:

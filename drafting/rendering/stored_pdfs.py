@@ -12,7 +12,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting.domain import audit, published_record, signoff
+from drafting.domain import audit, final_text, published_record
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing
@@ -108,7 +108,7 @@ def _statements(record: published_record.PublishedRecord) -> list[pdf.Statement]
 def _adopted_version(declaration: Declaration) -> Version:
     if declaration.state is not DeclarationState.adopted:
         raise ValueError(f"{declaration.title} is not adopted: it has no final PDF.")
-    return signoff.final_version(declaration)
+    return final_text.final_version(declaration)
 
 
 def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[bytes, int]:
@@ -131,7 +131,7 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         statements=_statements(record),
         audit_head=(anchor.events, anchor.hash) if anchor else None,
     )
-    return pdf.render(signoff.adopted_document(declaration), options)
+    return pdf.render(final_text.adopted_document(declaration), options)
 
 
 def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:

@@ -8,13 +8,11 @@ and tabs, and refuses every other control character and the Unicode line and par
 separators, which the paragraphs of a clause do not understand. No text anywhere holds a NUL
 character: PostgreSQL cannot store one.
 
-The forms use SingleLine and MultiLine; the import reads its JSON strings with the same
-predicate, refused_character.
+The forms check their fields with drafting.web.text_fields, the import reads its JSON strings,
+and the command line its arguments, with the same predicate, refused_character.
 """
 
 import re
-
-from wtforms.validators import StopValidation
 
 NUL = "\x00"
 
@@ -74,32 +72,6 @@ def field_message(character: str, multi_line: bool = False) -> str:
     if character in LINE_BREAKS:
         return f"This text holds {described(character)}: use an ordinary line break instead."
     return f"This field holds {described(character)}, which it does not accept."
-
-
-def normalize_line_endings(value):
-    """Return multi-line text with each carriage return and line feed (or lone carriage return) as a line feed."""
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
-
-
-class SingleLine:
-    """Refuse a value that holds a line break or a control character; stop the field's other checks."""
-
-    multi_line = False
-
-    def __call__(self, form, field) -> None:
-        if isinstance(field.data, str):
-            character = refused_character(field.data, self.multi_line)
-            if character is not None:
-                raise StopValidation(field_message(character, self.multi_line))
-
-
-class MultiLine(SingleLine):
-    """Refuse a value that holds a control character other than a line feed, a carriage return or a tab.
-
-    Use it with the filter normalize_line_endings.
-    """
-
-    multi_line = True
 
 
 def _holds_nul(parameters) -> bool:

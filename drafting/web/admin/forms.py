@@ -9,9 +9,9 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from drafting.domain.text.characters import SingleLine
 from drafting.models import OrganizationKind, UserRole, limits
 from drafting.models.organizations import country_name
+from drafting.web.text_fields import SingleLine
 
 KIND_CHOICES = [
     SelectChoice(OrganizationKind.city.value, "City"),

@@ -5,8 +5,8 @@ from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from drafting.domain.text.characters import MultiLine, normalize_line_endings
 from drafting.models import Answer
+from drafting.web.text_fields import MultiLine, normalize_line_endings
 
 ANSWER_CHOICES = [
     SelectChoice(Answer.affirmed.value, "Affirm the declaration"),

@@ -3,10 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, consultation, permissions, signoff
+from drafting.domain import circulation, consultation, final_text, permissions, signoff
 from drafting.extensions import db
 from drafting.models import Answer
 from drafting.web.affirmation.forms import AnswerForm
+from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("affirmation", __name__, url_prefix="/declarations")
 
@@ -17,12 +18,12 @@ def answer(declaration_id: int):
     """Show the final text and take the answer of the delegate's organization."""
     # After adoption the final text as proposed lists every participant, answered or not: only the
     # archive's record is public, this page stays with those who took part.
-    declaration = permissions.declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
-    final = signoff.final_version(declaration)
+    declaration = declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+    final = final_text.final_version(declaration)
     if final is None:
         flash(f"The declaration is in {declaration.state.value}: it takes no answers now.", "error")
         return redirect(url_for("editor.show", declaration_id=declaration.id))
-    current = signoff.live_answers(final).get(current_user.organization_id)
+    current = final_text.live_answers(final).get(current_user.organization_id)
     form = AnswerForm(answer=current.answer.value if current else None,
                       statement=current.statement if current else None, reason=current.reason if current else None)
     status = 200

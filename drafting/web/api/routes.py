@@ -8,6 +8,7 @@ written, with its small markup (*emphasis*, lines starting with "- " for lists).
 from flask import Blueprint, url_for
 
 from drafting.domain import archive_search, publication, published_record
+from drafting.domain.interchange.export import heading
 from drafting.domain.publication import Publication
 from drafting.models import Declaration
 
@@ -19,13 +20,7 @@ def _summary(declaration: Declaration, fingerprint: str) -> dict:
     network = record.network
     return {
         "id": declaration.id,
-        "title": declaration.title,
-        "subtitle": declaration.subtitle,
-        "meeting": {
-            "name": declaration.meeting_name,
-            "number": declaration.meeting_number,
-            "acronym": declaration.meeting_acronym,
-        },
+        **heading(declaration),
         "place": declaration.place,
         "dates": {"start": declaration.starts_on.isoformat(), "end": declaration.ends_on.isoformat()},
         "host": {

@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from drafting.domain import verification
 from drafting.domain.archive_search import ArchiveChoices
-from drafting.domain.text.characters import SingleLine
 from drafting.models.organizations import country_name
+from drafting.web.text_fields import SingleLine
 
 
 def strip(value):

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from drafting.domain.text.characters import SingleLine
 from drafting.models import limits
+from drafting.web.text_fields import SingleLine
 
 
 class LoginForm(FlaskForm):

@@ -8,6 +8,7 @@ from drafting.domain import permissions
 from drafting.domain.consultation import version_document
 from drafting.domain.text import redline
 from drafting.models import Declaration, Version
+from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("compare", __name__, url_prefix="/declarations")
 
@@ -27,7 +28,7 @@ def _version_asked(declaration: Declaration, name: str, default: Version) -> Ver
 @login_required
 def versions(declaration_id: int):
     """Show the word-level redline between two circulated versions, by default the two latest."""
-    declaration = permissions.declaration_or_404(
+    declaration = declaration_or_404(
         declaration_id, current_user, options=[selectinload(Declaration.versions)],
         visible=permissions.can_see_versions,
     )

@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from drafting.domain.people.accounts import AccountError, check_password_rules
-from drafting.domain.text.characters import SingleLine
 from drafting.models import limits
+from drafting.web.text_fields import SingleLine
 
 
 def strip(value):

@@ -14,6 +14,7 @@ from drafting.models import Declaration, Organization, Participant
 from drafting.rendering import notifications
 from drafting.web.auth.routes import begin_session
 from drafting.web.delegates.forms import AcceptInvitationForm, DelegateInvitationForm
+from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("delegates", __name__)
 
@@ -27,7 +28,7 @@ WITH_PARTICIPANTS = (
 @login_required
 def invite(declaration_id: int):
     """List the delegates and invitations of a declaration, and invite a delegate by e-mail."""
-    declaration = permissions.declaration_or_404(
+    declaration = declaration_or_404(
         declaration_id, current_user, permissions.can_answer_comments, options=WITH_PARTICIPANTS
     )
     form = DelegateInvitationForm(organizations=delegate_invitations.invited_organizations(declaration))

@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Optional
 from wtforms.widgets import HiddenInput
 
-from drafting.domain.text.characters import MultiLine, normalize_line_endings
 from drafting.models import AmendmentDecision, Comment, CommentStatus
+from drafting.web.text_fields import MultiLine, normalize_line_endings
 
 DECISION_CHOICES = [
     SelectChoice(AmendmentDecision.accepted.value, "Accept as proposed"),

@@ -16,6 +16,7 @@ from drafting.models import Clause, Comment, CommentStatus, Declaration, Declara
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.desk.forms import CommentFilterForm, DecisionForm, ReplyForm
+from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("desk", __name__, url_prefix="/declarations")
 
@@ -79,7 +80,7 @@ def group_by_clause(threads: list[Comment], declaration: Declaration) -> list[Cl
 
 def _load(declaration_id: int, require) -> Declaration:
     # After adoption the text is public, but its comments stay with those who took part.
-    return permissions.declaration_or_404(
+    return declaration_or_404(
         declaration_id, current_user, require, options=DESK, visible=permissions.can_see_versions
     )
 

@@ -7,6 +7,7 @@ from drafting.domain import permissions
 from drafting.extensions import db
 from drafting.models import DeclarationState, StoredPdf
 from drafting.rendering import stored_pdfs
+from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("downloads", __name__, url_prefix="/declarations")
 
@@ -39,7 +40,7 @@ def _served(stored: StoredPdf, file_name: str, public: bool):
 @bp.get("/<int:declaration_id>/declaration.pdf")
 def adopted(declaration_id: int):
     """Download the PDF of an adopted declaration; ?size=letter for US Letter."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user)
+    declaration = declaration_or_404(declaration_id, current_user)
     if declaration.state is not DeclarationState.adopted:
         abort(404)
     stored = stored_pdfs.adopted_pdf(declaration, _page_size())
@@ -52,7 +53,7 @@ def adopted(declaration_id: int):
 @login_required
 def version(declaration_id: int, number: int):
     """Download a circulated version as it was sent, every paragraph numbered; ?size=letter for US Letter."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+    declaration = declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
     found = next((v for v in declaration.versions if v.number == number), None)
     if found is None:
         abort(404)

@@ -16,8 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from drafting.domain.text.characters import MultiLine, SingleLine, normalize_line_endings
 from drafting.models import DeclarationLayout, ParticipantRole, limits
+from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 
 def strip(value):

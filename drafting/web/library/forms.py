@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from drafting.domain.clause_library import TemplateError, checked_language, language_name, placeholder_errors
-from drafting.domain.text.characters import MultiLine, SingleLine, normalize_line_endings
 from drafting.models import ClauseTemplate, TemplateCategory, limits
+from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 CATEGORY_CHOICES = [SelectChoice(category.value, category.label) for category in TemplateCategory]
 

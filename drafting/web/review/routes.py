@@ -8,13 +8,14 @@ from drafting.domain.text import markup, redline
 from drafting.extensions import db
 from drafting.models import Comment, Version
 from drafting.web.auth.forms import EmptyForm
+from drafting.web.loading import declaration_or_404
 from drafting.web.review.forms import CommentForm, ReplyForm
 
 bp = Blueprint("review", __name__, url_prefix="/declarations")
 
 
 def _load(declaration_id: int):
-    return permissions.declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+    return declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
 
 
 def _version_or_404(declaration, number: int) -> Version:

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired
 
-from drafting.domain.text.characters import MultiLine, normalize_line_endings
+from drafting.web.text_fields import MultiLine, normalize_line_endings
 
 
 class ProposeFinalForm(FlaskForm):

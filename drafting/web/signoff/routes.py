@@ -6,12 +6,13 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import audit, circulation, permissions, signoff, workflow
+from drafting.domain import audit, circulation, final_text, permissions, signoff, workflow
 from drafting.domain.text import composed_document, phrasing
 from drafting.extensions import db
 from drafting.models import User
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
+from drafting.web.loading import declaration_or_404
 from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
 
 bp = Blueprint("signoff", __name__, url_prefix="/declarations")
@@ -21,7 +22,7 @@ REFUSALS = (signoff.SignoffRefused, workflow.TransitionRefused)
 
 def _load(declaration_id: int):
     # Host staff and administrators see the sign-off; whether they may act is the domain's to say.
-    return permissions.declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    return declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
 
 
 def _refused(message: str, declaration, endpoint: str = "editor.show"):
@@ -60,10 +61,10 @@ def propose_final(declaration_id: int):
 def progress(declaration_id: int):
     """Show every participant's answer to the final text, grouped by country, with counts."""
     declaration = _load(declaration_id)
-    final = signoff.final_version(declaration)
+    final = final_text.final_version(declaration)
     if final is None:
         return _refused("There is no final text under affirmation.", declaration)
-    answers = signoff.live_answers(final)
+    answers = final_text.live_answers(final)
     participants = signoff.answering_participants(declaration)
     counts = {"affirmed": 0, "affirmed with statement": 0, "declined": 0, "no answer yet": 0}
     for participant in participants:
@@ -95,7 +96,7 @@ def remind(declaration_id: int):
         reminded = signoff.remind(declaration, current_user)
     except signoff.SignoffRefused as refused:
         return _refused(str(refused), declaration, "signoff.progress")
-    final = signoff.final_version(declaration)
+    final = final_text.final_version(declaration)
     recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
     notifications.notify(
         recipients, f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
@@ -172,5 +173,5 @@ def withdraw(declaration_id: int):
 @login_required
 def trail(declaration_id: int):
     """Show the declaration's audit trail: every transition and decision, who, when, from and to."""
-    declaration = permissions.declaration_or_404(declaration_id, current_user, permissions.can_read_audit)
+    declaration = declaration_or_404(declaration_id, current_user, permissions.can_read_audit)
     return render_template("signoff/audit.html", declaration=declaration, events=audit.trail(declaration))
