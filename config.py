@@ -33,7 +33,7 @@ class Config:
     """Default configuration: SQLite in the instance folder, for development and the demonstration."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-    # Seals the head of the audit chain (drafting.audit). It is kept out of the database, so that
+    # Seals the head of the audit chain (drafting.domain.audit). It is kept out of the database, so that
     # whoever can write the tables cannot cut the chain's end or rebuild it unnoticed.
     AUDIT_KEY = os.environ.get("AUDIT_KEY", DEVELOPMENT_AUDIT_KEY)
     # None means "SQLite in the instance folder"; create_app fills it in once it knows that folder.
@@ -47,7 +47,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
-    # E-mail (drafting.mail): "file" writes each message as an .eml file, so the demonstration
+    # E-mail (drafting.rendering.mail): "file" writes each message as an .eml file, so the demonstration
     # needs no mail server; "smtp" sends it through MAIL_SERVER.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
     # Where the "file" backend writes; None means mail/ in the instance folder.
@@ -61,14 +61,14 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
     # A message that could not be sent is tried again after MAIL_RETRY_SECONDS, then twice as long
-    # after each further failure; after MAIL_MAX_ATTEMPTS failures it is failed for good (drafting.outbox).
+    # after each further failure; after MAIL_MAX_ATTEMPTS failures it is failed for good (drafting.rendering.outbox).
     # The first delay must exceed the time one attempt can take (a few MAIL_TIMEOUTs).
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "300"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
     # How long a request may go on sending its messages after its response; `flask mail send`
     # sends the rest. Keep it well under gunicorn's timeout (30 s), which counts this time too.
     MAIL_AFTER_RESPONSE_SECONDS = float(os.environ.get("MAIL_AFTER_RESPONSE_SECONDS", "10"))
-    # A session ends on the server (drafting.sign_ins) after this long without a request: an editor
+    # A session ends on the server (drafting.domain.people.sign_ins) after this long without a request: an editor
     # left open over lunch and a long meeting stays signed in, one left open overnight does not.
     SESSION_IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "8")))
     # ...and this long after signing in, however busy: so a stolen cookie kept alive stops working
@@ -157,7 +157,7 @@ class ProductionConfig(Config):
     # Files on the application server would be lost and split between servers: send for real.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     # Requests for any other host name than SERVER_NAME are refused, except the health check's
-    # (drafting.security). Not Flask's TRUSTED_HOSTS: it refuses before routing, so a load balancer
+    # (drafting.web.security). Not Flask's TRUSTED_HOSTS: it refuses before routing, so a load balancer
     # probing /healthz at the server's own address (10.0.0.5:8000) would get 400.
     ALLOWED_HOSTS = [Config.SERVER_NAME] if Config.SERVER_NAME else None
     PREFERRED_URL_SCHEME = "https"

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import PASSWORD, Client, bench_database, gunicorn, seeding_app  # noqa: E402
-from drafting.accounts import create_user  # noqa: E402
+from drafting.domain.people.accounts import create_user  # noqa: E402
 from drafting.extensions import db  # noqa: E402
 from drafting.models import UserRole  # noqa: E402
 

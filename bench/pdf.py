@@ -20,12 +20,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import TestConfig  # noqa: E402
-from drafting import circulation, create_app, pdf_files, signoff  # noqa: E402
-from drafting.accounts import create_user  # noqa: E402
-from drafting.composition import add_clause, create_declaration  # noqa: E402
+from drafting import create_app  # noqa: E402
+from drafting.domain import circulation, signoff  # noqa: E402
+from drafting.domain.draft_editing import add_clause, create_declaration  # noqa: E402
+from drafting.domain.people.accounts import create_user  # noqa: E402
+from drafting.domain.people.participants import invite  # noqa: E402
 from drafting.extensions import db  # noqa: E402
-from drafting.invitations import invite  # noqa: E402
 from drafting.models import Answer, Declaration, Organization, OrganizationKind, ParticipantRole, UserRole  # noqa: E402
+from drafting.rendering import stored_pdfs  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 WARM_RENDERS = 10
@@ -157,8 +159,8 @@ def render(declaration_id: int) -> tuple[bytes, int]:
     """Render a case's PDF without storing it: the adopted declaration, or the draft's Draft 1."""
     declaration = db.session.get(Declaration, declaration_id)
     if declaration.state.value == "adopted":
-        return pdf_files.render_adopted(declaration)
-    return pdf_files.render_circulated(declaration.versions[0])
+        return stored_pdfs.render_adopted(declaration)
+    return stored_pdfs.render_circulated(declaration.versions[0])
 
 
 def download_path(declaration_id: int) -> str:

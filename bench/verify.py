@@ -31,12 +31,13 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from bench.load import Client, Response, Server, bench_database, gunicorn, seeding_app
-from drafting import pdf_files, signoff
 from drafting.demo import load_demo
+from drafting.domain import signoff
+from drafting.domain.publication import adopted_texts
 from drafting.extensions import db
 from drafting.models import Declaration
-from drafting.pdf import CANONICAL_TEXT_NAME
-from drafting.publication import adopted_texts
+from drafting.rendering import stored_pdfs
+from drafting.rendering.pdf import CANONICAL_TEXT_NAME
 
 TEXT_OPERATORS = b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n"
 SIMULTANEOUS = 8
@@ -81,7 +82,7 @@ def saved_again(published: bytes) -> bytes:
 def adopted_pdf() -> tuple[str, bytes]:
     """Return the adopted text of the demonstration's first adopted declaration, and its published A4 PDF."""
     declaration = db.session.get(Declaration, db.session.scalars(adopted_texts(Declaration.id)).first())
-    published = pdf_files.adopted_pdf(declaration).content
+    published = stored_pdfs.adopted_pdf(declaration).content
     db.session.commit()
     return signoff.final_version(declaration).canonical_text, published
 

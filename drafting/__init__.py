@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
-from drafting import text_input
+from drafting.domain.text import characters
 from drafting.extensions import csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -48,22 +48,23 @@ def create_app(config_class: type | str = Config) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from drafting import errors, jinja, outbox, security
-    from drafting.admin.routes import bp as admin_bp
-    from drafting.affirmation.routes import bp as affirmation_bp
-    from drafting.answers.routes import bp as answers_bp
-    from drafting.api.routes import bp as api_bp
-    from drafting.archive.routes import bp as archive_bp
-    from drafting.auth.routes import bp as auth_bp
     from drafting.cli import register_commands
-    from drafting.compare.routes import bp as compare_bp
-    from drafting.delegates.routes import bp as delegates_bp
-    from drafting.downloads.routes import bp as downloads_bp
-    from drafting.editor.routes import bp as editor_bp
-    from drafting.library.routes import bp as library_bp
-    from drafting.main.routes import bp as main_bp
-    from drafting.review.routes import bp as review_bp
-    from drafting.tracker.routes import bp as tracker_bp
+    from drafting.rendering import outbox
+    from drafting.web import errors, jinja, security
+    from drafting.web.admin.routes import bp as admin_bp
+    from drafting.web.affirmation.routes import bp as affirmation_bp
+    from drafting.web.api.routes import bp as api_bp
+    from drafting.web.archive.routes import bp as archive_bp
+    from drafting.web.auth.routes import bp as auth_bp
+    from drafting.web.compare.routes import bp as compare_bp
+    from drafting.web.delegates.routes import bp as delegates_bp
+    from drafting.web.desk.routes import bp as desk_bp
+    from drafting.web.downloads.routes import bp as downloads_bp
+    from drafting.web.editor.routes import bp as editor_bp
+    from drafting.web.library.routes import bp as library_bp
+    from drafting.web.main.routes import bp as main_bp
+    from drafting.web.review.routes import bp as review_bp
+    from drafting.web.signoff.routes import bp as signoff_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -71,11 +72,11 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(review_bp)
-    app.register_blueprint(answers_bp)
+    app.register_blueprint(desk_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(delegates_bp)
     app.register_blueprint(affirmation_bp)
-    app.register_blueprint(tracker_bp)
+    app.register_blueprint(signoff_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(archive_bp)
     app.register_blueprint(api_bp)
@@ -97,7 +98,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-event.listen(Engine, "before_cursor_execute", text_input.refuse_nul_parameters)
+event.listen(Engine, "before_cursor_execute", characters.refuse_nul_parameters)
 
 
 @event.listens_for(Engine, "begin")

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from drafting import audit
+from drafting.domain import audit
 from drafting.extensions import db
 
 

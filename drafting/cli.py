@@ -8,8 +8,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from drafting import text_input
-from drafting.accounts import AccountError, create_user
+from drafting.domain.people.accounts import AccountError, create_user
+from drafting.domain.text import characters
 from drafting.extensions import db
 from drafting.models import Organization, UserRole
 
@@ -28,13 +28,13 @@ def register_commands(app: Flask) -> None:
 
 def _single_line(context, parameter, value: str | None) -> str | None:
     """Refuse an option's value that holds a line break, a control character or a heap of marks, as a form's field does."""
-    character = None if value is None else text_input.refused_character(value)
+    character = None if value is None else characters.refused_character(value)
     if character is not None:
-        raise click.BadParameter(text_input.field_message(character))
+        raise click.BadParameter(characters.field_message(character))
     # A password is never drawn, as in the forms.
-    marks = 0 if value is None or parameter.name == "password" else text_input.stacked_marks(value)
+    marks = 0 if value is None or parameter.name == "password" else characters.stacked_marks(value)
     if marks:
-        raise click.BadParameter(text_input.marks_message(marks))
+        raise click.BadParameter(characters.marks_message(marks))
     return value
 
 
@@ -80,7 +80,7 @@ def library() -> None:
 @with_appcontext
 def load_library_command() -> None:
     """Add the starter clause templates that are not in the library yet."""
-    from drafting.library.starter import load_starter_library
+    from drafting.domain.starter_library import load_starter_library
 
     added = load_starter_library()
     db.session.commit()
@@ -109,7 +109,7 @@ def audit_group() -> None:
 @with_appcontext
 def verify_audit_command() -> None:
     """Check the audit chain, its sealed head and the heads adopted records printed; say what is broken and exit 1 if any."""
-    from drafting import audit
+    from drafting.domain import audit
 
     check = audit.verify()
     if check.intact:
@@ -125,7 +125,7 @@ def verify_audit_command() -> None:
 @with_appcontext
 def seal_audit_command(previous_key: str) -> None:
     """Seal the audit chain's head with the present AUDIT_KEY after a change of key, if all else about the chain holds."""
-    from drafting import audit
+    from drafting.domain import audit
 
     check = audit.reseal(previous_key)
     if not check.intact:
@@ -176,7 +176,7 @@ def declaration_group() -> None:
 @with_appcontext
 def export_declaration_command(declaration_id: int, output: Path | None) -> None:
     """Write the declaration ID, its text and its record as one JSON document."""
-    from drafting.interchange import export_text
+    from drafting.domain.interchange import export_text
     from drafting.models import Declaration
 
     declaration = db.session.get(Declaration, declaration_id)
@@ -196,7 +196,7 @@ def export_declaration_command(declaration_id: int, output: Path | None) -> None
 @with_appcontext
 def import_declaration_command(file: Path) -> None:
     """Import the declaration of a JSON document FILE, whole or not at all."""
-    from drafting.interchange import ImportProblem, import_declaration, load
+    from drafting.domain.interchange import ImportProblem, import_declaration, load
 
     try:
         imported = import_declaration(load(file.read_bytes()))
@@ -222,7 +222,7 @@ def mail_group() -> None:
 @with_appcontext
 def send_mail_command() -> None:
     """Send the waiting e-mails that are due, retrying those that failed before; run it every few minutes."""
-    from drafting import outbox
+    from drafting.rendering import outbox
 
     outcomes = outbox.send_waiting()
     click.echo(f"Sent {outcomes['sent']}; {outcomes['retry']} to try again later; "
@@ -233,7 +233,7 @@ def send_mail_command() -> None:
 @with_appcontext
 def list_mail_command() -> None:
     """List the e-mails not sent yet, waiting or failed for good, with the last error; exit 1 if any failed."""
-    from drafting import outbox
+    from drafting.rendering import outbox
 
     messages = outbox.undelivered()
     for message in messages:

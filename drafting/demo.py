@@ -12,14 +12,15 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from drafting import placeholders, signoff
-from drafting.accounts import create_user, find_user
-from drafting.circulation import circulate
-from drafting.composition import create_declaration, insert_template
-from drafting.consultation import add_comment, version_document
+from drafting.domain import final_text, signoff
+from drafting.domain.circulation import circulate
+from drafting.domain.consultation import add_comment, version_document
+from drafting.domain.draft_editing import create_declaration, insert_template
+from drafting.domain.people.accounts import create_user, find_user
+from drafting.domain.people.participants import invite_network_members
+from drafting.domain.starter_library import load_starter_library
+from drafting.domain.text import placeholders
 from drafting.extensions import db
-from drafting.invitations import invite_network_members
-from drafting.library.starter import load_starter_library
 from drafting.models import (
     Answer,
     ClauseTemplate,
@@ -336,7 +337,7 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
     closing = datetime.combine(plenary.ends_on, time(16), tzinfo=timezone.utc)
     draft.circulated_at = closing - timedelta(days=30)
     final.circulated_at = closing - timedelta(hours=4)
-    for affirmation in signoff.live_answers(final).values():
+    for affirmation in final_text.live_answers(final).values():
         affirmation.answered_at = closing - timedelta(hours=2)
     declaration.adopted_at = closing
     db.session.flush()

@@ -17,9 +17,9 @@ from sqlalchemy import event
 
 from config import TestConfig
 from drafting import create_app
-from drafting import circulation
-from drafting.accounts import create_user
-from drafting.composition import add_clause, create_declaration
+from drafting.domain import circulation
+from drafting.domain.draft_editing import add_clause, create_declaration
+from drafting.domain.people.accounts import create_user
 from drafting.extensions import db as _db
 from drafting.extensions import limiter
 from drafting.models import ClauseTemplate, Organization, OrganizationKind, TemplateCategory, UserRole
@@ -35,7 +35,7 @@ class FreshContextClient(FlaskClient):
     context for the client's requests, which would carry the signed-in user (cached in `g` by
     Flask-Login) from one request to the next. A real server starts each request afresh.
     A real server also closes each response once written, which sends the e-mails the request
-    queued (drafting.outbox): a buffered response is closed as soon as it is read.
+    queued (drafting.rendering.outbox): a buffered response is closed as soon as it is read.
     """
 
     def open(self, *args, **kwargs):
@@ -233,7 +233,7 @@ def count_queries(db):
 @pytest.fixture
 def propose_final(make_user):
     """Propose a declaration's working draft as its final text, by a host drafter; return the Version."""
-    from drafting import signoff
+    from drafting.domain import signoff
 
     def propose(declaration, by=None, deadline=None):
         drafter = by or make_user(organization=declaration.host)

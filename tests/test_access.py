@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from drafting import consultation, signoff
+from drafting.domain import consultation, signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import DeclarationState, Network, NetworkMembership, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
 
@@ -87,20 +87,20 @@ ROUTES = {
     ("review.reply", "POST"): lambda state: THREAD[state],
     ("review.withdraw", "POST"): lambda state: THREAD[state],
     ("compare.versions", "GET"): lambda state: SEE_VERSIONS[state],
-    ("answers.index", "GET"): lambda state: staff_of(state) & VERSIONS[state] if state is not S.drafting else staff_of(state),
-    ("answers.reply", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
-    ("answers.addressed", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
-    ("answers.decide", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
+    ("desk.index", "GET"): lambda state: staff_of(state) & VERSIONS[state] if state is not S.drafting else staff_of(state),
+    ("desk.reply", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
+    ("desk.addressed", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
+    ("desk.decide", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
     # The final text as proposed lists every participant: after adoption it stays with those who took part.
     ("affirmation.answer", "GET"): lambda state: SEE_VERSIONS[state] & SIGNED_IN,
     ("affirmation.answer", "POST"): lambda state: SEE_VERSIONS[state] & SIGNED_IN,
-    ("tracker.progress", "GET"): staff_of,
-    ("tracker.trail", "GET"): staff_of,
-    ("tracker.propose_final", "POST"): staff_of,
-    ("tracker.remind", "POST"): staff_of,
-    ("tracker.reopen", "POST"): staff_of,
-    ("tracker.adopt", "POST"): staff_of,
-    ("tracker.withdraw", "POST"): staff_of,
+    ("signoff.progress", "GET"): staff_of,
+    ("signoff.trail", "GET"): staff_of,
+    ("signoff.propose_final", "POST"): staff_of,
+    ("signoff.remind", "POST"): staff_of,
+    ("signoff.reopen", "POST"): staff_of,
+    ("signoff.adopt", "POST"): staff_of,
+    ("signoff.withdraw", "POST"): staff_of,
     ("delegates.invite", "GET"): host_drafter,
     ("delegates.invite", "POST"): host_drafter,
     **{("admin." + name, method): (lambda state: {"administrator"}) for name, methods in {

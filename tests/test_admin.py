@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from drafting import accounts, directory
-from drafting.accounts import AccountError
+from drafting.domain.people import accounts, organizations as directory
+from drafting.domain.people.accounts import AccountError
+from drafting.domain.people.passwords import verify_password
 from drafting.extensions import db
 from drafting.models import Network, NetworkMembership, Organization, OrganizationKind, User, UserRole
-from drafting.passwords import verify_password
 from tests.conftest import PASSWORD
 
 

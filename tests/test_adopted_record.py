@@ -12,10 +12,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from config import TestConfig
-from drafting import create_app, interchange, signoff
+from drafting import create_app
 from drafting.demo import load_demo
+from drafting.domain import interchange, signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import (
     Answer,
     Declaration,

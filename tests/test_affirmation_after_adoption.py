@@ -3,9 +3,9 @@ participant it listed and who answered, stays with those who took part."""
 
 import pytest
 
-from drafting import signoff
+from drafting.domain import signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, ParticipantRole, UserRole
 
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, insert as sql_insert, select
 from sqlalchemy.exc import IntegrityError
 
-from drafting import signoff
+from drafting.domain import signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Affirmation, Answer, ParticipantRole, UserRole
 
 

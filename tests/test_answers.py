@@ -10,9 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from drafting import composition, consultation
+from drafting.domain import consultation, draft_editing as composition
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import (
     AmendmentDecision,
     Comment,

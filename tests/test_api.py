@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from drafting import signoff
+from drafting.domain import signoff
 from drafting.extensions import db
 from drafting.models import Answer, DeclarationState, Network
 # The fixtures adopt and unpublished are shared with the archive's tests.

@@ -4,9 +4,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from drafting import composition, document, fingerprint, signoff
+from drafting.domain import draft_editing as composition, signoff
+from drafting.domain.people.participants import invite
+from drafting.domain.text import composed_document as document, fingerprint
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, DeclarationLayout, DeclarationState, Network, ParticipantRole, UserRole
 
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from drafting import audit, pdf_files, signoff
+from drafting.domain import audit, signoff
 from drafting.extensions import db as _db
 from drafting.models import Answer, AuditAnchor, AuditEvent, AuditHead, DeclarationState
+from drafting.rendering import stored_pdfs as pdf_files
 # The fixtures adopt and unpublished are shared with the archive's tests.
 from tests.test_archive import adopt, unpublished
 from tests.test_pdf import pages_text

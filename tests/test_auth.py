@@ -12,10 +12,12 @@ import redis
 from sqlalchemy import select
 
 from config import TestConfig
-from drafting import accounts, create_app
+from drafting import create_app
+from drafting.domain.clock import as_utc
+from drafting.domain.people import accounts
 from drafting.extensions import db
 from drafting.models import FailedSignIn, PasswordReset, SignIn, UserRole
-from drafting.moments import as_utc, utcnow
+from drafting.domain.clock import as_utc, utcnow
 from tests.conftest import PASSWORD
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
-from drafting import audit, create_app
+from drafting import create_app
 from drafting.demo import load_demo
+from drafting.domain import audit
 from drafting.extensions import db as _db
 from drafting.models import AuditEvent, Declaration
 from tests.databases import fresh_database

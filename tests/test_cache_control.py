@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from drafting import consultation, signoff
+from drafting.domain import consultation, signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
 

@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from drafting import circulation, composition, fingerprint, workflow
+from drafting.domain import circulation, draft_editing as composition, workflow
+from drafting.domain.text import fingerprint
+from drafting.domain.text.composed_document import Document
 from drafting.models import DeclarationState, UserRole
-from drafting.document import Document
 
 
 def test_circulating_makes_draft_1_then_draft_2_and_moves_to_consultation(make_declaration, circulate):

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafting import clause_text
+from drafting.domain.text import markup as clause_text
 
 ALLOWED_TAGS = {"p", "ul", "li", "em"}
 

@@ -1,6 +1,6 @@
 """`flask --app drafting user create`: accounts from the command line, with the same checks as the forms."""
 
-from drafting.accounts import authenticate, find_user
+from drafting.domain.people.accounts import authenticate, find_user
 from drafting.models import UserRole
 
 

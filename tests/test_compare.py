@@ -2,8 +2,8 @@
 
 import pytest
 
-from drafting import composition
-from drafting.invitations import invite
+from drafting.domain import draft_editing as composition
+from drafting.domain.people.participants import invite
 from drafting.models import ParticipantRole, UserRole
 
 # How the page marks a run of inserted or deleted text, with words for screen readers around it.

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from drafting import composition
-from drafting.invitations import invite, uninvite
-from drafting.locking import EditConflict
+from drafting.domain import draft_editing as composition
+from drafting.domain.locking import EditConflict
+from drafting.domain.people.participants import invite, uninvite
 from drafting.models import DeclarationState, ParticipantRole
 
 

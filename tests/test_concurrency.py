@@ -8,12 +8,13 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from config import TestConfig
-from drafting import audit, create_app, signoff
-from drafting.accounts import create_user
-from drafting.circulation import circulate
-from drafting.composition import add_clause, create_declaration
+from drafting import create_app
+from drafting.domain import audit, signoff
+from drafting.domain.circulation import circulate
+from drafting.domain.draft_editing import add_clause, create_declaration
+from drafting.domain.people.accounts import create_user
+from drafting.domain.people.participants import invite
 from drafting.extensions import db as _db
-from drafting.invitations import invite
 from drafting.models import (
     Affirmation,
     AuditEvent,

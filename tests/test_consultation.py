@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from drafting import composition, consultation, permissions
-from drafting.consultation import CommentRefused
+from drafting.domain import consultation, draft_editing as composition, permissions
+from drafting.domain.consultation import CommentRefused
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import (
     AmendmentDecision,
     AuditEvent,

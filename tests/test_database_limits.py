@@ -14,8 +14,10 @@ from sqlalchemy import CheckConstraint, MetaData, inspect, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from config import TestConfig
-from drafting import audit, create_app
+from drafting import create_app
 from drafting.demo import load_demo
+from drafting.domain import audit
+from drafting.domain.clock import utcnow
 from drafting.extensions import db as _db
 from drafting.models import (
     Affirmation,
@@ -32,7 +34,6 @@ from drafting.models import (
     Version,
     limits,
 )
-from drafting.moments import utcnow
 from tests.databases import fresh_database
 
 # The revision before the constraints of issue 2.

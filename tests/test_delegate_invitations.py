@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from config import TestConfig
 from drafting import create_app
-from drafting.accounts import authenticate, create_user, find_user
-from drafting.composition import create_declaration
-from drafting.delegate_invitations import (
+from drafting.domain.clock import utcnow
+from drafting.domain.draft_editing import create_declaration
+from drafting.domain.people.accounts import authenticate, create_user, find_user
+from drafting.domain.people.delegate_invitations import (
     LINK_PURPOSE,
     InvitationLinkError,
     InvitationRefused,
@@ -24,8 +25,9 @@ from drafting.delegate_invitations import (
     invitation_status,
     invite_delegate,
 )
+from drafting.domain.people.participants import invite
+from drafting.domain.people.single_use_links import make_token, read_token
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import (
     DeclarationState,
     DelegateInvitation,
@@ -35,8 +37,6 @@ from drafting.models import (
     User,
     UserRole,
 )
-from drafting.moments import utcnow
-from drafting.single_use_links import make_token, read_token
 from tests.conftest import PASSWORD
 from tests.databases import fresh_database
 from tests.test_concurrency import at_once

@@ -129,7 +129,7 @@ def test_a_demo_login_with_a_wrong_password_is_refused(app):
 
 
 def test_the_archive_holds_three_adopted_declarations_of_past_plenaries(db):
-    from drafting import audit, signoff
+    from drafting.domain import audit, final_text
 
     load_demo()
     adopted = db.session.scalars(
@@ -138,9 +138,9 @@ def test_the_archive_holds_three_adopted_declarations_of_past_plenaries(db):
     assert [(d.title, d.adopted_at.year) for d in adopted] == [
         ("Seoul Declaration", 2011), ("Singapore Declaration", 2012), ("Hanoi Declaration", 2013),
     ]
-    hanoi = signoff.adopted_document(adopted[2])
+    hanoi = final_text.adopted_document(adopted[2])
     listed = [name for group in hanoi.signatories for name in group.organizations]
     assert "Yangon" not in listed and "Hanoi" in listed and "Tomsk" in listed and "Beijing" not in listed
-    seoul = signoff.adopted_document(adopted[0])
+    seoul = final_text.adopted_document(adopted[0])
     assert seoul.opening.startswith("We, the representatives of") and "Tomsk" not in seoul.opening
     assert audit.verify().intact

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from drafting import directory
-from drafting.directory import DirectoryError
+from drafting.domain.people import organizations as directory
+from drafting.domain.people.organizations import DirectoryError
 from drafting.extensions import db
 from drafting.models import Network, NetworkMembership, Organization, OrganizationKind
 

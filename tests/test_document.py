@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from drafting import document
-from drafting.invitations import invite
+from drafting.domain.people.participants import invite
+from drafting.domain.text import composed_document as document
 from drafting.models import DeclarationLayout, OrganizationKind, ParticipantRole
 
 
 def test_ordinals_dates_and_lists_read_as_english():
-    from drafting import english
+    from drafting.domain.text import phrasing as english
 
     assert [english.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",

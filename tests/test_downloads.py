@@ -7,10 +7,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from drafting import pdf, pdf_files, signoff
+from drafting.domain import signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, DeclarationState, ParticipantRole, StoredPdf, UserRole
+from drafting.rendering import pdf, stored_pdfs as pdf_files
 
 
 @pytest.fixture

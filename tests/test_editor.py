@@ -8,8 +8,8 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import ClauseTemplate, Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
 
 NEW_DECLARATION = {

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from drafting import clause_text, document, fingerprint
-from drafting.composition import add_clause
-from drafting.document import CountryGroup, Document, DocumentClause
-from drafting.invitations import invite
+from drafting.domain.draft_editing import add_clause
+from drafting.domain.people.participants import invite
+from drafting.domain.text import composed_document as document, fingerprint, markup as clause_text
+from drafting.domain.text.composed_document import CountryGroup, Document, DocumentClause
 from drafting.models import Declaration, DeclarationLayout, ParticipantRole
 
 SMALL_DOCUMENT = Document(

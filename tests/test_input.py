@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from wtforms import Form, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 
-import drafting
-from drafting import text_input
+import drafting.web
+from drafting.domain.people.participants import invite
+from drafting.domain.text import characters as text_input
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Comment, Declaration, Organization, ParticipantRole, UserRole
-from drafting.passwords import hash_password
-from drafting.text_input import MultiLine, SingleLine, normalize_line_endings
+from drafting.domain.people.passwords import hash_password
+from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 # Every character Python's str.splitlines() breaks a line at, and other control characters.
 LINE_BREAKS = ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x85", "\u2028", "\u2029"]
@@ -29,11 +29,11 @@ CONTROLS = ["\x00", "\x07", "\t", "\x1b", "\x7f", "\x9b"]
 def form_classes() -> list[type]:
     """Return every form class defined in a forms module of the application's blueprints."""
     classes = []
-    for module_info in pkgutil.iter_modules(drafting.__path__):
+    for module_info in pkgutil.iter_modules(drafting.web.__path__):
         if not module_info.ispkg:
             continue
         try:
-            module = importlib.import_module(f"drafting.{module_info.name}.forms")
+            module = importlib.import_module(f"drafting.web.{module_info.name}.forms")
         except ModuleNotFoundError:
             continue
         classes += [

@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from drafting import audit, composition, fingerprint, interchange, signoff
-from drafting.document import Document
+from drafting.domain import audit, draft_editing as composition, final_text, interchange, signoff
+from drafting.domain.people.participants import invite
+from drafting.domain.text import fingerprint
+from drafting.domain.text.composed_document import Document
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import (
     Answer,
     AuditEvent,
@@ -135,7 +136,7 @@ def test_an_import_reproduces_the_declaration_exactly(adopted, exported):
     assert [c.clause_id for c in Document.from_json(declaration.versions[-1].document).clauses] == [
         clause.id for clause in declaration.clauses
     ]
-    published, original = signoff.adopted_document(declaration), signoff.adopted_document(adopted)
+    published, original = final_text.adopted_document(declaration), final_text.adopted_document(adopted)
     assert fingerprint.canonical_text(published) == fingerprint.canonical_text(dataclasses.replace(original, title=NEW_TITLE))
     assert published.signatories == original.signatories
     live = signoff.live_answers(declaration.versions[-1]).values()

@@ -4,7 +4,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from drafting import clause_library
+from drafting.domain import clause_library
 from drafting.extensions import db
 from drafting.models import ClauseTemplate, TemplateCategory, UserRole
 

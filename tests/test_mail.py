@@ -11,7 +11,7 @@ from aiosmtpd.smtp import AuthResult
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from drafting.mail import MailDeliveryError, MailError, send_mail
+from drafting.rendering.mail import MailDeliveryError, MailError, send_mail
 
 SENDER = "drafting <no-reply@drafting.test>"
 SUBJECT = "Draft 2 of the Yokohama Declaration / 横浜宣言 第2案 / Hà Nội"
@@ -46,7 +46,7 @@ def sent_files(tmp_path):
 
 
 def test_the_file_backend_writes_a_message_a_mail_client_can_read(mail_settings, tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="drafting.mail")
+    caplog.set_level(logging.INFO, logger="drafting.rendering.mail")
     send_mail(["delegate@phnompenh.example", "host@yokohama.example"], SUBJECT, TEXT, HTML)
 
     [path] = sent_files(tmp_path)
@@ -87,7 +87,7 @@ def test_a_message_without_html_is_plain_text_to_one_recipient(mail_settings, tm
         min_size=1, max_size=40,
     ).map("".join).map(str.strip).filter(bool)
 )
-# Folded between two encoded words, where Python's own folding loses the space (see drafting.mail).
+# Folded between two encoded words, where Python's own folding loses the space (see drafting.rendering.mail).
 @example(subject=SUBJECT)
 @example(subject="横浜宣言 第2案 横浜宣言 第2案 横浜宣言 第2案 横浜宣言 第2案")
 def test_any_subject_arrives_as_written(mail_settings, tmp_path, subject):

@@ -3,7 +3,7 @@
 For each decision, each kind of user and each workflow state (with the deadline open or passed),
 the page that carries the decision's form is read, then the form is posted with good input. The
 form must be on the page if and only if the post is accepted, and both must agree with EXPECTED.
-Page and domain ask one predicate of drafting.permissions: this table catches a page that offers
+Page and domain ask one predicate of drafting.domain.permissions: this table catches a page that offers
 what the domain refuses, and a predicate that lost a check (a state, a deadline, a role).
 Requests run in a savepoint that is rolled back, as in test_access.
 """

@@ -7,11 +7,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from drafting import outbox
+from drafting.domain.clock import utcnow
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import DeclarationState, OutgoingMessage, ParticipantRole, UserRole, Version
-from drafting.moments import utcnow
+from drafting.rendering import outbox
 from tests.test_answers import Mailbox, free_port, use_smtp
 from tests.test_concurrency import live_app  # noqa: F401 (a fixture)
 

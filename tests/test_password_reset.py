@@ -16,11 +16,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from drafting import accounts
-from drafting.accounts import create_user
+from drafting.domain.clock import utcnow
+from drafting.domain.people import accounts
+from drafting.domain.people.accounts import create_user
 from drafting.extensions import db
 from drafting.models import OutgoingMessage, PasswordReset, UserRole
-from drafting.moments import utcnow
 from tests.conftest import PASSWORD
 from tests.test_answers import Mailbox, free_port, use_smtp
 from tests.test_concurrency import live_app  # noqa: F401 (a fixture)

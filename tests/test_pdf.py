@@ -14,11 +14,13 @@ import zxingcpp
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from drafting import fingerprint, pdf, pdf_files, signoff
+from drafting.domain import signoff
+from drafting.domain.draft_editing import add_clause
+from drafting.domain.people.participants import invite
+from drafting.domain.text import fingerprint
 from drafting.extensions import db
-from drafting.invitations import invite
-from drafting.composition import add_clause
 from drafting.models import Answer, DeclarationLayout, ParticipantRole, UserRole, Version
+from drafting.rendering import pdf, stored_pdfs as pdf_files
 
 A4 = (595.28, 841.89)  # points
 LETTER = (612.0, 792.0)

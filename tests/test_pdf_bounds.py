@@ -10,11 +10,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from drafting import pdf_files, signoff, text_input
-from drafting.composition import add_clause
+from drafting.domain import signoff
+from drafting.domain.draft_editing import add_clause
+from drafting.domain.people.participants import invite
+from drafting.domain.text import characters as text_input
+from drafting.rendering import stored_pdfs as pdf_files
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, DeclarationLayout, ParticipantRole, UserRole
+from drafting.rendering import stored_pdfs as pdf_files
 
 MM = 72 / 25.4  # points
 # static/pdf.css: 25 mm left and right; a circulated version's paragraph numbers stand 15 mm into the left one.

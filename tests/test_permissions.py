@@ -2,8 +2,8 @@
 
 import pytest
 
-from drafting import permissions
-from drafting.invitations import invite
+from drafting.domain import permissions
+from drafting.domain.people.participants import invite
 from drafting.models import DeclarationState, ParticipantRole, UserRole
 
 S = DeclarationState

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafting.models import Network
-from drafting.placeholders import (
+from drafting.domain.text.placeholders import (
     KNOWN_PLACEHOLDERS,
     TYPES,
     Placeholder,
@@ -18,6 +17,7 @@ from drafting.placeholders import (
     parse,
     render_value,
 )
+from drafting.models import Network
 
 
 def test_known_names_take_their_fixed_type():

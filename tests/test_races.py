@@ -13,12 +13,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from drafting.accounts import create_user
-from drafting.circulation import circulate
-from drafting.composition import add_clause, create_declaration
-from drafting.consultation import add_comment
+from drafting.domain.circulation import circulate
+from drafting.domain.consultation import add_comment
+from drafting.domain.draft_editing import add_clause, create_declaration
+from drafting.domain.people.accounts import create_user
+from drafting.domain.people.participants import invite
 from drafting.extensions import db as _db
-from drafting.invitations import invite
 from drafting.models import AuditEvent, Comment, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
 # The fixtures of the sign-off races: a database of this test's own, and `db.session` left to each thread.

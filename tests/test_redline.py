@@ -5,9 +5,8 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafting.document import CountryGroup, Document, DocumentClause
-from drafting.models import DeclarationLayout
-from drafting.redline import (
+from drafting.domain.text.composed_document import CountryGroup, Document, DocumentClause
+from drafting.domain.text.redline import (
     Change,
     Part,
     Section,
@@ -19,6 +18,7 @@ from drafting.redline import (
     tally,
     tokens,
 )
+from drafting.models import DeclarationLayout
 
 E, I, D = Change.equal, Change.insert, Change.delete
 

@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from drafting import composition
+from drafting.domain import draft_editing as composition
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Comment, CommentStatus, DeclarationState, ParticipantRole, UserRole
 
 
@@ -221,7 +221,7 @@ def test_my_declarations_lists_what_the_delegates_organization_is_invited_to(cli
 
 
 def test_after_adoption_the_drafts_stay_with_those_who_took_part(client, login_as, consultation, propose_final):
-    from drafting import signoff
+    from drafting.domain import signoff
 
     declaration = consultation["declaration"]
     propose_final(declaration, by=consultation["drafter"])

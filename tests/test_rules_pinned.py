@@ -14,12 +14,12 @@ import time_machine
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from drafting import consultation, signoff
-from drafting.composition import add_clause
+from drafting.domain import consultation, signoff
+from drafting.domain.clock import as_utc
+from drafting.domain.draft_editing import add_clause
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Affirmation, Answer, Comment, CommentStatus, DeclarationState, ParticipantRole, UserRole
-from drafting.moments import as_utc
 
 MICROSECOND = timedelta(microseconds=1)
 # A deadline is the first instant at which it is closed: open a microsecond before, closed at it and after.

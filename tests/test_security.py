@@ -132,7 +132,7 @@ def test_a_plain_postgresql_url_uses_the_installed_driver(monkeypatch):
 def test_a_signed_in_user_also_gets_the_503_page_when_the_database_goes_away(tmp_path):
     from flask_migrate import upgrade
 
-    from drafting.accounts import create_user
+    from drafting.domain.people.accounts import create_user
     from drafting.models import UserRole
     from tests.conftest import PASSWORD
 

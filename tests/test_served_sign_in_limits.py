@@ -13,7 +13,7 @@ import pytest
 
 from bench.load import PASSWORD, Client, gunicorn, seeding_app
 from config import ServedTestConfig
-from drafting.accounts import create_user
+from drafting.domain.people.accounts import create_user
 from drafting.extensions import db as _db
 from drafting.models import UserRole
 from tests.databases import fresh_database

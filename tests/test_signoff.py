@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
-from drafting import audit, composition, document, signoff, workflow
+from drafting.domain import audit, draft_editing as composition, final_text, signoff, workflow
+from drafting.domain.people.participants import invite
+from drafting.domain.text import composed_document as document
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Affirmation, Answer, AuditEvent, DeclarationLayout, DeclarationState, ParticipantRole, UserRole
 
 
@@ -125,7 +126,7 @@ def test_adoption_publishes_exactly_the_participants_that_affirmed(affirmation):
         signoff.adopt(declaration, affirmation["Seoul"])
     signoff.adopt(declaration, affirmation["drafter"])
     assert declaration.state is DeclarationState.adopted and declaration.adopted_at is not None
-    published = signoff.adopted_document(declaration)
+    published = final_text.adopted_document(declaration)
     assert [(group.country, group.organizations) for group in published.signatories] == [
         ("Japan", [declaration.host.name]), ("South Korea", ["Seoul"]),
     ]
@@ -142,7 +143,7 @@ def test_the_older_layout_is_adopted_only_once_every_participant_it_names_has_af
     signoff.reopen(declaration, drafter, "The older layout, as at past plenaries.")
     composition.update_declaration(declaration, declaration.lock_version, layout=DeclarationLayout.named_in_opening)
     final = propose_final(declaration, by=drafter)
-    assert "Bangkok" in signoff.adopted_document(declaration).opening  # the text names every participant
+    assert "Bangkok" in final_text.adopted_document(declaration).opening  # the text names every participant
     signoff.answer(final, affirmation["Seoul"], Answer.affirmed, True)
     signoff.answer(final, affirmation["Bangkok"], Answer.declined, True)
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))

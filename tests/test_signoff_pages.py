@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from drafting import signoff
+from drafting.domain import signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole, Version
 
 

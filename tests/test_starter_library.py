@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from drafting import clause_text, placeholders
-from drafting.clause_library import create_template
-from drafting.library.starter import STARTER_TEMPLATES, load_starter_library
+from drafting.domain.clause_library import create_template
+from drafting.domain.starter_library import STARTER_TEMPLATES, load_starter_library
+from drafting.domain.text import markup as clause_text, placeholders
 from drafting.models import ClauseTemplate, TemplateCategory, limits
 
 ENGLISH = [starter for starter in STARTER_TEMPLATES if starter.language == "en"]

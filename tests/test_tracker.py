@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 import tinyhtml5
 
-from drafting import signoff
+from drafting.domain import signoff
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, ParticipantRole, UserRole
 
 DEADLINE = date.today() + timedelta(days=10)

@@ -11,7 +11,7 @@ import pytest
 
 from bench.load import ANSWER, Client, declaration_in_consultation, gunicorn, seed_cast, seeding_app, signed_in
 from config import database_url
-from drafting import audit
+from drafting.domain import audit
 from drafting.extensions import db as _db
 from drafting.models import Declaration, DeclarationState
 from tests.databases import fresh_database

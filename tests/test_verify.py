@@ -14,10 +14,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from bench.verify import hostile_pdf
-from drafting import pdf_reading, signoff, verification
-from drafting.archive.routes import UPLOAD_MARGIN
+from drafting.domain import signoff, verification
 from drafting.extensions import db
 from drafting.models import Answer, DeclarationState, StoredPdf
+from drafting.rendering import pdf_reading
+from drafting.web.archive.routes import UPLOAD_MARGIN
 # The fixtures adopt and unpublished are shared with the archive's tests.
 from tests.test_archive import adopt, latest_fingerprint, unpublished
 from tests.test_auth import app_with

@@ -2,8 +2,8 @@
 
 import pytest
 
-from drafting import workflow
-from drafting.invitations import invite
+from drafting.domain import workflow
+from drafting.domain.people.participants import invite
 from drafting.models import DeclarationState, ParticipantRole, UserRole
 
 S, A = DeclarationState, workflow.Action

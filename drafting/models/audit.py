@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
-from drafting.moments import utcnow
 from drafting.models.declarations import Declaration
 
 from drafting.models.users import User
@@ -15,7 +15,7 @@ from drafting.models.users import User
 
 class AuditEvent(db.Model):
     """One event. Its hash covers its own content and the hash of the event before it, so an edit
-    or removal anywhere in the middle breaks every later link (see drafting.audit)."""
+    or removal anywhere in the middle breaks every later link (see drafting.domain.audit)."""
 
     __tablename__ = "audit_events"
 
@@ -41,7 +41,7 @@ class AuditEvent(db.Model):
 class AuditHead(db.Model):
     """The end of the chain: how many events it holds and the last one's hash, sealed with an HMAC
     under the installation's AUDIT_KEY, which is not in the database. Whoever can write the tables
-    can cut the chain's end or rebuild it, but cannot seal the head that would match (drafting.audit)."""
+    can cut the chain's end or rebuild it, but cannot seal the head that would match (drafting.domain.audit)."""
 
     __tablename__ = "audit_heads"
     # One chain, one head: every append locks and moves this row.

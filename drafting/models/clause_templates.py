@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
-from drafting.moments import utcnow
 from drafting.models import limits
 
 
@@ -61,11 +61,11 @@ class ClauseTemplate(db.Model):
         Enum(TemplateCategory, native_enum=False, length=30, validate_strings=True), index=True
     )
     language: Mapped[str] = mapped_column(String(limits.LANGUAGE), index=True)
-    # Heading and body may hold placeholders such as {{host_city}}; see drafting.placeholders.
+    # Heading and body may hold placeholders such as {{host_city}}; see drafting.domain.text.placeholders.
     heading: Mapped[str | None] = mapped_column(String(limits.HEADING))
     body: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: see drafting.locking
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: see drafting.domain.locking
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

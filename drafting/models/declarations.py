@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
-from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.clause_templates import ClauseTemplate
 from drafting.models.organizations import Network, Organization
@@ -77,13 +77,13 @@ class Declaration(db.Model):
     closing_formula: Mapped[str] = mapped_column(Text, default="")
     layout: Mapped[DeclarationLayout] = mapped_column(_enum(DeclarationLayout))
     state: Mapped[DeclarationState] = mapped_column(_enum(DeclarationState), default=DeclarationState.drafting)
-    # Optimistic lock: see drafting.locking.
+    # Optimistic lock: see drafting.domain.locking.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     adopted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Who the adopted declaration names, and how, as drafting.published_record froze it at adoption;
+    # Who the adopted declaration names, and how, as drafting.domain.published_record froze it at adoption;
     # None until then.
     published_record: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
@@ -160,10 +160,10 @@ class Clause(db.Model):
     # 1-based; the printed clause number.
     position: Mapped[int] = mapped_column(Integer)
     heading: Mapped[str | None] = mapped_column(String(limits.HEADING))
-    # Plain paragraphs separated by blank lines, with the small markup of drafting.clause_text.
+    # Plain paragraphs separated by blank lines, with the small markup of drafting.domain.text.markup.
     body: Mapped[str] = mapped_column(Text, default="")
     template_id: Mapped[int | None] = mapped_column(ForeignKey("clause_templates.id"), index=True)
-    lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: see drafting.locking
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: see drafting.domain.locking
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

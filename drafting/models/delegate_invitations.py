@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
-from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.declarations import Declaration
 from drafting.models.organizations import Organization

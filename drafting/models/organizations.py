@@ -7,9 +7,9 @@ import pycountry
 from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import limits
-from drafting.moments import utcnow
 
 
 def country_name(code: str) -> str:

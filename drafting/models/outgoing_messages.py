@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import limits
-from drafting.moments import utcnow
 
 
 class OutgoingMessage(db.Model):

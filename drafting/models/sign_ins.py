@@ -11,7 +11,7 @@ from drafting.models.users import User
 
 
 class SignIn(db.Model):
-    """One session of a user: the session cookie names it, and it ends on the server (drafting.sign_ins)."""
+    """One session of a user: the session cookie names it, and it ends on the server (drafting.domain.people.sign_ins)."""
 
     __tablename__ = "sign_ins"
 

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models.versions import Version
-from drafting.moments import utcnow
 
 
 class StoredPdf(db.Model):

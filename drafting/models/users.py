@@ -7,8 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
-from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.organizations import Organization
 
@@ -40,14 +40,14 @@ class User(UserMixin, db.Model):
 
     organization: Mapped[Organization | None] = relationship()
 
-    # The sign-in (drafting.sign_ins) this object was signed in or loaded through, for this request only.
+    # The sign-in (drafting.domain.people.sign_ins) this object was signed in or loaded through, for this request only.
     sign_in = None
 
     def get_id(self) -> str:
         # What Flask-Login keeps in the session cookie: the sign-in's token, never the bare user id,
         # so that ending the sign-in on the server signs out every copy of the cookie.
         if self.sign_in is None:
-            raise RuntimeError("Begin a sign-in (drafting.sign_ins.begin) before signing the user in.")
+            raise RuntimeError("Begin a sign-in (drafting.domain.people.sign_ins.begin) before signing the user in.")
         return self.sign_in.token
 
     def __eq__(self, other: object) -> bool:

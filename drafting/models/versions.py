@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.domain.clock import utcnow
 from drafting.extensions import db
-from drafting.moments import utcnow
 from drafting.models import limits
 from drafting.models.declarations import Declaration
 
@@ -30,10 +30,10 @@ class Version(db.Model):
     # "Draft 1", "Draft 2", ... or "Final".
     label: Mapped[str] = mapped_column(String(limits.VERSION_LABEL))
     is_final: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The document as drafting.document.Document.to_json() wrote it when circulated.
+    # The document as drafting.domain.text.composed_document.Document.to_json() wrote it when circulated.
     document: Mapped[dict] = mapped_column(JSON)
     canonical_text: Mapped[str] = mapped_column(Text)
-    # SHA-256 of canonical_text, hex; see drafting.fingerprint.
+    # SHA-256 of canonical_text, hex; see drafting.domain.text.fingerprint.
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     circulated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -59,7 +59,7 @@ def _organization(row):
 
 
 def _record(connection, declaration):
-    """Compose the record as drafting.published_record.compose() does at adoption, from the rows as they are."""
+    """Compose the record as drafting.domain.published_record.compose() does at adoption, from the rows as they are."""
     final = connection.execute(
         sa.select(versions.c.id, versions.c.is_final).where(versions.c.declaration_id == declaration.id)
         .order_by(versions.c.number.desc()).limit(1)

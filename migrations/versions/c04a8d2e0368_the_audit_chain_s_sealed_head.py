@@ -36,7 +36,7 @@ def upgrade():
     # context, so the key is the AUDIT_KEY of the configuration that runs `flask db upgrade`: in
     # production it must be in the environment then (README, "Running in production"). A link that
     # is broken already stays broken: `audit verify` names it as before.
-    from drafting.audit import GENESIS, seal
+    from drafting.domain.audit import GENESIS, seal
 
     connection = op.get_bind()
     events = connection.scalar(sa.text('SELECT count(*) FROM audit_events'))

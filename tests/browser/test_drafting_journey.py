@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from drafting.library.starter import STARTER_TEMPLATES
+from drafting.domain.starter_library import STARTER_TEMPLATES
 from drafting.models import TemplateCategory
 
 NEXT_MEETING = next(t for t in STARTER_TEMPLATES if t.category is TemplateCategory.next_meeting and t.language == "en")

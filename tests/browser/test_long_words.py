@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from drafting import circulation, signoff
-from drafting.accounts import create_user
-from drafting.composition import add_clause, create_declaration
+from drafting.domain import circulation, signoff
+from drafting.domain.draft_editing import add_clause, create_declaration
+from drafting.domain.people.accounts import create_user
+from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.invitations import invite
 from drafting.models import Answer, Organization, OrganizationKind, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
 

@@ -1,0 +1,99 @@
+"""Circulating drafts: immutable versions of the working draft, with their fingerprints."""
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import select
+
+from drafting.domain import workflow
+from drafting.domain.clock import as_utc
+from drafting.domain.text import composed_document, fingerprint
+from drafting.extensions import db
+from drafting.models import Declaration, User, Version
+
+
+class CirculationError(ValueError):
+    """A draft that cannot be circulated as asked; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def end_of_day(day: date) -> datetime:
+    """Return the moment a deadline given as a day closes: the end of that day, UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
+
+
+def deadline_passed(version: Version, now: datetime | None = None) -> bool:
+    """Tell whether the version's deadline is behind us."""
+    now = now or datetime.now(timezone.utc)
+    return version.deadline is not None and now >= as_utc(version.deadline)
+
+
+def deadline_day(version: Version) -> date | None:
+    """Return the last day of the version's deadline, as the host gave it."""
+    return (as_utc(version.deadline) - timedelta(days=1)).date() if version.deadline else None
+
+
+def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, deadline: datetime) -> Version:
+    """Store the working draft's document as the next version of the declaration."""
+    composed = composed_document.compose(declaration)
+    text = fingerprint.canonical_text(composed)
+    version = Version(
+        declaration=declaration,
+        number=len(declaration.versions) + 1,
+        label=label,
+        is_final=is_final,
+        document=composed.to_json(),
+        canonical_text=text,
+        fingerprint=fingerprint.fingerprint(text),
+        circulated_by=user,
+        deadline=deadline,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def issue(declaration: Declaration, user: User, action: workflow.Action, deadline: date, today: date,
+          too_soon: tuple[str, str], empty: str) -> Version:
+    """Freeze the working draft as the declaration's next version with its deadline, taking the workflow's action.
+
+    Refuse with `too_soon` (the message, the form field) a deadline that is not after today, and
+    with `empty` a draft without clauses.
+    """
+    declaration = workflow.lock(declaration)
+    workflow.check(user, declaration, action)
+    if deadline <= today:
+        raise CirculationError(*too_soon)
+    if not declaration.clauses:
+        raise CirculationError(empty)
+    final = action is workflow.Action.propose_final
+    drafts = sum(1 for version in declaration.versions if not version.is_final)
+    version = snapshot(declaration, user, "Final" if final else f"Draft {drafts + 1}", final, end_of_day(deadline))
+    workflow.transition(user, declaration, action, version=version.label, fingerprint=version.fingerprint)
+    return version
+
+
+def circulate(declaration: Declaration, user: User, comment_deadline: date, today: date) -> Version:
+    """Circulate the working draft as Draft N with a comment deadline; move to consultation."""
+    return issue(
+        declaration, user, workflow.Action.circulate, comment_deadline, today,
+        ("The comment deadline must be a day after today.", "comment_deadline"),
+        "Write at least one clause before circulating the draft.",
+    )
+
+
+def latest_version(declaration: Declaration) -> Version | None:
+    """Return the last version circulated, if any."""
+    return declaration.versions[-1] if declaration.versions else None
+
+
+def delegates(declaration: Declaration) -> list[User]:
+    """Return the active users of every invited participant and observer, hosts excluded."""
+    invited = [participant.organization_id for participant in declaration.invited_participants]
+    return list(
+        db.session.scalars(
+            select(User).where(User.organization_id.in_(invited), User.active).order_by(User.email)
+        )
+    )

@@ -1,0 +1,203 @@
+"""Consultation: comments, replies and amendments on circulated versions, and the host's replies and decisions.
+
+The organization a comment speaks for is always the author's own, never taken from the request,
+so that a delegate cannot comment on behalf of another organization.
+"""
+
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from drafting.domain import audit, draft_editing, permissions
+from drafting.domain.clock import utcnow
+from drafting.domain.locking import EditConflict
+from drafting.domain.text import markup
+from drafting.domain.text.composed_document import Document, DocumentClause
+from drafting.extensions import db
+from drafting.models import (
+    AmendmentDecision,
+    Clause,
+    Comment,
+    CommentStatus,
+    Declaration,
+    User,
+    Version,
+    limits,
+)
+
+
+class CommentRefused(ValueError):
+    """A comment, reply or decision that cannot be taken; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _checked_text(text: str | None, field: str, maximum: int, what: str) -> str:
+    text = markup.normalize(text or "")
+    if not text.strip():
+        raise CommentRefused(f"Write the {what}.", field)
+    if len(text) > maximum:
+        raise CommentRefused(f"The {what} has {len(text):,} characters; at most {maximum:,} are allowed.", field)
+    return text
+
+
+def _refuse_if(refusal: permissions.Refusal | None) -> None:
+    if refusal is not None:
+        raise CommentRefused(*refusal)
+
+
+def add_comment(version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None) -> Comment:
+    """Comment on a clause of the latest version, or propose an amendment when proposed_text is given."""
+    declaration = version.declaration
+    _refuse_if(permissions.why_not_comment(author, version))
+    clause = version_document(version).clause_numbered(clause_number)
+    if clause is None:
+        raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")
+    body = _checked_text(body, "body", limits.COMMENT, "comment")
+    if proposed_text is not None:
+        proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
+        if markup.paragraphs(proposed_text) == clause.paragraphs:
+            raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+    comment = Comment(
+        declaration=declaration,
+        version=version,
+        clause_id=clause.clause_id,
+        clause_number=clause_number,
+        organization_id=author.organization_id,
+        author=author,
+        body=body,
+        proposed_text=proposed_text,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def reply(parent: Comment, author: User, body: str) -> Comment:
+    """Reply to a comment, in its thread."""
+    if parent.parent_id is not None:
+        parent = parent.parent
+    _refuse_if(permissions.why_not_reply(author, parent))
+    answer = Comment(
+        declaration=parent.declaration,
+        version=parent.version,
+        clause_id=parent.clause_id,
+        clause_number=parent.clause_number,
+        parent=parent,
+        organization_id=author.organization_id,
+        author=author,
+        body=_checked_text(body, "body", limits.COMMENT, "reply"),
+    )
+    db.session.add(answer)
+    db.session.flush()
+    return answer
+
+
+def withdraw(comment: Comment, user: User) -> None:
+    """Withdraw one's own comment: it stays in the record, marked withdrawn."""
+    _refuse_if(permissions.why_not_withdraw(user, comment))
+    comment.status = CommentStatus.withdrawn
+    comment.withdrawn_at = utcnow()
+    db.session.flush()
+
+
+def mark_addressed(comment: Comment, user: User) -> None:
+    """Mark a comment addressed (host drafters)."""
+    _refuse_if(permissions.why_not_mark_addressed(user, comment))
+    comment.status = CommentStatus.addressed
+    db.session.flush()
+
+
+def changed_since_circulated(circulated: DocumentClause, clause: Clause) -> bool:
+    """Tell whether a working clause no longer reads as the version circulated it."""
+    return (clause.heading or None, markup.paragraphs(clause.body)) != (circulated.heading, circulated.paragraphs)
+
+
+def decide_amendment(
+    amendment: Comment, user: User, decision: AmendmentDecision, reason: str | None = None,
+    changed_text: str | None = None, based_on: int | None = None,
+) -> None:
+    """Accept an amendment (its text enters the working draft), accept it with changes, or reject it with a reason.
+
+    `based_on` is the lock_version of the working clause that the host saw when deciding: if the
+    clause was saved since, nothing is decided. An amendment was written against the clause as
+    circulated, so it is accepted as proposed only while the working clause still reads so;
+    otherwise accepting it would silently undo the changes made since, and the host accepts it
+    with changes instead, writing the text the clause is to have.
+    """
+    declaration = amendment.declaration
+    # Two drafters deciding the same amendment at once: the second waits, then finds it decided.
+    db.session.refresh(amendment, with_for_update=True)
+    _refuse_if(permissions.why_not_decide(user, amendment))
+    reason = markup.normalize(reason or "") or None
+    if reason and len(reason) > limits.DECISION_REASON:
+        raise CommentRefused(f"At most {limits.DECISION_REASON:,} characters.", "reason")
+    if decision is AmendmentDecision.rejected:
+        if not reason:
+            raise CommentRefused("Give the reason for rejecting the amendment.", "reason")
+    else:
+        text = amendment.proposed_text
+        if decision is AmendmentDecision.accepted_with_changes:
+            text = _checked_text(changed_text, "changed_text", limits.CLAUSE_BODY, "text as changed")
+            if markup.paragraphs(text) == markup.paragraphs(amendment.proposed_text):
+                raise CommentRefused("This is the proposed text unchanged: accept it as proposed.", "changed_text")
+        clause = amendment.clause
+        if clause is None:
+            raise CommentRefused("The clause was removed from the working draft; the amendment cannot enter it.")
+        circulated = version_document(amendment.version).clause_numbered(amendment.clause_number)
+        if decision is AmendmentDecision.accepted and changed_since_circulated(circulated, clause):
+            raise CommentRefused(
+                f"Clause {clause.position} of the working draft has changed since {amendment.version.label} was "
+                "circulated, and accepting the amendment as proposed would undo that change. Accept it with changes, "
+                "writing the text the clause is to have.",
+                "decision",
+            )
+        try:
+            draft_editing.update_clause(clause, clause.lock_version if based_on is None else based_on, clause.heading, text)
+        except draft_editing.CompositionError as error:
+            raise CommentRefused(str(error)) from None
+        except EditConflict as conflict:
+            raise CommentRefused(
+                f"Clause {conflict.current.position} of the working draft was saved by someone else while you were "
+                "deciding: read it again as it stands now, then decide."
+            ) from None
+        amendment.accepted_text = text
+    amendment.decision = decision
+    amendment.decision_reason = reason
+    amendment.decided_by = user
+    amendment.decided_at = utcnow()
+    amendment.status = CommentStatus.addressed
+    audit.record(
+        "decide amendment", declaration, user, comment=amendment.id, decision=decision.value,
+        version=amendment.version.label, clause=amendment.clause_number,
+        organization=amendment.organization.name,
+    )
+
+
+def version_document(version: Version) -> Document:
+    """Return the document a version circulated."""
+    return Document.from_json(version.document)
+
+
+def visible_threads(user: User, declaration: Declaration, version: Version | None = None) -> list[Comment]:
+    """Return the top-level comments the user may read, with their replies: all for the host, their own
+    organization's for a delegate."""
+    query = (
+        select(Comment)
+        .where(Comment.declaration_id == declaration.id, Comment.parent_id.is_(None))
+        .options(
+            selectinload(Comment.replies).joinedload(Comment.author),
+            selectinload(Comment.replies).joinedload(Comment.organization),
+            selectinload(Comment.author),
+            selectinload(Comment.organization),
+            selectinload(Comment.version),
+        )
+        .order_by(Comment.clause_number, Comment.created_at)
+    )
+    if version is not None:
+        query = query.where(Comment.version_id == version.id)
+    if not permissions.can_see_working_draft(user, declaration):
+        query = query.where(Comment.organization_id == user.organization_id)
+    return list(db.session.scalars(query))

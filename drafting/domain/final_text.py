@@ -1,0 +1,40 @@
+"""The final text: the version proposed as final, the answers that count for it, and the text as adopted.
+
+Sign-off decides on these and the stored PDFs print them; both import them from here, so that
+neither imports the other back.
+"""
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from drafting.domain import circulation, published_record
+from drafting.domain.text.composed_document import Document
+from drafting.extensions import db
+from drafting.models import Affirmation, Declaration, DeclarationState, Version
+
+
+def final_version(declaration: Declaration) -> Version | None:
+    """Return the final text under affirmation or adopted, if there is one."""
+    latest = circulation.latest_version(declaration)
+    if latest is not None and latest.is_final and declaration.state in (
+        DeclarationState.affirmation, DeclarationState.adopted
+    ):
+        return latest
+    return None
+
+
+def live_answers(version: Version) -> dict[int, Affirmation]:
+    """Return the answers that count for a final version, by organization id."""
+    answers = db.session.scalars(
+        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.live.is_(True))
+    )
+    return {answer.organization_id: answer for answer in answers}
+
+
+def adopted_document(declaration: Declaration) -> Document:
+    """Return the final text as published: its participant list holds exactly those that affirmed, as named then."""
+    published = Document.from_json(final_version(declaration).document)
+    if not published.signatories:  # the older layout names its members in the opening instead
+        return published
+    return replace(published, signatories=published_record.of(declaration).affirmed_by)

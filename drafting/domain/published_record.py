@@ -1,0 +1,145 @@
+"""The published record: who an adopted declaration names, and how, frozen at adoption.
+
+The final version's document already holds the adopted text as it was affirmed: its title, its
+clauses, its opening and the closing formula that names the host and co-hosts. Everything else that
+the archive, the API, the PDFs, the verification and the export show of an adopted declaration
+comes from rows an administrator may change later: organizations (name, country, local name,
+kind), the network, the accounts of the delegates. `compose()` copies those at adoption into the
+declaration's `published_record`, and `of()` reads that copy back, so that what was published
+stays as it was published.
+"""
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+from drafting.domain.text import composed_document
+from drafting.domain.text.composed_document import CountryGroup
+from drafting.extensions import db
+from drafting.models import Affirmation, Declaration, Organization
+
+
+@dataclass(frozen=True)
+class PublishedOrganization:
+    """An organization as named when the declaration was adopted."""
+
+    name: str
+    kind: str
+    country: str  # ISO 3166 alpha-2
+    country_name: str  # its English name then, as the list printed it
+    local_name: str | None
+
+
+@dataclass(frozen=True)
+class PublishedNetwork:
+    name: str
+    acronym: str | None
+
+
+@dataclass(frozen=True)
+class PublishedParticipant:
+    """A participant of the declaration at adoption, with the answer that counted, if any."""
+
+    organization: PublishedOrganization
+    role: str
+    position: int | None
+    answer: str | None
+    statement: str | None
+
+
+@dataclass(frozen=True)
+class PublishedAnswer:
+    """Who gave one answer to one of the declaration's versions, as named at adoption."""
+
+    organization: str
+    delegate: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement an organization recorded with its affirmation, as the archive and the adopted PDF print it."""
+
+    organization: str
+    country_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PublishedRecord:
+    host: PublishedOrganization
+    network: PublishedNetwork | None
+    # Every participant, observers included, in the order they were invited.
+    participants: list[PublishedParticipant]
+    # The organizations that affirmed, as the list shows them: by country, in the host's order within each.
+    affirmed_by: list[CountryGroup]
+    # Every answer ever given to a version of the declaration, by the Affirmation's id.
+    answers: dict[int, PublishedAnswer]
+
+    def statements(self) -> list[Statement]:
+        """Return the statements of the participants that affirmed with one, in the order of the list."""
+        by_name = {participant.organization.name: participant for participant in self.participants}
+        listed = [by_name[name] for group in self.affirmed_by for name in group.organizations]
+        return [
+            Statement(p.organization.name, p.organization.country_name, p.statement) for p in listed if p.statement
+        ]
+
+    def to_json(self) -> dict:
+        """Return the record as plain JSON data, to be stored with the declaration."""
+        data = asdict(self)
+        data["answers"] = {str(answer_id): answer for answer_id, answer in data["answers"].items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PublishedRecord":
+        """Rebuild a record stored with to_json()."""
+        return cls(
+            host=PublishedOrganization(**data["host"]),
+            network=PublishedNetwork(**data["network"]) if data["network"] else None,
+            participants=[
+                PublishedParticipant(**{**p, "organization": PublishedOrganization(**p["organization"])})
+                for p in data["participants"]
+            ],
+            affirmed_by=[CountryGroup(**group) for group in data["affirmed_by"]],
+            answers={int(answer_id): PublishedAnswer(**answer) for answer_id, answer in data["answers"].items()},
+        )
+
+
+def _organization(organization: Organization) -> PublishedOrganization:
+    return PublishedOrganization(
+        organization.name, organization.kind.value, organization.country, organization.country_name,
+        organization.local_name,
+    )
+
+
+def compose(declaration: Declaration, live: dict[int, Affirmation]) -> PublishedRecord:
+    """Return the record of a declaration as its rows read now, given the answers that count, by organization id."""
+    participants = sorted(declaration.participants, key=lambda participant: participant.id)
+    affirming = [
+        p for p in declaration.listed_participants if p.organization_id in live and live[p.organization_id].answer.affirms
+    ]
+    answers = db.session.scalars(
+        select(Affirmation).where(Affirmation.declaration_id == declaration.id).order_by(Affirmation.id)
+    )
+    network = declaration.network
+    return PublishedRecord(
+        host=_organization(declaration.host),
+        network=PublishedNetwork(network.name, network.acronym) if network else None,
+        participants=[
+            PublishedParticipant(
+                _organization(p.organization), p.role.value, p.position,
+                live[p.organization_id].answer.value if p.organization_id in live else None,
+                live[p.organization_id].statement if p.organization_id in live else None,
+            )
+            for p in participants
+        ],
+        affirmed_by=composed_document.country_groups(affirming),
+        answers={a.id: PublishedAnswer(a.organization.name, a.delegate.name) for a in answers},
+    )
+
+
+def of(declaration: Declaration) -> PublishedRecord | None:
+    """Return the record frozen when the declaration was adopted, or None if it was not adopted."""
+    if declaration.published_record is None:
+        return None
+    return PublishedRecord.from_json(declaration.published_record)
+

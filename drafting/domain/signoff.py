@@ -1,0 +1,210 @@
+"""Sign-off: the final text, the participants' answers, reminders, reopening, adoption and withdrawal.
+
+Answers and the changes of state that void or freeze them take the declaration's row lock first
+(on SQLite every writing transaction is serialized already), so that an answer and a reopening,
+or two answers of one organization, made at the same moment end in one consistent state.
+"""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from drafting.domain import audit, circulation, permissions, published_record, workflow
+from drafting.domain.clock import as_utc, utcnow
+# Sign-off's callers (the tests, bench/verify.py) ask it for the final version too: signoff.final_version.
+from drafting.domain.final_text import final_version, live_answers  # noqa: F401
+from drafting.domain.text import markup, phrasing
+from drafting.domain.text.composed_document import Document
+from drafting.extensions import db
+from drafting.models import (
+    Affirmation,
+    Answer,
+    Declaration,
+    DeclarationLayout,
+    Participant,
+    User,
+    Version,
+    limits,
+)
+from drafting.rendering import stored_pdfs
+
+REMINDER_INTERVAL = timedelta(days=1)
+
+
+class SignoffRefused(ValueError):
+    """An answer, reminder or change that cannot be made; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _record_answer(version: Version, organization_id: int, delegate: User, answer: Answer,
+                   statement: str | None = None, reason: str | None = None) -> Affirmation:
+    current = db.session.scalar(
+        select(Affirmation).where(
+            Affirmation.version_id == version.id,
+            Affirmation.organization_id == organization_id,
+            Affirmation.live.is_(True),
+        )
+    )
+    if current is not None:
+        current.live = None
+        current.superseded_at = utcnow()
+        db.session.flush()  # the old answer leaves the unique constraint before the new one enters it
+    affirmation = Affirmation(
+        declaration_id=version.declaration_id,
+        version=version,
+        organization_id=organization_id,
+        delegate=delegate,
+        answer=answer,
+        statement=statement,
+        reason=reason,
+        fingerprint=version.fingerprint,
+    )
+    db.session.add(affirmation)
+    db.session.flush()
+    return affirmation
+
+
+def propose_final(declaration: Declaration, user: User, affirmation_deadline: date, today: date) -> Version:
+    """Freeze the working draft as the Final version with an answer deadline; move to affirmation.
+
+    The host and co-hosts affirm the text by proposing it.
+    """
+    version = circulation.issue(
+        declaration, user, workflow.Action.propose_final, affirmation_deadline, today,
+        ("The deadline for answers must be a day after today.", "affirmation_deadline"),
+        "A final text needs at least one clause.",
+    )
+    for organization_id in sorted(declaration.host_organization_ids):
+        _record_answer(version, organization_id, user, Answer.affirmed)
+    return version
+
+
+def answer(version: Version, delegate: User, given: Answer, authorised: bool,
+           statement: str | None = None, reason: str | None = None) -> Affirmation:
+    """Record the delegate's organization's answer to the final text, replacing its earlier answer."""
+    declaration = workflow.lock(version.declaration)
+    refusal = permissions.why_not_answer(delegate, declaration)
+    if refusal is not None:
+        raise SignoffRefused(*refusal)
+    if version is not circulation.latest_version(declaration) or not version.is_final:
+        raise SignoffRefused("This is not the final text under affirmation.")
+    if not authorised:
+        raise SignoffRefused(
+            f"Confirm that you are authorised to answer for {delegate.organization.name}.", "authorised"
+        )
+    statement = markup.normalize(statement or "") or None
+    reason = markup.normalize(reason or "") or None
+    if given is Answer.affirmed_with_statement and not statement:
+        raise SignoffRefused("Write the statement to be recorded with the affirmation.", "statement")
+    for field, value in (("statement", statement), ("reason", reason)):
+        if value and len(value) > limits.STATEMENT:
+            raise SignoffRefused(f"At most {limits.STATEMENT:,} characters; this has {len(value):,}.", field)
+    affirmation = _record_answer(
+        version, delegate.organization_id, delegate, given,
+        statement if given is Answer.affirmed_with_statement else None,
+        reason if given is Answer.declined else None,
+    )
+    audit.record("answer", declaration, delegate, organization=delegate.organization.name,
+                 answer=given.value, fingerprint=version.fingerprint)
+    return affirmation
+
+
+def _checked_reason(reason: str | None, missing: str) -> str:
+    reason = markup.normalize(reason or "")
+    if not reason:
+        raise SignoffRefused(missing, "reason")
+    if len(reason) > limits.STATEMENT:
+        raise SignoffRefused(f"At most {limits.STATEMENT:,} characters.", "reason")
+    return reason
+
+
+def reopen(declaration: Declaration, user: User, reason: str) -> int:
+    """Go back to consultation: every answer to the final text becomes void, with the reason. Return how many."""
+    declaration = workflow.lock(declaration)
+    workflow.check(user, declaration, workflow.Action.reopen)
+    reason = _checked_reason(reason, "Say why the declaration is reopened: every delegate is told.")
+    version = circulation.latest_version(declaration)
+    # Answers replaced by a later one are voided too: the record says of every answer that it no longer stands.
+    standing = db.session.scalars(
+        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.voided_at.is_(None))
+    ).all()
+    counted = sum(1 for affirmation in standing if affirmation.live)
+    for affirmation in standing:
+        affirmation.live = None
+        affirmation.voided_at = utcnow()
+        affirmation.void_reason = reason
+    workflow.transition(user, declaration, workflow.Action.reopen, reason=reason, voided=counted)
+    return counted
+
+
+def adopt(declaration: Declaration, user: User) -> Version:
+    """Adopt the final text: nothing about the declaration can change afterwards, and it becomes public."""
+    declaration = workflow.lock(declaration)
+    workflow.check(user, declaration, workflow.Action.adopt)
+    version = circulation.latest_version(declaration)
+    affirming = [a for a in live_answers(version).values() if a.answer.affirms]
+    if Document.from_json(version.document).layout is DeclarationLayout.named_in_opening:
+        _require_named_affirmed(declaration, {a.organization_id for a in affirming})
+    declaration.adopted_at = utcnow()
+    # What the publication names is frozen now: renaming an organization later changes none of it.
+    declaration.published_record = published_record.compose(declaration, live_answers(version)).to_json()
+    workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
+                        affirmed_by=sorted(a.organization.name for a in affirming))
+    # The published record prints the audit trail's head as it stands with this adoption in it.
+    audit.anchor(declaration)
+    # The final PDFs are made now, in this transaction: if they cannot be, nothing is adopted.
+    stored_pdfs.store_adopted(declaration)
+    return version
+
+
+def _require_named_affirmed(declaration: Declaration, affirming_ids: set[int]) -> None:
+    # The older layout names the participants in its opening paragraph, inside the text that was
+    # affirmed: it cannot drop those that did not affirm, so it is adopted only once all of them have.
+    silent = [
+        p.organization.name for p in declaration.listed_participants if p.organization_id not in affirming_ids
+    ]
+    if silent:
+        verb = "has" if len(silent) == 1 else "have"
+        raise SignoffRefused(
+            f"The opening paragraph names {phrasing.join_names(sorted(silent, key=str.casefold))}, which {verb} not "
+            "affirmed the text, and an adopted declaration names only those that affirmed it. Wait for their "
+            "answers, or reopen the declaration and remove them from its participants."
+        )
+
+
+def withdraw(declaration: Declaration, user: User, reason: str) -> None:
+    """Withdraw a declaration that is not adopted; it is kept, marked withdrawn."""
+    declaration = workflow.lock(declaration)
+    workflow.check(user, declaration, workflow.Action.withdraw)
+    reason = _checked_reason(reason, "Say why the declaration is withdrawn.")
+    workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
+
+
+
+
+def remind(declaration: Declaration, user: User, now: datetime | None = None) -> list[Participant]:
+    """Remind the participants that have not answered, each at most once a day; return those reminded."""
+    now = now or utcnow()
+    declaration = workflow.lock(declaration)
+    refusal = permissions.why_not_remind(user, declaration)
+    if refusal is not None:
+        raise SignoffRefused(*refusal)
+    answered = live_answers(circulation.latest_version(declaration))
+    waiting = [p for p in declaration.listed_participants if p.organization_id not in answered]
+    if not waiting:
+        raise SignoffRefused("Every participant has answered.")
+    due = [p for p in waiting if p.last_reminded_at is None or now - as_utc(p.last_reminded_at) >= REMINDER_INTERVAL]
+    if not due:
+        soonest = min(as_utc(p.last_reminded_at) for p in waiting) + REMINDER_INTERVAL
+        raise SignoffRefused(
+            f"Every participant without an answer was reminded less than a day ago; "
+            f"the next reminder can go at {soonest:%H:%M} UTC on {phrasing.format_date(soonest.date())}."
+        )
+    for participant in due:
+        participant.last_reminded_at = now
+    audit.record("remind", declaration, user, reminded=sorted(p.organization.name for p in due))
+    db.session.flush()
+    return due

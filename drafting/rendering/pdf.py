@@ -1,0 +1,189 @@
+"""Rendering a declaration's document to PDF (DESIGN.md, "The final document").
+
+The HTML comes from templates/pdf/ through the application's Jinja environment, so every piece
+of user text is escaped; static/pdf.css lays it out with CSS paged media; WeasyPrint writes a
+PDF/A-3b file that carries the version's canonical text as the embedded file canonical-text.txt,
+so the PDF holds its own machine-readable text and fingerprint.
+
+The renderer reads nothing but the application's static folder: StaticOnlyFetcher serves its
+files under STATIC_BASE and refuses every other URL, file: and data: included. Fonts come from
+the system's fontconfig (fonts-noto-core, fonts-noto-cjk), never from a URL.
+"""
+
+import io
+import logging
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from flask import current_app, render_template
+from markupsafe import Markup
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.css import ColorProfile
+from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from drafting.domain.text import fingerprint as fingerprints
+from drafting.domain.text.composed_document import Document
+from drafting.domain.published_record import Statement
+
+ADOPTED = "adopted"
+CIRCULATED = "circulated"
+# The page sizes a PDF is made in, and their names in CSS.
+PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+# The name another part of the application (verification by upload) looks for: keep it.
+CANONICAL_TEXT_NAME = "canonical-text.txt"
+PDF_VARIANT = "pdf/a-3b"
+# The address at which the renderer sees the static folder. The .invalid domain never resolves
+# (RFC 6761), so not even a fetch that slipped past StaticOnlyFetcher could reach a server.
+STATIC_BASE = "https://static.drafting.invalid/"
+STYLESHEET = "pdf.css"
+# PDF/A declares the colour space of the pages it is printed in: sRGB, with WeasyPrint's own
+# profile. Its built-in "srgb" intent leaves that file open (a ResourceWarning with every PDF),
+# so the same profile is passed in as a colour profile of ours.
+OUTPUT_INTENT = "drafting-srgb"
+
+
+class RefusedUrl(ValueError):
+    """A URL the renderer may not fetch: anything but a file of the static folder."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serve the files of the static folder under STATIC_BASE; refuse every other URL.
+
+    WeasyPrint catches the RefusedUrl, logs it and leaves the resource out.
+    """
+
+    def __init__(self, static_folder: str | Path):
+        super().__init__()
+        self.static_folder = Path(static_folder).resolve()
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        """Return a static file asked for under STATIC_BASE, or raise RefusedUrl."""
+        base = urlsplit(STATIC_BASE)
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query or parts.fragment:
+            raise RefusedUrl(f"The PDF renderer fetches nothing outside the application: {url}")
+        # Resolving follows "..", symbolic links and the like before the check, not after.
+        path = (self.static_folder / unquote(parts.path).lstrip("/")).resolve()
+        if not path.is_relative_to(self.static_folder) or not path.is_file():
+            raise RefusedUrl(f"Not a file of the static folder: {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """What the PDF says about itself: author (the host organization), subject, keywords, date."""
+
+    author: str
+    subject: str
+    keywords: list[str] = field(default_factory=list)
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How to print a document.
+
+    kind is ADOPTED (the published declaration, with its verification address and QR code) or
+    CIRCULATED (a version as sent: label and date on every page, every paragraph numbered).
+    canonical_text is the version's, embedded as it is; the fingerprint printed is its SHA-256.
+    """
+
+    kind: str
+    canonical_text: str
+    metadata: PdfMetadata
+    verification_url: str | None = None
+    label: str | None = None  # "DRAFT 2", for circulated versions
+    circulated: str | None = None  # the date it was circulated, as printed: "May 2, 2026"
+    page_size: str = "A4"
+    statements: list[Statement] = field(default_factory=list)  # printed in the adopted PDF's annex
+    # The audit trail's head at adoption (its count of events, the last one's hash), for ADOPTED.
+    audit_head: tuple[int, str] | None = None
+
+
+@contextmanager
+def weasyprint_log_forwarded() -> Iterator[None]:
+    """Pass WeasyPrint's warnings and errors in this thread (a refused URL, a fallback) to the app's log."""
+    app_logger = current_app.logger
+    rendering_thread = threading.get_ident()
+
+    class Forward(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            app_logger.log(record.levelno, "WeasyPrint: %s", record.getMessage())
+
+    handler = Forward(logging.WARNING)
+    # Another thread may be rendering at the same time: its messages are its own to forward.
+    handler.addFilter(lambda record: record.thread == rendering_thread)
+    WEASYPRINT_LOGGER.addHandler(handler)
+    try:
+        yield
+    finally:
+        WEASYPRINT_LOGGER.removeHandler(handler)
+
+
+def qr_code(url: str) -> Markup:
+    """Return an SVG QR code of the URL, to be inlined in the HTML (nothing to fetch)."""
+    # Safe: segno writes the SVG from the code's modules; the URL itself is not part of it.
+    return Markup(segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr-code"))  # nosec B704
+
+
+@cache
+def _srgb_icc() -> bytes:
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _color_profiles() -> dict[str, ColorProfile]:
+    # A new profile for each PDF: WeasyPrint writes the PDF object's number into it.
+    profile = ColorProfile(io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"]))
+    return {OUTPUT_INTENT: profile}
+
+
+def _html(document: Document, options: PdfOptions) -> str:
+    fingerprint = fingerprints.fingerprint(options.canonical_text)
+    return render_template(
+        "pdf/declaration.html",
+        document=document,
+        options=options,
+        numbered=options.kind == CIRCULATED,
+        fingerprint=fingerprint,
+        short_fingerprint=fingerprints.short(fingerprint),
+        qr_code=qr_code(options.verification_url) if options.verification_url else None,
+    )
+
+
+def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
+    """Render a document to a PDF/A-3b file; return the file and its number of pages."""
+    if options.page_size not in PAGE_SIZES:
+        raise ValueError(f"No page size {options.page_size!r}; there are {', '.join(PAGE_SIZES)}.")
+    fetcher = StaticOnlyFetcher(current_app.static_folder)
+    canonical_text = Attachment(
+        string=options.canonical_text.encode("utf-8"),
+        name=CANONICAL_TEXT_NAME,
+        description="The canonical text of this declaration; its SHA-256 is the fingerprint printed on every page.",
+        relationship="Source",
+        created=options.metadata.created,
+        modified=options.metadata.created,
+        url_fetcher=fetcher,
+    )
+    with weasyprint_log_forwarded():
+        stylesheets = [
+            CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher),
+            # The size is one of PAGE_SIZES' own values, never user text.
+            CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]} }}", url_fetcher=fetcher),
+        ]
+        html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
+        laid_out = html.render(color_profiles=_color_profiles(), stylesheets=stylesheets,
+                               pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
+        content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
+                                     attachments=[canonical_text])
+    return content, len(laid_out.pages)

@@ -1,0 +1,176 @@
+"""Rendered PDFs, made once and kept in the database (StoredPdf), and the names they are served under.
+
+The adopted declaration's PDFs, A4 and US Letter, are made at adoption, in the same transaction,
+from its published record; a circulated version's are made the first time someone asks for them. Once
+stored, a PDF is served as it is: every application server sends the same bytes.
+"""
+
+import re
+import unicodedata
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from drafting.domain import audit, final_text, published_record
+from drafting.domain.clock import as_utc
+from drafting.domain.consultation import version_document
+from drafting.domain.text import composed_document, phrasing
+from drafting.extensions import db
+from drafting.models import Declaration, DeclarationState, StoredPdf, Version
+from drafting.rendering import pdf
+
+SLUG_LENGTH = 80
+
+
+def verification_url(fingerprint: str) -> str:
+    """Return the public address at which anyone verifies a fingerprint (archive.verify).
+
+    It is printed in PDFs that are stored and sent to everyone, so the configured SERVER_NAME
+    names the host when there is one, rather than whatever Host header a request came with.
+    """
+    server_name = current_app.config["SERVER_NAME"]
+    if server_name is None and has_request_context():
+        return url_for("archive.verify", fingerprint=fingerprint, _external=True)
+    # Without a request (`flask demo`, a script) nor SERVER_NAME, name the local server that the
+    # demonstration runs.
+    adapter = current_app.url_map.bind(
+        server_name or "localhost",
+        script_name=current_app.config["APPLICATION_ROOT"],
+        url_scheme=current_app.config["PREFERRED_URL_SCHEME"],
+    )
+    return adapter.build("archive.verify", {"fingerprint": fingerprint}, force_external=True)
+
+
+def _slug(text: str) -> str | None:
+    """Return text as lower-case ASCII words joined by hyphens, or None if letters would be lost."""
+    decomposed = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if any(c.isalpha() and not c.isascii() for c in decomposed):
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", decomposed.lower()).strip("-")
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
+    return slug or None
+
+
+def file_name(declaration: Declaration, version: Version | None = None) -> str:
+    """Name a download: "yokohama-declaration-2024.pdf", or for a version "…-draft-2.pdf", "…-final.pdf".
+
+    The year is that of adoption, or of the meeting before it. A title that does not write in
+    Latin letters gives "declaration-<id>-<year>.pdf".
+    """
+    year = as_utc(declaration.adopted_at).year if declaration.adopted_at else declaration.ends_on.year
+    stem = f"{_slug(declaration.title) or f'declaration-{declaration.id}'}-{year}"
+    if version is not None:
+        stem += f"-{_slug(version.label)}"
+    return f"{stem}.pdf"
+
+
+def _stored(version: Version, kind: str, page_size: str) -> StoredPdf | None:
+    return db.session.scalar(
+        select(StoredPdf).where(
+            StoredPdf.version_id == version.id, StoredPdf.kind == kind, StoredPdf.page_size == page_size
+        )
+    )
+
+
+def _kept(version: Version, kind: str, page_size: str, render) -> StoredPdf:
+    """Return the stored PDF, or render it with render(), store it (flush) and return it."""
+    stored = _stored(version, kind, page_size)
+    if stored is not None:
+        return stored
+    content, pages = render()
+    stored = StoredPdf(version=version, kind=kind, page_size=page_size, content=content, pages=pages)
+    try:
+        with db.session.begin_nested():
+            db.session.add(stored)
+    except IntegrityError:
+        # Another request rendered the same PDF meanwhile and stored it first: serve that one.
+        return _stored(version, kind, page_size)
+    return stored
+
+
+def _keywords(declaration: Declaration, *more: str) -> list[str]:
+    words = ["declaration", declaration.meeting_name, declaration.meeting_acronym, declaration.place,
+             str(declaration.ends_on.year), *more]
+    return [word for word in words if word]
+
+
+def _meeting(declaration: Declaration) -> str:
+    return f"{composed_document.meeting_phrase(declaration)}, {declaration.place}"
+
+
+def _statements(record: published_record.PublishedRecord) -> list[published_record.Statement]:
+    # The annex orders the statements by organization, the archive's page as the list does.
+    return sorted(record.statements(), key=lambda statement: statement.organization.casefold())
+
+
+def _adopted_version(declaration: Declaration) -> Version:
+    if declaration.state is not DeclarationState.adopted:
+        raise ValueError(f"{declaration.title} is not adopted: it has no final PDF.")
+    return final_text.final_version(declaration)
+
+
+def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[bytes, int]:
+    """Render an adopted declaration as published, without storing it; return the file and its pages."""
+    version = _adopted_version(declaration)
+    record = published_record.of(declaration)
+    adopted_at = as_utc(declaration.adopted_at)
+    anchor = audit.anchor_of(declaration)
+    options = pdf.PdfOptions(
+        kind=pdf.ADOPTED,
+        canonical_text=version.canonical_text,
+        metadata=pdf.PdfMetadata(
+            author=record.host.name,
+            subject=f"Declaration adopted at {_meeting(declaration)}",
+            keywords=_keywords(declaration),
+            created=adopted_at,
+        ),
+        verification_url=verification_url(version.fingerprint),
+        page_size=page_size,
+        statements=_statements(record),
+        audit_head=(anchor.events, anchor.hash) if anchor else None,
+    )
+    return pdf.render(final_text.adopted_document(declaration), options)
+
+
+def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
+    """Return the stored PDF of an adopted declaration, rendering and storing it first if there is none."""
+    version = _adopted_version(declaration)
+    return _kept(version, pdf.ADOPTED, page_size, lambda: render_adopted(declaration, page_size))
+
+
+def store_adopted(declaration: Declaration) -> None:
+    """Render and store the adopted declaration's PDF in every page size, as adoption publishes it."""
+    for page_size in pdf.PAGE_SIZES:
+        adopted_pdf(declaration, page_size)
+
+
+def circulated_label(version: Version) -> str:
+    """Return what a circulated version's PDF prints on every page: "DRAFT 2", "FINAL TEXT FOR AFFIRMATION"."""
+    return "FINAL TEXT FOR AFFIRMATION" if version.is_final else version.label.upper()
+
+
+def render_circulated(version: Version, page_size: str = "A4") -> tuple[bytes, int]:
+    """Render a version as circulated, without storing it; return the file and its pages."""
+    declaration = version.declaration
+    circulated_at = as_utc(version.circulated_at)
+    options = pdf.PdfOptions(
+        kind=pdf.CIRCULATED,
+        canonical_text=version.canonical_text,
+        metadata=pdf.PdfMetadata(
+            author=declaration.host.name,
+            subject=f"{version.label} of the declaration of {_meeting(declaration)}",
+            keywords=_keywords(declaration, version.label),
+            created=circulated_at,
+        ),
+        label=circulated_label(version),
+        circulated=phrasing.format_date(circulated_at.date()),
+        page_size=page_size,
+    )
+    return pdf.render(version_document(version), options)
+
+
+def circulated_pdf(version: Version, page_size: str = "A4") -> StoredPdf:
+    """Return the stored PDF of a version as circulated, rendering and storing it first if there is none."""
+    return _kept(version, pdf.CIRCULATED, page_size, lambda: render_circulated(version, page_size))

@@ -1,0 +1,100 @@
+"""Inviting delegates by e-mail, and the invitee's first visit where they set their password."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from drafting.domain import permissions
+from drafting.domain.clock import utcnow
+from drafting.domain.people import delegate_invitations
+from drafting.domain.people.accounts import AccountError
+from drafting.domain.people.delegate_invitations import InvitationLinkError, InvitationRefused
+from drafting.extensions import db
+from drafting.models import Declaration, Organization, Participant
+from drafting.rendering import notifications
+from drafting.web.auth.routes import begin_session
+from drafting.web.delegates.forms import AcceptInvitationForm, DelegateInvitationForm
+from drafting.web.loading import declaration_or_404
+
+bp = Blueprint("delegates", __name__)
+
+WITH_PARTICIPANTS = (
+    joinedload(Declaration.host),
+    selectinload(Declaration.participants).joinedload(Participant.organization),
+)
+
+
+@bp.route("/declarations/<int:declaration_id>/delegates", methods=["GET", "POST"])
+@login_required
+def invite(declaration_id: int):
+    """List the delegates and invitations of a declaration, and invite a delegate by e-mail."""
+    declaration = declaration_or_404(
+        declaration_id, current_user, permissions.can_answer_comments, options=WITH_PARTICIPANTS
+    )
+    form = DelegateInvitationForm(organizations=delegate_invitations.invited_organizations(declaration))
+    if form.validate_on_submit():
+        try:
+            invitation, token = delegate_invitations.invite_delegate(
+                declaration, db.session.get(Organization, form.organization_id.data), form.email.data,
+                current_user._get_current_object(), utcnow(),
+            )
+        except InvitationRefused as error:
+            (form[error.field].errors if error.field else form.form_errors).append(str(error))
+        else:
+            _send_invitation(invitation, token)
+            db.session.commit()
+            return redirect(url_for("delegates.invite", declaration_id=declaration.id))
+    # A refusal without a field is about the declaration's state, not the input.
+    status = 409 if form.form_errors else 422 if form.errors else 200
+    now = utcnow()
+    return render_template(
+        "delegates/invite.html",
+        declaration=declaration,
+        form=form,
+        delegates=delegate_invitations.delegates_by_organization(declaration),
+        invitations=[(i, delegate_invitations.invitation_status(i, now))
+                     for i in delegate_invitations.invitations_of(declaration)],
+    ), status
+
+
+def _send_invitation(invitation, token: str) -> None:
+    """Queue the e-mail with the invitation's link, in the invitation's transaction, and say so."""
+    notifications.notify(
+        [invitation],
+        f"{invitation.declaration.title}: invitation to act for {invitation.organization.name}",
+        "delegate_invitation",
+        invitation=invitation,
+        link=url_for("delegates.accept", token=token, _external=True),
+    )
+    flash(f"Invitation sent to {invitation.email}.")
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    """Accept an invitation: the invitee chooses a name and password, and is signed in as a delegate."""
+    try:
+        invitation = delegate_invitations.find_invitation(token, utcnow())
+    except InvitationLinkError as error:
+        return _unusable_link(error)
+    if current_user.is_authenticated:
+        # Signing the current user out would surprise them; an account acts for one organization.
+        return render_template("delegates/signed_in.html", invitation=invitation), 409
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = delegate_invitations.accept_invitation(invitation, form.name.data, form.password.data, utcnow())
+        except InvitationLinkError as error:
+            return _unusable_link(error)
+        except AccountError as error:
+            # The address is not a field here: an account made for it meanwhile is said above the form.
+            (form[error.field].errors if error.field in form else form.form_errors).append(str(error))
+        else:
+            begin_session(user)
+            db.session.commit()
+            flash(f"Welcome, {user.name}: you act for {invitation.organization.name}.")
+            return redirect(url_for("main.home"))
+    return render_template("delegates/accept.html", invitation=invitation, form=form), 422 if form.errors else 200
+
+
+def _unusable_link(error: InvitationLinkError):
+    return render_template("delegates/link.html", kind=error.kind), 404 if error.kind == "invalid" else 410

@@ -1,0 +1,63 @@
+"""PDF downloads: the adopted declaration for anyone, and each circulated version for those who may see it."""
+
+from flask import Blueprint, Response, abort, request
+from flask_login import current_user, login_required
+
+from drafting.domain import permissions
+from drafting.extensions import db
+from drafting.models import DeclarationState, StoredPdf
+from drafting.rendering import stored_pdfs
+from drafting.web.loading import declaration_or_404
+
+bp = Blueprint("downloads", __name__, url_prefix="/declarations")
+
+# ?size=... as asked in the address, and the page size it names.
+PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
+# An adopted declaration's PDF never changes: caches may keep it a day before asking again.
+ADOPTED_MAX_AGE = 24 * 60 * 60
+
+
+def _page_size() -> str:
+    size = PAGE_SIZES.get(request.args.get("size", "a4").lower())
+    if size is None:
+        abort(404)
+    return size
+
+
+def _served(stored: StoredPdf, file_name: str, public: bool):
+    """Answer with a stored PDF as it is, with an ETag (its text's fingerprint) to revalidate with."""
+    response = Response(stored.content, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=file_name)
+    # The two page sizes are two files of the same text: their tags must differ.
+    response.set_etag(stored.version.fingerprint + ("" if stored.page_size == "A4" else "-letter"))
+    # A draft's PDF is sent with no-store, as every confidential response (drafting.web.security).
+    if public:
+        response.cache_control.public = True
+        response.cache_control.max_age = ADOPTED_MAX_AGE
+    return response.make_conditional(request)
+
+
+@bp.get("/<int:declaration_id>/declaration.pdf")
+def adopted(declaration_id: int):
+    """Download the PDF of an adopted declaration; ?size=letter for US Letter."""
+    declaration = declaration_or_404(declaration_id, current_user)
+    if declaration.state is not DeclarationState.adopted:
+        abort(404)
+    stored = stored_pdfs.adopted_pdf(declaration, _page_size())
+    response = _served(stored, stored_pdfs.file_name(declaration), public=True)
+    db.session.commit()  # keep a PDF rendered for this request
+    return response
+
+
+@bp.get("/<int:declaration_id>/versions/<int:number>.pdf")
+@login_required
+def version(declaration_id: int, number: int):
+    """Download a circulated version as it was sent, every paragraph numbered; ?size=letter for US Letter."""
+    declaration = declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+    found = next((v for v in declaration.versions if v.number == number), None)
+    if found is None:
+        abort(404)
+    stored = stored_pdfs.circulated_pdf(found, _page_size())
+    response = _served(stored, stored_pdfs.file_name(declaration, found), public=False)
+    db.session.commit()  # keep a PDF rendered for this request
+    return response

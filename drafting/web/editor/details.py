@@ -1,0 +1,74 @@
+"""The editor: the declaration's details (title, meeting, place, dates, layout), preamble and closing formula."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from drafting.domain import draft_editing, permissions
+from drafting.domain.locking import EditConflict
+from drafting.extensions import db
+from drafting.models import Declaration
+from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
+from drafting.web.editor.forms import ClosingFormulaForm, DeclarationForm, PreambleForm
+
+
+@bp.route("/<int:declaration_id>/details", methods=["GET", "POST"])
+@login_required
+def details(declaration_id: int):
+    """Edit the declaration's title block and meeting."""
+    declaration = load_declaration(declaration_id, permissions.can_edit)
+    form = DeclarationForm(obj=declaration, networks=all_networks())
+    if request.method == "GET":
+        form.layout.data = declaration.layout.value
+        form.network_id.data = declaration.network_id or 0
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            draft_editing.update_declaration(declaration, int(form.lock_version.data or 0), **form.metadata())
+        except draft_editing.CompositionError as error:
+            getattr(form, error.field or "title").errors.append(str(error))
+        except EditConflict as edit_conflict:
+            conflict = edit_conflict.current
+            form.lock_version.data = conflict.lock_version
+        else:
+            db.session.commit()
+            flash("The details are saved.")
+            return redirect(url_for("editor.show", declaration_id=declaration.id))
+    status = 409 if conflict else (422 if form.errors else 200)
+    return render_template("editor/details.html", declaration=declaration, form=form, conflict=conflict), status
+
+
+def _save_text(declaration: Declaration, form, field: str, label: str):
+    """Save the preamble or the closing formula, refusing a save based on an older version."""
+    if not form.validate_on_submit():
+        return render_template(
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label
+        ), 422
+    try:
+        draft_editing.update_declaration(declaration, int(form.lock_version.data or 0), **{field: form[field].data})
+    except EditConflict as edit_conflict:
+        form.lock_version.data = edit_conflict.current.lock_version
+        return render_template(
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label,
+            conflict_text=getattr(edit_conflict.current, field),
+        ), 409
+    except draft_editing.CompositionError as error:
+        return refused(str(error), declaration)
+    db.session.commit()
+    flash(f"The {label.lower()} is saved.")
+    return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=field))
+
+
+@bp.post("/<int:declaration_id>/preamble")
+@login_required
+def preamble(declaration_id: int):
+    """Save the preamble."""
+    declaration = load_declaration(declaration_id, permissions.can_edit)
+    return _save_text(declaration, PreambleForm(), "preamble", "Preamble")
+
+
+@bp.post("/<int:declaration_id>/closing-formula")
+@login_required
+def closing_formula(declaration_id: int):
+    """Save the closing formula."""
+    declaration = load_declaration(declaration_id, permissions.can_edit)
+    return _save_text(declaration, ClosingFormulaForm(), "closing_formula", "Closing formula")

@@ -1,0 +1,189 @@
+"""Forms of the host's editor."""
+
+import pycountry
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from drafting.models import DeclarationLayout, ParticipantRole, limits
+from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def language_choices() -> list[SelectChoice]:
+    """Return the ISO 639-1 languages, by English name."""
+    languages = [language for language in pycountry.languages if hasattr(language, "alpha_2")]
+    return [SelectChoice(language.alpha_2, language.name) for language in sorted(languages, key=lambda l: l.name)]
+
+
+LAYOUT_CHOICES = [
+    SelectChoice(DeclarationLayout.listed_by_country.value, "Participants listed by country after the closing formula"),
+    SelectChoice(
+        DeclarationLayout.named_in_opening.value, "Participants named in the opening paragraph, place and date at the end"
+    ),
+]
+
+ROLE_CHOICES = [
+    SelectChoice(ParticipantRole.participant.value, "Participant (affirms the declaration)"),
+    SelectChoice(ParticipantRole.observer.value, "Observer (comments, is not listed)"),
+    SelectChoice(ParticipantRole.host.value, "Co-host (shares the host's rights)"),
+]
+
+
+class DeclarationForm(FlaskForm):
+    title = StringField("Title", filters=[strip], validators=[SingleLine(), DataRequired(), Length(max=limits.NAME)])
+    subtitle = StringField(
+        "Theme", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.SHORT_TEXT)]
+    )
+    meeting_name = StringField(
+        "Meeting", filters=[strip], validators=[SingleLine(), DataRequired(), Length(max=limits.NAME)]
+    )
+    meeting_number = IntegerField(
+        "Number of the meeting", validators=[Optional(), NumberRange(min=1, max=9999, message="A number from 1 to 9999.")]
+    )
+    meeting_acronym = StringField(
+        "Acronym", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.ACRONYM)]
+    )
+    place = StringField("Place", filters=[strip], validators=[SingleLine(), DataRequired(), Length(max=limits.NAME)])
+    starts_on = DateField("First day", validators=[InputRequired(message="Give the first day of the meeting.")])
+    ends_on = DateField("Last day", validators=[InputRequired(message="Give the last day of the meeting.")])
+    language = SelectField("Language", default="en", validators=[DataRequired()])
+    layout = RadioField("Layout", choices=LAYOUT_CHOICES, default=DeclarationLayout.listed_by_country.value)
+    network_id = SelectField("Network", coerce=int, default=0)
+    lock_version = HiddenField(validators=[SingleLine()])
+
+    def __init__(self, *args, networks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        self.network_id.choices = [SelectChoice(0, "None")] + [SelectChoice(n.id, n.name) for n in networks]
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day cannot be before the first day.")
+
+    def metadata(self) -> dict:
+        """Return the declaration's fields as the domain takes them."""
+        return dict(
+            title=self.title.data,
+            subtitle=self.subtitle.data or None,
+            meeting_name=self.meeting_name.data,
+            meeting_number=self.meeting_number.data,
+            meeting_acronym=self.meeting_acronym.data or None,
+            place=self.place.data,
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            language=self.language.data,
+            layout=DeclarationLayout(self.layout.data),
+            network_id=self.network_id.data or None,
+        )
+
+
+class PreambleForm(FlaskForm):
+    preamble = TextAreaField(
+        "Preamble", filters=[strip, normalize_line_endings], validators=[MultiLine(), Length(max=limits.PREAMBLE)],
+        description="Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list.",
+    )
+    lock_version = HiddenField(validators=[SingleLine()])
+
+
+class ClosingFormulaForm(FlaskForm):
+    closing_formula = TextAreaField(
+        "Closing formula", filters=[strip, normalize_line_endings],
+        validators=[MultiLine(), Length(max=limits.CLOSING_FORMULA)],
+    )
+    lock_version = HiddenField(validators=[SingleLine()])
+
+
+class ClauseForm(FlaskForm):
+    heading = StringField("Heading", filters=[strip], validators=[SingleLine(), Optional(), Length(max=limits.HEADING)])
+    body = TextAreaField(
+        "Text", filters=[strip, normalize_line_endings],
+        validators=[MultiLine(), DataRequired(message="Write the clause's text."), Length(max=limits.CLAUSE_BODY)],
+        description="Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list.",
+    )
+    lock_version = HiddenField(validators=[SingleLine()])
+
+
+class MoveClauseForm(FlaskForm):
+    direction = HiddenField(validators=[SingleLine(), DataRequired()])
+
+    def validate_direction(self, field) -> None:
+        if field.data not in ("up", "down"):
+            raise ValidationError("Move a clause up or down.")
+
+
+class InviteOrganizationForm(FlaskForm):
+    organization_id = SelectField("Organization", coerce=int, validators=[DataRequired(message="Choose an organization.")])
+    role = SelectField("As", choices=ROLE_CHOICES, default=ParticipantRole.participant.value)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = [SelectChoice(0, "Choose…")] + [
+            SelectChoice(organization.id, f"{organization.name} ({organization.country_name})")
+            for organization in organizations
+        ]
+
+
+class InviteNetworkForm(FlaskForm):
+    network_id = SelectField("Network", coerce=int, validators=[DataRequired(message="Choose a network.")])
+    role = SelectField("As", choices=ROLE_CHOICES[:2], default=ParticipantRole.participant.value)
+
+    def __init__(self, *args, networks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network_id.choices = [SelectChoice(0, "Choose…")] + [SelectChoice(n.id, n.name) for n in networks]
+
+
+# A placeholder's field is named "placeholder-<name>": with the hyphen no name can be an identifier,
+# so none can shadow the form's own attributes ({{meta}}, {{data}}, {{validate}}, {{csrf_token}} ...).
+PLACEHOLDER_FIELD_PREFIX = "placeholder-"
+
+
+class PlaceholderForm(FlaskForm):
+    """The values of a template's placeholders, one field each, made by placeholder_form()."""
+
+    def field_of(self, name: str) -> Field:
+        """Return the field of the placeholder with this name."""
+        return self[PLACEHOLDER_FIELD_PREFIX + name]
+
+    def raw_values(self) -> dict[str, str]:
+        """Return the value typed for each placeholder, by placeholder name."""
+        return {
+            name.removeprefix(PLACEHOLDER_FIELD_PREFIX): field.data
+            for name, field in self._fields.items() if name.startswith(PLACEHOLDER_FIELD_PREFIX)
+        }
+
+
+def placeholder_form(found, values: dict[str, str]) -> PlaceholderForm:
+    """Build a form with one field per placeholder of a template, pre-filled with known values."""
+    fields = {
+        PLACEHOLDER_FIELD_PREFIX + placeholder.name: StringField(
+            placeholder.label,
+            filters=[strip],
+            validators=[SingleLine()],
+            default=values.get(placeholder.name, ""),
+            description=placeholder.type,
+            render_kw={"type": {"date": "date", "year": "number", "ordinal": "number"}.get(placeholder.type, "text")},
+        )
+        for placeholder in found
+    }
+    return type("TemplatePlaceholderForm", (PlaceholderForm,), fields)()
+
+
+class CirculateForm(FlaskForm):
+    comment_deadline = DateField(
+        "Comments close at the end of", validators=[InputRequired(message="Give the last day for comments.")]
+    )

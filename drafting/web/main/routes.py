@@ -1,0 +1,45 @@
+"""The home page: the declarations a signed-in user works on."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import or_, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+
+from drafting.domain import circulation, permissions
+from drafting.extensions import db
+from drafting.models import Declaration, Participant
+
+bp = Blueprint("main", __name__)
+
+
+def visible_declarations(user) -> list[Declaration]:
+    """Return the declarations the user may see, newest meeting first."""
+    query = select(Declaration).options(
+        selectinload(Declaration.participants), selectinload(Declaration.host), selectinload(Declaration.versions)
+    ).order_by(Declaration.starts_on.desc(), Declaration.id.desc())
+    if not user.is_admin:
+        involved = select(Participant.declaration_id).where(Participant.organization_id == user.organization_id)
+        query = query.where(or_(Declaration.host_id == user.organization_id, Declaration.id.in_(involved)))
+    return [d for d in db.session.scalars(query) if permissions.can_view(user, d)]
+
+
+@bp.get("/healthz")
+def healthz():
+    """Tell a load balancer whether this server can reach its database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except OperationalError:
+        return {"status": "unavailable", "database": "not answering"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.route("/")
+def home():
+    """Show the signed-in user's declarations, or the welcome page."""
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    return render_template(
+        "main/home.html", declarations=visible_declarations(current_user), deadline_day=circulation.deadline_day,
+        latest_version=circulation.latest_version,
+    )

@@ -1,0 +1,161 @@
+"""Delegates' review of circulated versions: reading, commenting, amending, replying, withdrawing."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from drafting.domain import circulation, consultation, permissions
+from drafting.domain.text import markup, redline
+from drafting.extensions import db
+from drafting.models import Comment, Version
+from drafting.web.auth.forms import EmptyForm
+from drafting.web.loading import declaration_or_404
+from drafting.web.review.forms import CommentForm, ReplyForm
+
+bp = Blueprint("review", __name__, url_prefix="/declarations")
+
+
+def _load(declaration_id: int):
+    return declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+
+
+def _version_or_404(declaration, number: int) -> Version:
+    version = next((v for v in declaration.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return version
+
+
+def _comment_or_404(declaration, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.declaration_id != declaration.id or (
+        not permissions.can_read_comment(current_user, comment)
+    ):
+        abort(404)
+    return comment
+
+
+def threads_by_clause(threads: list[Comment], document) -> dict[int, list[Comment]]:
+    """File each thread under the clause number it belongs to in this document, following clause identity."""
+    number_of = {clause.clause_id: clause.number for clause in document.clauses if clause.clause_id is not None}
+    filed: dict[int, list[Comment]] = {}
+    for thread in threads:
+        number = number_of.get(thread.clause_id) if thread.clause_id is not None else None
+        if number is not None:
+            filed.setdefault(number, []).append(thread)
+    return filed
+
+
+def amendment_redline(amendment: Comment, documents: dict) -> list:
+    """Compare an amendment's proposed text with its clause as circulated in the version it was made on."""
+    if amendment.version_id not in documents:
+        documents[amendment.version_id] = consultation.version_document(amendment.version)
+    circulated = documents[amendment.version_id].clause_numbered(amendment.clause_number)
+    return redline.compare_paragraphs(circulated.paragraphs, markup.paragraphs(amendment.proposed_text))
+
+
+def _text_refused(form, *names: str) -> consultation.CommentRefused:
+    """Return the form's refusal of one of its texts, to be shown as the domain's refusals are; abort for any other."""
+    for name in names:
+        if form[name].errors:
+            return consultation.CommentRefused(form[name].errors[0], name)
+    abort(400)
+
+
+def _render_version(declaration, version: Version, failed: dict | None = None, status: int = 200):
+    document = consultation.version_document(version)
+    documents = {version.id: document}
+    latest = circulation.latest_version(declaration)
+    threads = consultation.visible_threads(current_user, declaration)
+    filed = threads_by_clause(threads, document)
+    # Threads of clauses since removed from the working draft stay with the version they were made on.
+    for thread in threads:
+        if thread.clause_id is None and thread.version_id == version.id:
+            filed.setdefault(thread.clause_number, []).append(thread)
+    return render_template(
+        "review/version.html",
+        declaration=declaration,
+        version=version,
+        document=document,
+        threads=filed,
+        is_latest=version is latest,
+        deadline=circulation.deadline_day(version),
+        deadline_passed=circulation.deadline_passed(version),
+        failed=failed or {},
+        redline_of=lambda amendment: amendment_redline(amendment, documents),
+    ), status
+
+
+@bp.get("/<int:declaration_id>/versions/<int:number>")
+@login_required
+def version(declaration_id: int, number: int):
+    """Show a circulated version, every clause and paragraph numbered, with the comments the user may read."""
+    declaration = _load(declaration_id)
+    return _render_version(declaration, _version_or_404(declaration, number))
+
+
+@bp.post("/<int:declaration_id>/versions/<int:number>/comments")
+@login_required
+def comment(declaration_id: int, number: int):
+    """Comment on a clause, or propose an amendment, as the user's own organization."""
+    declaration = _load(declaration_id)
+    version = _version_or_404(declaration, number)
+    form = CommentForm()
+    amending = form.amending
+    try:
+        if not form.validate_on_submit():
+            raise _text_refused(form, "body", "proposed_text")
+        made = consultation.add_comment(
+            version, form.clause_number.data, current_user, form.body.data,
+            form.proposed_text.data if amending else None,
+        )
+    except consultation.CommentRefused as refused:
+        failed = {"clause": form.clause_number.data, "kind": "amendment" if amending else "comment",
+                  "field": refused.field, "message": str(refused),
+                  "at_form": refused.field in ("body", "proposed_text")
+                  and permissions.may_comment(current_user, version),
+                  "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
+        return _render_version(declaration, version, failed, 422)
+    db.session.commit()
+    flash(f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.")
+    return redirect(url_for("review.version", declaration_id=declaration.id, number=number, _anchor=f"comment-{made.id}"))
+
+
+@bp.post("/<int:declaration_id>/threads/<int:comment_id>/replies")
+@login_required
+def reply(declaration_id: int, comment_id: int):
+    """Reply in a thread of the user's own organization."""
+    declaration = _load(declaration_id)
+    parent = _comment_or_404(declaration, comment_id)
+    form = ReplyForm()
+    try:
+        if not form.validate_on_submit():
+            raise _text_refused(form, "body")
+        answer = consultation.reply(parent, current_user, form.body.data)
+    except consultation.CommentRefused as refused:
+        # The message goes with the reply form when the form is offered again, above the page otherwise.
+        failed = {"reply_to": parent.id, "field": refused.field, "message": str(refused), "body": form.body.data or "",
+                  "at_form": refused.field is not None and permissions.may_reply(current_user, parent)}
+        return _render_version(declaration, parent.version, failed, 422)
+    db.session.commit()
+    flash("Your reply is recorded.")
+    return redirect(url_for("review.version", declaration_id=declaration.id, number=parent.version.number,
+                            _anchor=f"comment-{answer.id}"))
+
+
+@bp.post("/<int:declaration_id>/threads/<int:comment_id>/withdraw")
+@login_required
+def withdraw(declaration_id: int, comment_id: int):
+    """Withdraw one's own comment; it stays in the record, marked withdrawn."""
+    declaration = _load(declaration_id)
+    comment = _comment_or_404(declaration, comment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        consultation.withdraw(comment, current_user)
+    except consultation.CommentRefused as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash("Your comment is withdrawn. It stays in the record, marked withdrawn.")
+    return redirect(url_for("review.version", declaration_id=declaration.id, number=comment.version.number,
+                            _anchor=f"comment-{comment.id}"))

@@ -1,0 +1,94 @@
+"""Response headers that keep browsers on our side, no cache keeping a confidential page, refusing
+foreign Host names and addresses that hold a NUL character, and trusting a reverse proxy only when
+told to."""
+
+from flask import Flask, Response, request
+from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
+
+from drafting.domain.text.characters import NUL, NulCharacter
+
+# A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
+# the site's public name: it answers on any Host, and it prints no address that could be forged.
+ANY_HOST_ENDPOINTS = {"main.healthz"}
+
+# The public record, which anyone may read: these responses keep the caching their views give them.
+# Every other response is someone's (a draft, comments, the audit trail, e-mail addresses, a form with
+# its CSRF token, a refusal) and no cache may store it. The verdict on an uploaded PDF (POST /verify)
+# is about that person's file: it is not listed.
+PUBLIC_ENDPOINTS = {
+    "archive.index", "archive.declaration", "downloads.adopted",
+    "archive.verify_form", "archive.verify",
+    "api.declarations", "api.declaration",
+    "static",
+}
+
+# No inline script or style anywhere: the pages use only files of our own.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def secure_headers(response: Response, hsts: bool) -> Response:
+    """Add the security headers to a response (HSTS only where the site is served over HTTPS)."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if hsts:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def _rendered_for_someone(response: Response) -> bool:
+    # A page's layout names whoever is signed in and holds their sign-out form's CSRF token; the
+    # public PDFs, the API and static files are the same for everyone.
+    return response.mimetype == "text/html" and current_user.is_authenticated
+
+
+def forbid_storing(response: Response) -> Response:
+    """Tell browsers and proxies never to store a response that is not public: drafts, comments,
+    the audit trail, e-mail addresses, forms with their CSRF token, every refusal, and any page
+    rendered for someone signed in."""
+    if request.endpoint not in PUBLIC_ENDPOINTS or _rendered_for_someone(response):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def refuse_other_hosts(allowed_hosts: list[str]) -> None:
+    """Refuse a request for a Host that is not one of allowed_hosts, unless its route answers on any Host."""
+    if request.endpoint not in ANY_HOST_ENDPOINTS and not host_is_trusted(request.host, allowed_hosts):
+        raise SecurityError(f"The host {request.host!r} is not served here.")
+
+
+def refuse_nul_in_path() -> None:
+    """Refuse an address that holds a NUL character: no route argument may hold one."""
+    if NUL in request.path:
+        raise NulCharacter()
+
+
+def register(app: Flask) -> None:
+    """Install the headers on every response, `no-store` on every response that is not public, the
+    Host check when ALLOWED_HOSTS lists the site's names, and ProxyFix when PROXY_FIX_HOPS says how
+    many proxies to trust."""
+    hsts = app.config.get("HSTS", False)
+    app.after_request(lambda response: secure_headers(response, hsts))
+    app.after_request(forbid_storing)
+    app.before_request(refuse_nul_in_path)
+    allowed_hosts = app.config.get("ALLOWED_HOSTS")
+    if allowed_hosts:
+        app.before_request(lambda: refuse_other_hosts(allowed_hosts))
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)

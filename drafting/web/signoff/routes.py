@@ -1,0 +1,175 @@
+"""The host's sign-off: proposing the final text, following the answers, reminding, reopening,
+adopting, withdrawing, and the audit trail."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from drafting.domain import audit, circulation, final_text, permissions, signoff, workflow
+from drafting.domain.text import composed_document, phrasing
+from drafting.extensions import db
+from drafting.models import User
+from drafting.rendering import notifications
+from drafting.web.auth.forms import EmptyForm
+from drafting.web.loading import declaration_or_404
+from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
+
+bp = Blueprint("signoff", __name__, url_prefix="/declarations")
+
+REFUSALS = (signoff.SignoffRefused, circulation.CirculationError, workflow.TransitionRefused)
+
+
+def _load(declaration_id: int):
+    # Host staff and administrators see the sign-off; whether they may act is the domain's to say.
+    return declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+
+
+def _refused(message: str, declaration, endpoint: str = "editor.show"):
+    flash(message, "error")
+    return redirect(url_for(endpoint, declaration_id=declaration.id))
+
+
+def _delegates_of(declaration, organization_ids: set[int]) -> list[User]:
+    return [user for user in circulation.delegates(declaration) if user.organization_id in organization_ids]
+
+
+@bp.post("/<int:declaration_id>/final")
+@login_required
+def propose_final(declaration_id: int):
+    """Propose the working draft as the final text and ask every participant to answer."""
+    declaration = _load(declaration_id)
+    form = ProposeFinalForm()
+    if not form.validate_on_submit():
+        return _refused(form.affirmation_deadline.errors[0], declaration)
+    try:
+        final = signoff.propose_final(declaration, current_user, form.affirmation_deadline.data, date.today())
+    except REFUSALS as refused:
+        return _refused(str(refused), declaration)
+    sent = notifications.notify(
+        circulation.delegates(declaration), f"{declaration.title}: the final text, for your answer", "final_proposed",
+        declaration=declaration, version=final, deadline=circulation.deadline_day(final),
+    )
+    db.session.commit()
+    flash(f"The final text is proposed; {sent} delegates are asked for their answer by e-mail.")
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
+
+
+@bp.get("/<int:declaration_id>/tracker")
+@login_required
+def progress(declaration_id: int):
+    """Show every participant's answer to the final text, grouped by country, with counts."""
+    declaration = _load(declaration_id)
+    final = final_text.final_version(declaration)
+    if final is None:
+        return _refused("There is no final text under affirmation.", declaration)
+    answers = final_text.live_answers(final)
+    participants = declaration.listed_participants
+    counts = {"affirmed": 0, "affirmed with statement": 0, "declined": 0, "no answer yet": 0}
+    for participant in participants:
+        given = answers.get(participant.organization_id)
+        counts[given.answer.value if given else "no answer yet"] += 1
+    return render_template(
+        "signoff/progress.html",
+        declaration=declaration,
+        final=final,
+        answers=answers,
+        by_country=composed_document.group_participants(participants),
+        counts=counts,
+        answered=len(participants) - counts["no answer yet"],
+        total=len(participants),
+        deadline=circulation.deadline_day(final),
+        reason_form=ReasonForm(formdata=None),
+    )
+
+
+@bp.post("/<int:declaration_id>/remind")
+@login_required
+def remind(declaration_id: int):
+    """Remind the participants without an answer, each at most once a day."""
+    declaration = _load(declaration_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        reminded = signoff.remind(declaration, current_user)
+    except signoff.SignoffRefused as refused:
+        return _refused(str(refused), declaration, "signoff.progress")
+    final = final_text.final_version(declaration)
+    recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
+    notifications.notify(
+        recipients, f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
+        declaration=declaration, version=final, deadline=circulation.deadline_day(final),
+    )
+    db.session.commit()
+    flash(f"Reminded: {', '.join(sorted(p.organization.name for p in reminded))}.")
+    reached = {recipient.organization_id for recipient in recipients}
+    unreachable = sorted(p.organization.name for p in reminded if p.organization_id not in reached)
+    if unreachable:
+        flash(f"No delegate of {phrasing.join_names(unreachable)} has an account to e-mail: invite one.", "warning")
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
+
+
+@bp.post("/<int:declaration_id>/reopen")
+@login_required
+def reopen(declaration_id: int):
+    """Reopen for consultation: every answer becomes void, and every delegate is told why."""
+    declaration = _load(declaration_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        if not form.reason.errors:
+            abort(400)
+        return _refused(form.reason.errors[0], declaration, "signoff.progress")
+    try:
+        voided = signoff.reopen(declaration, current_user, form.reason.data)
+    except REFUSALS as refused:
+        return _refused(str(refused), declaration, "signoff.progress")
+    notifications.notify(
+        circulation.delegates(declaration), f"{declaration.title} is reopened for consultation", "reopened",
+        declaration=declaration, reason=form.reason.data,
+    )
+    db.session.commit()
+    flash(f"The declaration is open for consultation again; {voided} answers are void.")
+    return redirect(url_for("editor.show", declaration_id=declaration.id))
+
+
+@bp.post("/<int:declaration_id>/adopt")
+@login_required
+def adopt(declaration_id: int):
+    """Adopt the final text: it becomes public and nothing about it can change again."""
+    declaration = _load(declaration_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        signoff.adopt(declaration, current_user)
+    except REFUSALS as refused:
+        return _refused(str(refused), declaration, "signoff.progress")
+    db.session.commit()
+    flash(f"The {declaration.title} is adopted.")
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
+
+
+@bp.post("/<int:declaration_id>/withdraw")
+@login_required
+def withdraw(declaration_id: int):
+    """Withdraw a declaration that is not adopted; it is kept, marked withdrawn."""
+    declaration = _load(declaration_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        if not form.reason.errors:
+            abort(400)
+        return _refused(form.reason.errors[0], declaration)
+    try:
+        signoff.withdraw(declaration, current_user, form.reason.data)
+    except REFUSALS as refused:
+        return _refused(str(refused), declaration)
+    db.session.commit()
+    flash(f"The {declaration.title} is withdrawn.")
+    return redirect(url_for("editor.show", declaration_id=declaration.id))
+
+
+@bp.get("/<int:declaration_id>/audit")
+@login_required
+def trail(declaration_id: int):
+    """Show the declaration's audit trail: every transition and decision, who, when, from and to."""
+    declaration = declaration_or_404(declaration_id, current_user, permissions.can_read_audit)
+    return render_template("signoff/audit.html", declaration=declaration, events=audit.trail(declaration))
