@@ -109,8 +109,8 @@ def acts_for_invited(user, declaration: Declaration) -> bool:
     return _signed_in(user) and user.organization_id in invited_organization_ids(declaration)
 
 
-def can_answer_comments(user, declaration: Declaration) -> bool:
-    """Tell whether the user may reply to every comment and decide amendments: host drafters."""
+def is_host_drafter(user, declaration: Declaration) -> bool:
+    """Tell whether the user drafts for the host or a co-host: they reply to comments and decide amendments."""
     return workflow.Actor.host_drafter in workflow.actors(user, declaration)
 
 
@@ -167,7 +167,7 @@ def why_not_reply(user, comment: Comment) -> Refusal | None:
     if thread.status is CommentStatus.withdrawn:
         return Refusal("This comment was withdrawn: it takes no more replies.", "body")
     own_organization = acts_for_invited(user, declaration) and user.organization_id == thread.organization_id
-    if not (can_answer_comments(user, declaration) or own_organization):
+    if not (is_host_drafter(user, declaration) or own_organization):
         return Refusal("Only the host and the comment's organization reply in its thread.")
     # A thread goes on after a newer draft is circulated, until the deadline.
     return _comments_closed(declaration) or _commenting_closed(user, declaration)
@@ -200,7 +200,7 @@ def may_withdraw(user, comment: Comment) -> bool:
 
 def why_not_mark_addressed(user, comment: Comment) -> Refusal | None:
     """Say why the user may not mark this comment addressed now; None if they may."""
-    if not can_answer_comments(user, comment.declaration):
+    if not is_host_drafter(user, comment.declaration):
         return Refusal("Only the host's drafters mark comments addressed.")
     if refusal := _comments_closed(comment.declaration):
         return refusal
@@ -218,7 +218,7 @@ def may_mark_addressed(user, comment: Comment) -> bool:
 
 def why_not_decide(user, amendment: Comment) -> Refusal | None:
     """Say why the user may not decide this amendment now; None if they may."""
-    if not can_answer_comments(user, amendment.declaration):
+    if not is_host_drafter(user, amendment.declaration):
         return Refusal("Only the host's drafters decide amendments.")
     if refusal := _comments_closed(amendment.declaration):
         return refusal
@@ -289,7 +289,7 @@ def why_not_remind(user, declaration: Declaration) -> Refusal | None:
 
     Whether anyone is left to remind, and not reminded today, the reminder itself says.
     """
-    if not can_answer_comments(user, declaration):
+    if not is_host_drafter(user, declaration):
         return Refusal("Only the host's drafters send reminders.")
     if declaration.state is not DeclarationState.affirmation:
         return Refusal(f"The declaration is in {declaration.state.value}: there is nothing to answer.")
@@ -303,7 +303,7 @@ def may_remind(user, declaration: Declaration) -> bool:
 
 def why_not_invite_delegate(user, declaration: Declaration) -> Refusal | None:
     """Say why the user may not invite delegates to the declaration now; None if they may."""
-    if not can_answer_comments(user, declaration):
+    if not is_host_drafter(user, declaration):
         return Refusal("Only the host's drafters invite delegates.")
     if declaration.state in CLOSED_STATES:
         return Refusal(f"The declaration is {declaration.state.value}: it takes no new delegates.")

@@ -29,7 +29,7 @@ WITH_PARTICIPANTS = (
 def invite(declaration_id: int):
     """List the delegates and invitations of a declaration, and invite a delegate by e-mail."""
     declaration = declaration_or_404(
-        declaration_id, current_user, permissions.can_answer_comments, options=WITH_PARTICIPANTS
+        declaration_id, current_user, permissions.is_host_drafter, options=WITH_PARTICIPANTS
     )
     form = DelegateInvitationForm(organizations=delegate_invitations.invited_organizations(declaration))
     if form.validate_on_submit():

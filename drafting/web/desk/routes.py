@@ -176,7 +176,7 @@ def index(declaration_id: int):
 @login_required
 def reply(declaration_id: int, comment_id: int):
     """Reply to a comment in its thread and tell the comment's author."""
-    declaration = _load(declaration_id, permissions.can_answer_comments)
+    declaration = _load(declaration_id, permissions.is_host_drafter)
     comment = _comment_of(declaration, comment_id)
     form = ReplyForm(comment=comment)
     if not form.validate_on_submit():
@@ -201,7 +201,7 @@ def reply(declaration_id: int, comment_id: int):
 @login_required
 def addressed(declaration_id: int, comment_id: int):
     """Mark a comment addressed."""
-    declaration = _load(declaration_id, permissions.can_answer_comments)
+    declaration = _load(declaration_id, permissions.is_host_drafter)
     comment = _comment_of(declaration, comment_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -219,7 +219,7 @@ def addressed(declaration_id: int, comment_id: int):
 @login_required
 def decide(declaration_id: int, comment_id: int):
     """Accept an amendment, accept it with changes or reject it, and tell its author."""
-    declaration = _load(declaration_id, permissions.can_answer_comments)
+    declaration = _load(declaration_id, permissions.is_host_drafter)
     amendment = _comment_of(declaration, comment_id)
     form = DecisionForm(amendment=amendment)
     if not form.validate_on_submit():
