@@ -16,6 +16,7 @@ from drafting.admin.forms import (
     NewUserForm,
     OrganizationForm,
 )
+from drafting.auth.routes import begin_session
 from drafting.extensions import db, login_manager
 from drafting.models import Network, NetworkMembership, Organization, User
 
@@ -243,6 +244,10 @@ def edit_user(user_id: int):
         except accounts.AccountError as error:
             _refuse(form, error)
         else:
+            # A new password ends every session of the account: an administrator who set their own
+            # goes on under a new one, as after the change-password form.
+            if form.password.data and user.id == current_user.id and user.is_active:
+                begin_session(user)
             db.session.commit()
             flash(f"The account of {user.name} is saved.")
             return redirect(url_for("admin.users"))
