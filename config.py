@@ -81,17 +81,18 @@ class Config:
     # without trying the password, whatever Redis does.
     SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "10"))
     SIGN_IN_FAILURE_WINDOW = timedelta(minutes=float(os.environ.get("SIGN_IN_FAILURE_MINUTES", "15")))
-    # Per client address, limits on failed sign-ins (far higher: a conference venue or a ministry
-    # signs many people in from one address) and on requests for a password-reset link. Counted in
-    # memory, or in Redis when RATELIMIT_STORAGE_URI says so (redis://host:6379), which several
-    # servers then share.
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "60 per minute; 600 per hour")
+    # Failed sign-ins per client address (an IPv6 one by its /64) within the same window, counted
+    # in the same database: far more than per account, since a conference venue or a ministry signs
+    # many people in from one address, yet one guess at each of many accounts stops there.
+    SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "150"))
+    # Per client address, limits on requests for a password-reset link. Counted in memory, or in
+    # Redis when RATELIMIT_STORAGE_URI says so (redis://host:6379), which several servers then share.
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per minute; 100 per hour")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     # While Redis is down, each process counts per address in its own memory (the same limits, not
-    # shared, so up to one limit per worker) and goes back to Redis once it answers again: sign-in
-    # keeps working, and the per-account limit, in the database, holds exactly.
+    # shared, so up to one limit per worker) and goes back to Redis once it answers again. The
+    # sign-in limits, in the database, hold exactly all the while.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # A Redis host that is down without refusing connections must not hold a sign-in for minutes.
     RATELIMIT_STORAGE_OPTIONS = (

@@ -310,9 +310,11 @@ class Client:
     the last page it read that had one.
     """
 
-    def __init__(self):
+    def __init__(self, headers: dict[str, str] | None = None):
         self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects)
+        # Sent with every request, after urllib's own (a proxy's X-Forwarded-For, say).
+        self._opener.addheaders += list((headers or {}).items())
         self.csrf_token: str | None = None
 
     def get(self, url: str, timeout: float = REQUEST_TIMEOUT) -> Response:

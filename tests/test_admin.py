@@ -447,6 +447,33 @@ def test_the_last_administrator_stays(client, administrator, tokyo, data, field)
     assert (administrator.role, administrator.active) == (UserRole.administrator, True)
 
 
+def test_an_administrator_who_sets_their_own_password_stays_signed_in_under_a_new_session(
+    app, client, administrator, tokyo, make_user
+):
+    elsewhere = app.test_client()  # the same administrator on another computer
+    assert elsewhere.post("/login", data={"email": administrator.email, "password": PASSWORD}).status_code == 302
+    old_cookie = client.get_cookie("session").value
+    response = client.post(f"/admin/users/{administrator.id}/edit", data={
+        "name": "Secretariat Admin", "role": "administrator", "organization": tokyo.id, "active": "y",
+        "password": "a brand new passphrase",
+    })
+    assert response.status_code == 302
+    assert client.get("/admin/users").status_code == 200
+    # Every other session ended, and so did this browser's old one: a copy of its cookie is worth nothing.
+    assert elsewhere.get("/admin/users").status_code == 302
+    stolen = app.test_client()
+    stolen.set_cookie("session", old_cookie)
+    assert stolen.get("/admin/users").status_code == 302
+    # Setting somebody else's password leaves this browser signed in as the administrator, not as them.
+    delegate = make_user(role=UserRole.delegate, organization=tokyo)
+    response = client.post(f"/admin/users/{delegate.id}/edit", data={
+        "name": delegate.name, "role": "delegate", "organization": tokyo.id, "active": "y",
+        "password": "another new passphrase",
+    })
+    assert response.status_code == 302
+    assert client.get("/admin/users").status_code == 200
+
+
 # Account rules, without a request
 
 

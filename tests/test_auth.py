@@ -13,11 +13,10 @@ from sqlalchemy import select
 
 from config import TestConfig
 from drafting import create_app
-from drafting.domain.clock import as_utc
-from drafting.domain.people import accounts
+from drafting.domain.clock import as_utc, utcnow
+from drafting.domain.people import accounts, sign_ins
 from drafting.extensions import db
 from drafting.models import FailedSignIn, PasswordReset, SignIn, UserRole
-from drafting.domain.clock import as_utc, utcnow
 from tests.conftest import PASSWORD
 
 
@@ -120,7 +119,7 @@ STORAGES = ["memory://", pytest.param(
 def rate_limited_app(tmp_path, storage, **settings):
     # The machine's Redis is shared: counters go under a key prefix of this test's own (they expire
     # within the minute), so no other data is touched and no other run's attempts are counted.
-    settings.setdefault("LOGIN_RATE_LIMIT", "3 per minute")
+    settings.setdefault("SIGN_IN_FAILURES_PER_ADDRESS", 3)
     return app_with(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
                     RATELIMIT_STORAGE_OPTIONS={"key_prefix": f"drafting-test-{uuid.uuid4().hex}"}, **settings)
 
@@ -135,7 +134,7 @@ def test_failed_sign_ins_from_one_address_are_rate_limited(tmp_path, storage, ma
         client.post("/logout")
     responses = [client.post("/login", data={"email": f"a{n}@example.org", "password": "x"}) for n in range(4)]
     assert [response.status_code for response in responses] == [422, 422, 422, 429]
-    assert "Too many attempts from your address" in responses[-1].get_data(as_text=True)
+    assert "Too many failed sign-ins from your address" in responses[-1].get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the page is not limited
 
 
@@ -302,7 +301,7 @@ def test_a_cookie_must_hold_its_session_s_secret_not_merely_name_a_user_or_a_ses
 # Failed sign-ins are counted per account, in the database; per address only at a far higher rate.
 
 def test_fifty_delegates_behind_one_address_all_sign_in_within_a_minute(tmp_path, make_user):
-    app = rate_limited_app(tmp_path, "memory://", LOGIN_RATE_LIMIT=TestConfig.LOGIN_RATE_LIMIT)
+    app = rate_limited_app(tmp_path, "memory://", SIGN_IN_FAILURES_PER_ADDRESS=TestConfig.SIGN_IN_FAILURES_PER_ADDRESS)
     delegates = [make_user(role=UserRole.delegate) for _ in range(50)]
     started = time.monotonic()
     for delegate in delegates:
@@ -372,7 +371,7 @@ def test_failed_sign_ins_count_for_a_while_and_a_new_password_clears_them(app, c
 
 
 def test_requests_for_a_reset_link_keep_their_own_lower_limit_per_address(tmp_path):
-    client = rate_limited_app(tmp_path, "memory://", LOGIN_RATE_LIMIT=TestConfig.LOGIN_RATE_LIMIT).test_client()
+    client = rate_limited_app(tmp_path, "memory://", SIGN_IN_FAILURES_PER_ADDRESS=TestConfig.SIGN_IN_FAILURES_PER_ADDRESS).test_client()
     limit = int(TestConfig.PASSWORD_RESET_RATE_LIMIT.split()[0])
     assert limit <= 10  # a mailbox is not flooded with reset links from one address
     answers = [client.post("/password/forgotten", data={"email": f"n{n}@example.org"}) for n in range(limit + 1)]
@@ -393,3 +392,13 @@ def test_a_stolen_session_cannot_guess_the_password_faster_on_the_change_passwor
     assert right.status_code == 429
     # The guesses count against signing in too: they were guesses at the same password.
     assert app.test_client().post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+
+
+def test_an_ipv4_address_counts_the_same_written_as_ipv6(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGN_IN_FAILURES_PER_ADDRESS", 2)
+    for n, client in enumerate(("192.0.2.1", "::ffff:192.0.2.1")):
+        assert accounts.authenticate(f"a{n}@example.org", "x", client=client) is None
+        db.session.commit()
+    with pytest.raises(sign_ins.TooManyFailuresFromAddress):
+        accounts.authenticate("b@example.org", "x", client="192.0.2.1")
+    assert accounts.authenticate("b@example.org", "x", client="192.0.2.2") is None

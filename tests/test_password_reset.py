@@ -219,3 +219,17 @@ def test_a_link_sent_before_the_account_changed_hands_no_longer_works(client, lo
     assert client.get(f"/password/reset/{token}").status_code == 404
     assert choose(client, f"/password/reset/{token}").status_code == 404
     assert accounts.authenticate(user.email, NEW_PASSWORD) is None
+
+
+def test_no_link_is_sent_when_the_forgotten_password_request_fails(app, client, make_user, outbox, monkeypatch):
+    user = make_user(email="mariko@tokyo.example.org")
+
+    def broken_flash(*args, **kwargs):
+        raise RuntimeError("the session cookie cannot be written")
+
+    monkeypatch.setattr("drafting.web.auth.routes.flash", broken_flash)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    assert client.post("/password/forgotten", data={"email": user.email}).status_code == 500
+    # The user was told something went wrong: no link may reach the mailbox behind their back.
+    assert outbox() == []
+    assert db.session.scalar(select(func.count()).select_from(PasswordReset)) == 0

@@ -40,7 +40,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
-import redis
+import sqlalchemy
 
 from bench.load import CSRF_TOKEN, free_port, stop
 from drafting.extensions import db as _db
@@ -191,8 +191,8 @@ class BrowserBehindProxy:
         self.site = site
         self.port = port
         self.cookies = CookieJar()
-        # An address of its own in the documentation range: the shared Redis counts sign-in attempts
-        # by client address, and this run must find its own count there.
+        # An address of its own in the documentation range, which the proxy forwards: failed sign-ins
+        # must be counted under it, not under the proxy's.
         self.address = str(ipaddress.IPv6Network("2001:db8::/32")[random.getrandbits(96)])
 
     def get(self, path: str, site: str | None = None) -> Page:
@@ -261,11 +261,15 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
         mistyped = browser.post("/login", {"csrf_token": token, "next": "", "email": EMAIL, "password": "mistyped"},
                                 referer="/login")
         assert mistyped.status == 422 and "not right" in mistyped.body
-        # The failed sign-in was counted in the README's Redis, under the address the proxy forwarded.
-        with redis.Redis.from_url(LOCAL_REDIS) as counts:
-            counted = list(counts.scan_iter(match=f"*/{browser.address}/*"))
-            assert counted, f"no failed sign-in of {browser.address} is counted in Redis"
-            counts.delete(*counted)
+        # The failed sign-in was counted in the database, under the /64 of the address the proxy forwarded.
+        forwarded = str(ipaddress.IPv6Network(f"{browser.address}/64", strict=False))
+        counted = sqlalchemy.create_engine(postgresql.replace("postgresql://", "postgresql+psycopg://", 1))
+        try:
+            with counted.connect() as connection:
+                addresses = connection.scalars(sqlalchemy.text("select address from failed_sign_ins")).all()
+        finally:
+            counted.dispose()
+        assert addresses == [forwarded]
         signed_in = browser.post("/login", {"csrf_token": token, "next": "", "email": EMAIL, "password": PASSWORD},
                                  referer="/login")
         assert signed_in.status == 302, signed_in.body

@@ -6,6 +6,8 @@ NAME = 200
 SHORT_TEXT = 300
 ACRONYM = 40
 EMAIL = 254
+# The longest text of an IP address (an IPv4-mapped IPv6 one), as failed sign-ins count them.
+CLIENT_ADDRESS = 45
 HEADING = 300
 PREAMBLE = 20_000
 CLAUSE_BODY = 20_000

@@ -35,18 +35,24 @@ class SignIn(db.Model):
 
 
 class FailedSignIn(db.Model):
-    """A sign-in refused for a wrong password (or an unknown address), counted against that address for a while."""
+    """A sign-in refused for a wrong password (or an unknown e-mail address), counted against that e-mail
+    address and the client's address for a while."""
 
     __tablename__ = "failed_sign_ins"
     __table_args__ = (
         limits.length_check("email", limits.EMAIL),
+        limits.length_check("address", limits.CLIENT_ADDRESS),
         Index("ix_failed_sign_ins_email_failed_at", "email", "failed_at"),
+        Index("ix_failed_sign_ins_address_failed_at", "address", "failed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # As typed, trimmed and lower-cased, the way accounts.find_user looks it up: an address that
     # belongs to no account is counted exactly like one that does.
     email: Mapped[str] = mapped_column(String(limits.EMAIL))
+    # The client's address, an IPv6 one as its /64 (drafting.domain.people.sign_ins.counted_address); None for a
+    # wrong current password on the change-password form, which only the account's count limits.
+    address: Mapped[str | None] = mapped_column(String(limits.CLIENT_ADDRESS))
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
     def __repr__(self) -> str:

@@ -106,23 +106,26 @@ def update_user(
     db.session.flush()
 
 
-def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
-    """Return the active user with these credentials, or None, counting the failure against the address.
+def authenticate(email: str, password: str, now: datetime | None = None, client: str | None = None) -> User | None:
+    """Return the active user with these credentials, or None, counting the failure against the e-mail address.
 
     Raise sign_ins.TooManyFailures, trying nothing, when the address failed too often lately: an
     unknown address exactly like an account's, so the answer tells nothing about who has one.
+    `client` is the client's address (request.remote_addr): failures count against it too, and
+    sign_ins.TooManyFailuresFromAddress refuses it once it failed too often, whatever e-mail
+    addresses it tried.
     """
     global _UNKNOWN_USER_HASH
     now = now or utcnow()
     address = lookup_form(email)
-    sign_ins.admit(address, now)
+    sign_ins.admit(address, now, client)
     user = find_user(address)
     if user is None:
         _UNKNOWN_USER_HASH = _UNKNOWN_USER_HASH or hash_password("not a password of anyone")
         verify_password(_UNKNOWN_USER_HASH, password or "")
     elif verify_password(user.password_hash, password or "") and user.is_active:
         return user
-    sign_ins.record_failure(address, now)
+    sign_ins.record_failure(address, now, client)
     return None
 
 

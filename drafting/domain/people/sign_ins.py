@@ -5,11 +5,12 @@ row is what signing out, a password change and deactivation end, so a copy of th
 signed out with the browser it was taken from. Idle and absolute timeouts are checked against
 the row's times, on the server.
 
-Failed sign-ins are rows of their own, counted per address in the database that every worker
-and server shares: the limit holds exactly whatever Redis does, and many people signing in from
-one address do not lock each other out.
+Failed sign-ins are rows of their own, counted per e-mail address and per client address in the
+database that every worker and server shares: both limits hold exactly whatever Redis does, and
+many people signing in from one e-mail address or one venue do not lock each other out.
 """
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -84,11 +85,15 @@ def end_all(user: User, now: datetime) -> None:
 
 
 class TooManyFailures(Exception):
-    """The address failed to sign in too often lately; `minutes` says how long the wait may be."""
+    """The e-mail address failed to sign in too often lately; `minutes` says how long the wait may be."""
 
     def __init__(self, minutes: int):
         super().__init__(f"Too many failed sign-ins; wait {minutes} minutes.")
         self.minutes = minutes
+
+
+class TooManyFailuresFromAddress(TooManyFailures):
+    """The client's address failed to sign in too often lately, whatever e-mail addresses it tried."""
 
 
 def _counted_as(email: str) -> str:
@@ -96,34 +101,62 @@ def _counted_as(email: str) -> str:
     return email[:limits.EMAIL]
 
 
-def _hold(email: str) -> None:
-    # Attempts on one address take turns, so that guesses arriving together on several workers
-    # cannot all pass the count before any is recorded. SQLite needs nothing: every transaction
-    # there takes the database's write lock as it begins (drafting/__init__.py).
+def counted_address(remote_addr: str | None) -> str | None:
+    """Return the client address that failures count against: an IPv6 address as its /64, the rest as they are.
+
+    An IPv6 client is handed a /64 and may take any address in it, so each guess could come from
+    a new one; an IPv4-mapped IPv6 address counts as its IPv4 address.
+    """
+    try:
+        address = ipaddress.ip_address(remote_addr or "")
+    except ValueError:
+        return remote_addr[:limits.CLIENT_ADDRESS] if remote_addr else None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def _hold(name: str) -> None:
+    # Attempts on one e-mail address, or from one client address, take turns, so that guesses
+    # arriving together on several workers cannot all pass the count before any is recorded.
+    # SQLite needs nothing: every transaction there takes the database's write lock as it begins
+    # (drafting/__init__.py).
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"sign-in {email}", 0))))
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"sign-in {name}", 0))))
 
 
-def admit(email: str, now: datetime) -> None:
-    """Let an attempt to sign in as this address go ahead, or raise TooManyFailures without trying the password.
+def _failures(where, now: datetime) -> int:
+    window = current_app.config["SIGN_IN_FAILURE_WINDOW"]
+    return db.session.scalar(
+        select(func.count()).select_from(FailedSignIn).where(where, FailedSignIn.failed_at > now - window)
+    )
 
-    The hold on the address lasts until the transaction ends: record the failure, if any, before
-    committing.
+
+def admit(email: str, now: datetime, address: str | None = None) -> None:
+    """Let an attempt to sign in as this e-mail address, from this client address, go ahead, or raise
+    TooManyFailures (TooManyFailuresFromAddress) without trying the password.
+
+    `address` is the client's (request.remote_addr); None counts the e-mail address only. The
+    holds last until the transaction ends: record the failure, if any, before committing.
     """
     config = current_app.config
-    window = config["SIGN_IN_FAILURE_WINDOW"]
+    minutes = round(config["SIGN_IN_FAILURE_WINDOW"].total_seconds() / 60)
+    # Always the e-mail address first, then the client address: two attempts never wait for each other in a circle.
     _hold(_counted_as(email))
-    failures = db.session.scalar(
-        select(func.count()).select_from(FailedSignIn)
-        .where(FailedSignIn.email == _counted_as(email), FailedSignIn.failed_at > now - window)
-    )
-    if failures >= config["SIGN_IN_FAILURES_PER_ACCOUNT"]:
-        raise TooManyFailures(round(window.total_seconds() / 60))
+    if _failures(FailedSignIn.email == _counted_as(email), now) >= config["SIGN_IN_FAILURES_PER_ACCOUNT"]:
+        raise TooManyFailures(minutes)
+    client = counted_address(address)
+    if client is not None:
+        _hold(f"from {client}")
+        if _failures(FailedSignIn.address == client, now) >= config["SIGN_IN_FAILURES_PER_ADDRESS"]:
+            raise TooManyFailuresFromAddress(minutes)
 
 
-def record_failure(email: str, now: datetime) -> None:
-    """Count a failed sign-in against this address, and forget a few failures too old to count."""
-    db.session.add(FailedSignIn(email=_counted_as(email), failed_at=now))
+def record_failure(email: str, now: datetime, address: str | None = None) -> None:
+    """Count a failed sign-in against this e-mail address and client address, and forget a few failures too old to count."""
+    db.session.add(FailedSignIn(email=_counted_as(email), address=counted_address(address), failed_at=now))
     window = current_app.config["SIGN_IN_FAILURE_WINDOW"]
     # SKIP LOCKED: two attempts purging at once never wait for each other, nor deadlock.
     expired = (

@@ -20,6 +20,7 @@ from drafting.web.admin.forms import (
     NewUserForm,
     OrganizationForm,
 )
+from drafting.web.auth.routes import begin_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -245,6 +246,10 @@ def edit_user(user_id: int):
         except accounts.AccountError as error:
             _refuse(form, error)
         else:
+            # A new password ends every session of the account: an administrator who set their own
+            # goes on under a new one, as after the change-password form.
+            if form.password.data and user.id == current_user.id and user.is_active:
+                begin_session(user)
             db.session.commit()
             flash(f"The account of {user.name} is saved.")
             return redirect(url_for("admin.users"))
