@@ -6,6 +6,8 @@ used once per language. The forms call the first two checks as well, so that a u
 message at once.
 """
 
+from datetime import datetime
+
 import pycountry
 from sqlalchemy import func, or_, select
 
@@ -115,6 +117,25 @@ def update_template(
     save_if_unchanged(template, based_on, **_checked_fields(template, name, category, language, heading, body))
 
 
+def retire_template(template: ClauseTemplate, user: User, now: datetime) -> None:
+    """Stop offering a template; raise TemplateError if it is retired already.
+
+    Clauses made from it are copies and stay as they are.
+    """
+    if template.retired_at is not None:
+        raise TemplateError("retired", f"“{template.name}” is retired already.")
+    template.retired_at = now
+    template.retired_by = user
+
+
+def restore_template(template: ClauseTemplate) -> None:
+    """Offer a retired template again; raise TemplateError if it is not retired."""
+    if template.retired_at is None:
+        raise TemplateError("retired", f"“{template.name}” is in the library already.")
+    template.retired_at = None
+    template.retired_by = None
+
+
 def read_placeholders(template: ClauseTemplate) -> tuple[list[placeholders.Placeholder], str | None]:
     """Return a stored template's placeholders and None, or no placeholders and why it does not parse."""
     # Templates are checked when saved, but a later change of the placeholder rules can break them.
@@ -141,10 +162,13 @@ def _containing(word: str):
 
 
 def search_templates(
-    words: str = "", category: TemplateCategory | None = None, language: str | None = None
+    words: str = "", category: TemplateCategory | None = None, language: str | None = None, retired: bool = False
 ) -> list[ClauseTemplate]:
-    """Return the templates of the category and language in which every word appears, by name."""
+    """Return the templates of the category and language in which every word appears, by name; the
+    retired ones only when asked."""
     query = select(ClauseTemplate).order_by(func.lower(ClauseTemplate.name), ClauseTemplate.language, ClauseTemplate.id)
+    if not retired:
+        query = query.where(ClauseTemplate.retired_at.is_(None))
     for word in words.split():
         query = query.where(_containing(word))
     if category is not None:

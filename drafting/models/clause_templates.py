@@ -4,12 +4,12 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import limits
-
+from drafting.models.users import User
 
 
 class TemplateCategory(enum.Enum):
@@ -68,6 +68,11 @@ class ClauseTemplate(db.Model):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: see drafting.domain.locking
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # A retired template is no longer offered; it stays readable, and clauses made from it keep their link.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    retired_by: Mapped[User | None] = relationship(foreign_keys=[retired_by_id])
 
     def __repr__(self) -> str:
         return f"<ClauseTemplate {self.id} {self.name!r} [{self.category.value}/{self.language}]>"

@@ -34,6 +34,8 @@ def insert_template(declaration_id: int, template_id: int):
     """Fill a template's placeholders and append it as a clause."""
     declaration = load_declaration(declaration_id, permissions.can_edit)
     template = db.get_or_404(ClauseTemplate, template_id)
+    if template.retired_at is not None:
+        return refused(f"“{template.name}” is retired from the library: restore it there to insert it.", declaration)
     try:
         found = placeholders.parse(template.heading or "", template.body)
     except placeholders.TemplateSyntaxError as error:

@@ -1,7 +1,7 @@
 """Forms of the clause-template library."""
 
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SearchField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, Form, HiddenField, SearchField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -22,6 +22,7 @@ class LibrarySearchForm(Form):
     words = SearchField("Words", filters=[strip], validators=[SingleLine(), Optional(), Length(max=200)])
     category = SelectField("Category", choices=[SelectChoice("", "All categories")] + CATEGORY_CHOICES, default="")
     language = SelectField("Language", default="")
+    retired = BooleanField("Include retired templates")
 
     def __init__(self, formdata, languages: list[str]):
         super().__init__(formdata)
@@ -35,6 +36,7 @@ class LibrarySearchForm(Form):
             words=self.words.data or "",
             category=TemplateCategory(self.category.data) if self.category.data else None,
             language=self.language.data or None,
+            retired=self.retired.data,
         )
 
 

@@ -4,10 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from drafting.domain import clause_library, permissions
+from drafting.domain.clock import utcnow
 from drafting.domain.locking import EditConflict
 from drafting.domain.text import placeholders
 from drafting.extensions import db
 from drafting.models import ClauseTemplate
+from drafting.web.auth.forms import EmptyForm
 from drafting.web.library.forms import EditTemplateForm, LibrarySearchForm, TemplateForm
 
 bp = Blueprint("library", __name__, url_prefix="/library")
@@ -36,7 +38,7 @@ def index():
         "library/index.html",
         form=form,
         listings=[(template, *clause_library.read_placeholders(template)) for template in templates],
-        filtered=any(request.args.get(name) for name in ("words", "category", "language")),
+        filtered=any(request.args.get(name) for name in ("words", "category", "language", "retired")),
         language_name=clause_library.language_name,
     ), 200 if valid else 422
 
@@ -94,3 +96,36 @@ def edit(template_id: int):
             flash(f"“{template.name}” is saved.")
             return redirect(url_for("library.show", template_id=template.id))
     return _render_form(form, template, 422)
+
+
+@bp.post("/<int:template_id>/retire")
+@login_required
+def retire(template_id: int):
+    """Take a template out of what the library offers."""
+    return _change_retirement(
+        template_id,
+        lambda template: clause_library.retire_template(template, current_user, utcnow()),
+        "“{name}” is retired: it is no longer offered in the editor.",
+    )
+
+
+@bp.post("/<int:template_id>/restore")
+@login_required
+def restore(template_id: int):
+    """Offer a retired template again."""
+    return _change_retirement(template_id, clause_library.restore_template, "“{name}” is back in the library.")
+
+
+def _change_retirement(template_id: int, change, done: str):
+    _require_manager()
+    template = db.get_or_404(ClauseTemplate, template_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change(template)
+    except clause_library.TemplateError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done.format(name=template.name))
+    return redirect(url_for("library.show", template_id=template.id))
