@@ -1,5 +1,6 @@
 """The demonstration data: what it loads, that loading it again adds nothing, and its printed logins."""
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -144,3 +145,14 @@ def test_the_archive_holds_three_adopted_declarations_of_past_plenaries(db):
     seoul = final_text.adopted_document(adopted[0])
     assert seoul.opening.startswith("We, the representatives of") and "Tomsk" not in seoul.opening
     assert audit.verify().intact
+
+
+def test_the_archive_search_example_finds_the_demonstrations_declarations(db, client):
+    load_demo()
+    db.session.commit()
+    page = client.get("/archive").get_data(as_text=True)
+    example = re.search(r'placeholder="e\.g\. ([^"]+)"', page).group(1)
+
+    found = client.get("/archive", query_string={"words": example}).get_data(as_text=True)
+
+    assert "3 declarations" in found
