@@ -108,6 +108,8 @@ def test_us_letter_is_served_as_stored_at_adoption_and_tagged_apart(adopted, cli
     assert first.status_code == second.status_code == 200 and renders == []
     assert first.data == second.data == stored_pdfs()[1].content
     assert first.headers["ETag"] == f'"{adopted["final"].fingerprint}-letter"'
+    disposition = f"attachment; filename=yokohama-declaration-{date.today().year}-letter.pdf"
+    assert first.headers["Content-Disposition"] == disposition
     page = PdfReader(io.BytesIO(first.data)).pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((612, 792), abs=0.1)
     assert [(s.kind, s.page_size) for s in stored_pdfs()] == [("adopted", "A4"), ("adopted", "Letter")]
@@ -141,6 +143,10 @@ def test_a_version_pdf_is_for_those_who_may_see_the_declaration(consultation, ma
     if status == 200:
         assert response.data.startswith(b"%PDF-")
         assert response.headers["Content-Disposition"] == "attachment; filename=yokohama-declaration-2010-draft-1.pdf"
+        letter = client.get(f"/declarations/{consultation['declaration'].id}/versions/1.pdf?size=letter")
+        assert letter.headers["Content-Disposition"] == (
+            "attachment; filename=yokohama-declaration-2010-draft-1-letter.pdf"
+        )
         assert response.headers["ETag"] == f'"{consultation["draft"].fingerprint}"'
         assert response.headers["Cache-Control"] == "no-store"
 

@@ -53,8 +53,9 @@ def _slug(text: str) -> str | None:
     return slug or None
 
 
-def file_name(declaration: Declaration, version: Version | None = None) -> str:
-    """Name a download: "yokohama-declaration-2024.pdf", or for a version "…-draft-2.pdf", "…-final.pdf".
+def file_name(declaration: Declaration, version: Version | None = None, page_size: str = "A4") -> str:
+    """Name a download: "yokohama-declaration-2024.pdf", or for a version "…-draft-2.pdf", "…-final.pdf";
+    the US Letter file ends in "-letter.pdf", so that both sizes can sit in one folder.
 
     The year is that of adoption, or of the meeting before it. A title that does not write in
     Latin letters gives "declaration-<id>-<year>.pdf".
@@ -63,6 +64,8 @@ def file_name(declaration: Declaration, version: Version | None = None) -> str:
     stem = f"{_slug(declaration.title) or f'declaration-{declaration.id}'}-{year}"
     if version is not None:
         stem += f"-{_slug(version.label)}"
+    if page_size != "A4":
+        stem += f"-{page_size.lower()}"
     return f"{stem}.pdf"
 
 

@@ -44,7 +44,7 @@ def adopted(declaration_id: int):
     if declaration.state is not DeclarationState.adopted:
         abort(404)
     stored = stored_pdfs.adopted_pdf(declaration, _page_size())
-    response = _served(stored, stored_pdfs.file_name(declaration), public=True)
+    response = _served(stored, stored_pdfs.file_name(declaration, page_size=stored.page_size), public=True)
     db.session.commit()  # keep a PDF rendered for this request
     return response
 
@@ -58,6 +58,6 @@ def version(declaration_id: int, number: int):
     if found is None:
         abort(404)
     stored = stored_pdfs.circulated_pdf(found, _page_size())
-    response = _served(stored, stored_pdfs.file_name(declaration, found), public=False)
+    response = _served(stored, stored_pdfs.file_name(declaration, found, stored.page_size), public=False)
     db.session.commit()  # keep a PDF rendered for this request
     return response
