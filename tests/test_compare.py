@@ -129,3 +129,19 @@ def test_markup_typed_in_a_clause_is_shown_escaped(client, login_as, two_drafts,
     page = client.get(compare_url(declaration)).get_data(as_text=True)
     assert "<script>" not in page
     assert INSERTED.format(" &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") in page
+
+
+def test_lists_and_emphasis_show_as_in_the_document_not_as_raw_markup(client, login_as, two_drafts, circulate):
+    declaration = two_drafts["declaration"]
+    edit(declaration, 3, "We will:\n- share *our* plans;\n- train together.")
+    circulate(declaration, by=two_drafts["drafter"])
+    edit(declaration, 3, "We will:\n- share *all our* plans;\n- train together;\n- help each other.")
+    circulate(declaration, by=two_drafts["drafter"])
+    login_as(two_drafts["seoul"])
+
+    page = redline_of(client.get(compare_url(declaration)).get_data(as_text=True))
+    clause = page[page.index("<h2>Clause 3</h2>"):]
+
+    assert "*" not in clause and "- " not in clause
+    assert f"<p>We will:</p><ul><li>share <em>{INSERTED.format('all ')}</em><em>our</em> plans;</li>" in clause
+    assert f"<li>{INSERTED.format('help each other')}.</li></ul>" in clause

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from drafting.domain import permissions
-from drafting.domain.text import markup, phrasing
+from drafting.domain.text import markup, phrasing, redline_markup
 from drafting.models.organizations import country_name
 from drafting.web.auth.forms import EmptyForm
 
@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = phrasing.format_date
     app.jinja_env.filters["clause_html"] = markup.to_html
     app.jinja_env.filters["paragraph_html"] = markup.paragraph_html
+    app.jinja_env.filters["redline_blocks"] = redline_markup.blocks
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["EmptyForm"] = EmptyForm

@@ -9,8 +9,8 @@ import re
 
 from markupsafe import Markup, escape
 
-_EMPHASIS = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")
-_BULLET = re.compile(r"^\s*-\s+")
+EMPHASIS = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")
+BULLET = re.compile(r"^\s*-\s+")
 
 
 def normalize(text: str) -> str:
@@ -26,7 +26,7 @@ def paragraphs(text: str) -> list[str]:
 
 def _inline(text: str) -> Markup:
     # Safe: the text is escaped first; the only tags are the <em> we add around escaped words.
-    return Markup(_EMPHASIS.sub(r"<em>\1</em>", str(escape(text))))  # nosec B704
+    return Markup(EMPHASIS.sub(r"<em>\1</em>", str(escape(text))))  # nosec B704
 
 
 def paragraph_html(paragraph: str) -> Markup:
@@ -46,9 +46,9 @@ def paragraph_html(paragraph: str) -> Markup:
             items.clear()
 
     for line in paragraph.split("\n"):
-        if _BULLET.match(line):
+        if BULLET.match(line):
             flush_text()
-            items.append(_BULLET.sub("", line).strip())
+            items.append(BULLET.sub("", line).strip())
         elif items and line.startswith("  "):
             items[-1] += " " + line.strip()
         else:
