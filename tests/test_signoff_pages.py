@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from drafting.domain import signoff
+from drafting.domain import circulation, signoff
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole, Version
@@ -170,3 +170,27 @@ def test_no_answer_is_taken_after_the_deadline_or_after_adoption(client, login_a
     response = client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"}, follow_redirects=True)
     assert expected in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Affirmation)) == before
+
+
+def test_the_editor_offers_circulating_first_and_says_that_proposing_the_final_text_ends_the_comments(
+    client, login_as, case
+):
+    login_as(case["drafter"])
+    draft = case["declaration"].versions[-1]
+
+    page = client.get(url(case, "")).get_data(as_text=True)
+
+    assert page.index("Circulate as Draft 2") < page.index("Propose the working draft as the final text")
+    last_day = circulation.deadline_day(draft)
+    assert f"Proposing it ends the comments on Draft 1, open until the end of {last_day:%B} {last_day.day}," in page
+
+
+def test_after_the_comment_deadline_the_editor_does_not_warn_of_ending_comments(client, login_as, case):
+    draft = case["declaration"].versions[-1]
+    draft.deadline = draft.deadline - timedelta(days=30)
+    db.session.commit()
+    login_as(case["drafter"])
+
+    page = client.get(url(case, "")).get_data(as_text=True)
+
+    assert "Propose the working draft as the final text" in page and "Proposing it ends the comments" not in page

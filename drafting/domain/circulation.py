@@ -8,7 +8,7 @@ from drafting.domain import workflow
 from drafting.domain.clock import as_utc
 from drafting.domain.text import composed_document, fingerprint
 from drafting.extensions import db
-from drafting.models import Declaration, User, Version
+from drafting.models import Declaration, DeclarationState, User, Version
 
 
 class CirculationError(ValueError):
@@ -33,6 +33,14 @@ def deadline_passed(version: Version, now: datetime | None = None) -> bool:
 def deadline_day(version: Version) -> date | None:
     """Return the last day of the version's deadline, as the host gave it."""
     return (as_utc(version.deadline) - timedelta(days=1)).date() if version.deadline else None
+
+
+def open_for_comments(declaration: Declaration, now: datetime | None = None) -> Version | None:
+    """Return the circulated draft still open for comments (in consultation, before its deadline), or None."""
+    latest = latest_version(declaration)
+    if declaration.state is not DeclarationState.consultation or latest is None or deadline_passed(latest, now):
+        return None
+    return latest
 
 
 def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, deadline: datetime) -> Version:

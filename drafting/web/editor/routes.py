@@ -57,6 +57,7 @@ def show(declaration_id: int):
         latest = circulation.latest_version(declaration)
         return redirect(url_for("review.version", declaration_id=declaration.id, number=latest.number))
     editable = permissions.can_edit(current_user, declaration)
+    open_draft = circulation.open_for_comments(declaration)
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)) if editable else []
     return render_template(
         "editor/show.html",
@@ -75,6 +76,8 @@ def show(declaration_id: int):
         participants_by_country=composed_document.group_participants(declaration.participants),
         circulate_form=CirculateForm(formdata=None),
         final_form=ProposeFinalForm(formdata=None),
+        open_draft=open_draft,
+        open_until=circulation.deadline_day(open_draft) if open_draft else None,
         withdraw_form=ReasonForm(formdata=None),
     )
 
