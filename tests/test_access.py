@@ -78,6 +78,8 @@ ROUTES = {
     ("library.new", "POST"): lambda state: {"host", "administrator"},
     ("library.edit", "GET"): lambda state: {"host", "administrator"},
     ("library.edit", "POST"): lambda state: {"host", "administrator"},
+    ("library.retire", "POST"): lambda state: {"host", "administrator"},
+    ("library.restore", "POST"): lambda state: {"host", "administrator"},
     ("editor.new", "GET"): lambda state: {"host"},
     ("editor.new", "POST"): lambda state: {"host"},
     ("editor.show", "GET"): lambda state: VIEW[state] & SIGNED_IN,
