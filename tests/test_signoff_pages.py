@@ -194,3 +194,26 @@ def test_after_the_comment_deadline_the_editor_does_not_warn_of_ending_comments(
     page = client.get(url(case, "")).get_data(as_text=True)
 
     assert "Propose the working draft as the final text" in page and "Proposing it ends the comments" not in page
+
+
+def test_a_delegate_following_the_title_finds_how_to_answer_the_final_text(client, login_as, case):
+    propose(client, login_as, case)
+    login_as(case["seoul"])
+    home = client.get("/").get_data(as_text=True)
+    title_link = f'href="/declarations/{case["declaration"].id}"'
+    assert title_link in home
+
+    final_text = client.get(url(case, ""), follow_redirects=True).get_data(as_text=True)
+
+    assert "· Final</small>" in final_text
+    assert f'<a class="button primary" href="{url(case, "/affirmation")}">Answer for Seoul</a>' in final_text
+
+
+def test_the_final_text_offers_no_answer_to_those_who_may_not_answer(client, login_as, case):
+    propose(client, login_as, case)
+    login_as(case["outsider"])
+    assert client.get(url(case, ""), follow_redirects=True).status_code == 404
+    login_as(case["drafter"])
+    final = signoff.final_version(case["declaration"])
+    page = client.get(url(case, f"/versions/{final.number}")).get_data(as_text=True)
+    assert url(case, "/affirmation") not in page

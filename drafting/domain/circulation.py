@@ -35,12 +35,25 @@ def deadline_day(version: Version) -> date | None:
     return (as_utc(version.deadline) - timedelta(days=1)).date() if version.deadline else None
 
 
+def is_void(version: Version) -> bool:
+    """Tell whether the version is a final text that was reopened: it no longer stands for answers or adoption."""
+    declaration = version.declaration
+    reopened = declaration.state in (DeclarationState.drafting, DeclarationState.consultation)
+    return version.is_final and (reopened or version is not latest_version(declaration))
+
+
+def current_draft(declaration: Declaration) -> Version | None:
+    """Return the latest circulated draft that is not a final text, if any."""
+    drafts = [version for version in declaration.versions if not version.is_final]
+    return drafts[-1] if drafts else None
+
+
 def open_for_comments(declaration: Declaration, now: datetime | None = None) -> Version | None:
     """Return the circulated draft still open for comments (in consultation, before its deadline), or None."""
     latest = latest_version(declaration)
-    if declaration.state is not DeclarationState.consultation or latest is None or deadline_passed(latest, now):
+    if declaration.state is not DeclarationState.consultation or latest is None or is_void(latest):
         return None
-    return latest
+    return None if deadline_passed(latest, now) else latest
 
 
 def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, deadline: datetime) -> Version:

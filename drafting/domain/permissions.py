@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 
 from drafting.domain import workflow
-from drafting.domain.circulation import deadline_day, deadline_passed, latest_version
+from drafting.domain.circulation import deadline_day, deadline_passed, is_void, latest_version
 from drafting.domain.text import phrasing
 from drafting.models import (
     Comment, CommentStatus, Declaration, DeclarationState, Participant, ParticipantRole, UserRole, Version,
@@ -146,6 +146,8 @@ def why_not_comment(user, version: Version) -> Refusal | None:
     latest = latest_version(declaration)
     if refusal := _comments_closed(declaration):
         return refusal
+    if is_void(version):
+        return Refusal(f"{version.label} is void: the declaration was reopened. Comment on the next draft the host circulates.")
     if version is not latest:
         return Refusal(f"{version.label} has been replaced by {latest.label}: comment on the latest draft.")
     if refusal := _commenting_closed(user, declaration):

@@ -41,5 +41,6 @@ def home():
         return render_template("main/welcome.html")
     return render_template(
         "main/home.html", declarations=visible_declarations(current_user), deadline_day=circulation.deadline_day,
+        is_void=circulation.is_void,
         latest_version=circulation.latest_version,
     )
