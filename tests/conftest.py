@@ -35,7 +35,8 @@ class FreshContextClient(FlaskClient):
     context for the client's requests, which would carry the signed-in user (cached in `g` by
     Flask-Login) from one request to the next. A real server starts each request afresh.
     A real server also closes each response once written, which sends the e-mails the request
-    queued (drafting.rendering.outbox): a buffered response is closed as soon as it is read.
+    queued (drafting.rendering.outbox): a buffered response is closed as soon as it is read. And
+    it ends each request's session, which rolls back whatever the request did not commit.
     """
 
     def open(self, *args, **kwargs):
@@ -43,7 +44,10 @@ class FreshContextClient(FlaskClient):
             for key in list(g):
                 g.pop(key)
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if has_app_context():
+            _db.session.rollback()
+        return response
 
 
 class ConnectionBoundSession(Session):

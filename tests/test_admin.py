@@ -228,6 +228,7 @@ def test_an_administrator_adds_a_network_and_lands_on_its_page(client, administr
 )
 def test_a_bad_network_is_refused_at_the_field(client, administrator, anmc21, field, value, message):
     other = directory.create_network("CityNet", "CN")
+    db.session.commit()
     before = count(Network)
     created = client.post("/admin/networks/new", data={"name": "Urban 20", "acronym": "", field: value})
     assert created.status_code == 422 and message in errors_at(created, field)
@@ -321,6 +322,7 @@ def test_a_bad_end_of_a_membership_is_refused_at_the_field(client, administrator
 def test_an_ended_membership_cannot_be_ended_again(client, administrator, anmc21):
     membership = anmc21.memberships[0]
     directory.end_membership(membership, date(2005, 1, 1))
+    db.session.commit()
     response = client.post(f"/admin/memberships/{membership.id}/end", data={"left_on": "2012-04-01"})
     assert response.status_code == 422
     assert "This membership has ended already, on January 1, 2005." in errors_at(response, "left_on")
