@@ -2,7 +2,8 @@
 
 On PostgreSQL, two writers of the audit chain (on two declarations) would both follow the same last
 event without its advisory lock, and two drafters would both decide one amendment without its row
-lock: the lock makes the second wait, then see the first. SQLite cannot show either race, since it
+lock: the lock makes the second wait, then see the first. Two copies of one form sent at once
+(drafting.web.submitted_once) would both create what it creates without the unique form key. SQLite cannot show either race, since it
 lets one writer in at a time; what it can show is the second writer failing ("database is locked",
 503) instead of waiting, which BEGIN IMMEDIATE prevents. The tests run on the suite's engine, so
 they pin the locks in the PostgreSQL pass of `make test` (skipped where no server answers) and the
@@ -19,8 +20,9 @@ from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
 from drafting.domain.people.participants import invite
 from drafting.extensions import db as _db
-from drafting.models import AuditEvent, Comment, ParticipantRole, UserRole
+from drafting.models import AuditEvent, Clause, Comment, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
+from tests.test_submitted_once import key_in_form
 # The fixtures of the sign-off races: a database of this test's own, and `db.session` left to each thread.
 from tests.test_concurrency import at_once, db, live_app, organization, signed_in_client  # noqa: F401
 
@@ -90,3 +92,22 @@ def test_two_drafters_deciding_one_amendment_at_once_one_wins_and_the_other_is_t
             decided = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "decide amendment")).all()
             assert [event.detail["comment"] for event in decided].count(case["amendment"]) == 1
     assert audit_verify(live_app)[0] == 0
+
+
+def test_two_copies_of_one_form_sent_at_once_add_one_clause(live_app):
+    with live_app.app_context():
+        host = organization("Yokohama", "JP")
+        create_user("drafter@yokohama.example.org", "Drafter", PASSWORD, UserRole.drafter, host)
+        declaration = create_declaration(host, None, title="Yokohama Declaration", meeting_name="Conference",
+                                         place="Yokohama", starts_on=date(2024, 10, 16), ends_on=date(2024, 10, 18))
+        _db.session.commit()
+        editor = f"/declarations/{declaration.id}"
+    url = f"{editor}/clauses"
+    client = signed_in_client(live_app, "drafter@yokohama.example.org")
+    page = client.get(editor).get_data(as_text=True)
+    key = key_in_form(page, url)
+    tabs = [signed_in_client(live_app, "drafter@yokohama.example.org") for _ in range(2)]
+    responses = at_once(*[lambda tab=tab: tab.post(url, data={"body": "Once.", "submission": key}) for tab in tabs])
+    assert sorted(response.status_code for response in responses) == [302, 302]
+    with live_app.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(Clause)) == 1

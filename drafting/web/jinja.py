@@ -5,6 +5,7 @@ from flask import Flask
 from drafting.domain import permissions
 from drafting.domain.text import markup, phrasing, redline_markup
 from drafting.models.organizations import country_name
+from drafting.web import submitted_once
 from drafting.web.auth.forms import EmptyForm
 
 
@@ -17,5 +18,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["EmptyForm"] = EmptyForm
+    app.jinja_env.globals["submission_key"] = submitted_once.key_field
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

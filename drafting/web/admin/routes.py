@@ -21,6 +21,7 @@ from drafting.web.admin.forms import (
     OrganizationForm,
 )
 from drafting.web.auth.routes import begin_session
+from drafting.web.submitted_once import once
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -68,6 +69,7 @@ def organizations():
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])
+@once(back=lambda: url_for("admin.organizations"))
 def new_organization():
     """Add an organization."""
     form = OrganizationForm()
@@ -115,6 +117,7 @@ def networks():
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])
+@once(back=lambda: url_for("admin.networks"))
 def new_network():
     """Add a network."""
     form = NetworkForm()
@@ -166,6 +169,7 @@ def network(network_id: int):
 
 
 @bp.post("/networks/<int:network_id>/memberships")
+@once(back=lambda network_id: url_for("admin.network", network_id=network_id))
 def add_membership(network_id: int):
     """Record that an organization joined the network, and when it left if it did."""
     network = _network_or_404(network_id)
@@ -210,6 +214,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@once(back=lambda: url_for("admin.users"))
 def new_user():
     """Open an account."""
     form = NewUserForm(organizations=_organizations())

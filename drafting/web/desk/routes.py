@@ -15,6 +15,7 @@ from drafting.extensions import db
 from drafting.models import Clause, Comment, CommentStatus, Declaration, Version
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
+from drafting.web.submitted_once import once
 from drafting.web.desk.forms import CommentFilterForm, DecisionForm, ReplyForm
 from drafting.web.loading import declaration_or_404
 
@@ -174,6 +175,7 @@ def index(declaration_id: int):
 
 @bp.post("/<int:declaration_id>/comments/<int:comment_id>/reply")
 @login_required
+@once(back=lambda declaration_id, comment_id: url_for("desk.index", declaration_id=declaration_id))
 def reply(declaration_id: int, comment_id: int):
     """Reply to a comment in its thread and tell the comment's author."""
     declaration = _load(declaration_id, permissions.is_host_drafter)

@@ -9,10 +9,12 @@ from drafting.extensions import db
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.editor.blueprint import bp, clause_of, load_declaration, refused
 from drafting.web.editor.forms import ClauseForm, MoveClauseForm
+from drafting.web.submitted_once import once
 
 
 @bp.post("/<int:declaration_id>/clauses")
 @login_required
+@once(back=lambda declaration_id: url_for("editor.show", declaration_id=declaration_id))
 def add_clause(declaration_id: int):
     """Append a clause written by hand."""
     declaration = load_declaration(declaration_id, permissions.can_edit)

@@ -9,6 +9,7 @@ from drafting.extensions import db
 from drafting.models import ClauseTemplate, TemplateCategory
 from drafting.web.editor.blueprint import bp, load_declaration, refused
 from drafting.web.editor.forms import placeholder_form
+from drafting.web.submitted_once import once
 
 
 @bp.get("/<int:declaration_id>/insert")
@@ -30,6 +31,7 @@ def choose_template(declaration_id: int):
 
 @bp.route("/<int:declaration_id>/insert/<int:template_id>", methods=["GET", "POST"])
 @login_required
+@once(back=lambda declaration_id, template_id: url_for("editor.show", declaration_id=declaration_id))
 def insert_template(declaration_id: int, template_id: int):
     """Fill a template's placeholders and append it as a clause."""
     declaration = load_declaration(declaration_id, permissions.can_edit)

@@ -27,10 +27,12 @@ from drafting.web.editor.forms import (
     PreambleForm,
 )
 from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
+from drafting.web.submitted_once import once
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@once(back=lambda: url_for("main.home"))
 def new():
     """Start a declaration hosted by the drafter's organization."""
     if not permissions.can_create_declaration(current_user):
@@ -84,6 +86,7 @@ def show(declaration_id: int):
 
 @bp.post("/<int:declaration_id>/circulate")
 @login_required
+@once(back=lambda declaration_id: url_for("editor.show", declaration_id=declaration_id))
 def circulate(declaration_id: int):
     """Circulate the working draft to the participants as the next draft."""
     declaration = load_declaration(declaration_id, permissions.can_see_working_draft)

@@ -10,6 +10,7 @@ from drafting.domain.text import placeholders
 from drafting.extensions import db
 from drafting.models import ClauseTemplate
 from drafting.web.auth.forms import EmptyForm
+from drafting.web.submitted_once import once
 from drafting.web.library.forms import EditTemplateForm, LibrarySearchForm, TemplateForm
 
 bp = Blueprint("library", __name__, url_prefix="/library")
@@ -57,6 +58,7 @@ def show(template_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@once(back=lambda: url_for("library.index"))
 def new():
     """Add a template to the library."""
     _require_manager()

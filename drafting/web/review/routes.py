@@ -10,12 +10,22 @@ from drafting.models import Comment, Version
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
 from drafting.web.review.forms import CommentForm, ReplyForm
+from drafting.web.submitted_once import once
 
 bp = Blueprint("review", __name__, url_prefix="/declarations")
 
 
 def _load(declaration_id: int):
     return declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+
+
+def _thread_page(declaration_id: int, comment_id: int) -> str:
+    """Return the address where a thread shows: the page of the version it was made on."""
+    thread = db.session.get(Comment, comment_id)
+    if thread is None or thread.declaration_id != declaration_id:
+        abort(404)
+    return url_for("review.version", declaration_id=declaration_id, number=thread.version.number,
+                   _anchor=f"comment-{comment_id}")
 
 
 def _version_or_404(declaration, number: int) -> Version:
@@ -97,6 +107,7 @@ def version(declaration_id: int, number: int):
 
 @bp.post("/<int:declaration_id>/versions/<int:number>/comments")
 @login_required
+@once(back=lambda declaration_id, number: url_for("review.version", declaration_id=declaration_id, number=number))
 def comment(declaration_id: int, number: int):
     """Comment on a clause, or propose an amendment, as the user's own organization."""
     declaration = _load(declaration_id)
@@ -124,6 +135,7 @@ def comment(declaration_id: int, number: int):
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/replies")
 @login_required
+@once(back=_thread_page)
 def reply(declaration_id: int, comment_id: int):
     """Reply in a thread of the user's own organization."""
     declaration = _load(declaration_id)
