@@ -147,6 +147,19 @@ class InviteNetworkForm(FlaskForm):
         self.network_id.choices = [SelectChoice(0, "Choose…")] + [SelectChoice(n.id, n.name) for n in networks]
 
 
+class ParticipantRoleForm(FlaskForm):
+    """Another role for a participant; "co-host" proposes it to the organization."""
+
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired(message="Choose a role.")])
+
+
+class CoHostAnswerForm(FlaskForm):
+    """An organization's answer to a proposal that it co-host: one button each."""
+
+    answer = RadioField(choices=[SelectChoice("accept", "Accept"), SelectChoice("decline", "Decline")],
+                        validators=[DataRequired(message="Accept or decline the proposal.")])
+
+
 # A placeholder's field is named "placeholder-<name>": with the hyphen no name can be an identifier,
 # so none can shadow the form's own attributes ({{meta}}, {{data}}, {{validate}}, {{csrf_token}} ...).
 PLACEHOLDER_FIELD_PREFIX = "placeholder-"
