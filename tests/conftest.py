@@ -22,7 +22,9 @@ from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
 from drafting.extensions import db as _db
 from drafting.extensions import limiter
-from drafting.models import ClauseTemplate, DeclarationState, Organization, OrganizationKind, ParticipantRole, TemplateCategory, UserRole
+from drafting.models import (
+    ClauseTemplate, DeclarationState, Organization, OrganizationKind, ParticipantRole, TemplateCategory, UserRole,
+)
 from tests.databases import suite_database_url
 
 PASSWORD = "correct horse battery staple"
@@ -183,7 +185,7 @@ def make_declaration(make_organization):
 
 @pytest.fixture
 def make_co_host(make_user):
-    """Propose an organization co-host of a declaration and accept it by a drafter of its own; return the Participant."""
+    """Propose an organization co-host of a declaration, accepted by a drafter of its own; return the Participant."""
     from drafting.domain.people import participants
 
     def make(declaration, organization):

@@ -268,3 +268,64 @@ def test_a_new_co_host_proposal_after_a_decline(client, login_as, case):
     assert seoul.co_host_status.value == "proposed" and seoul.role is ParticipantRole.observer
     participants.answer_co_host_proposal(seoul, case["seoul_drafter"], accept=True)
     assert seoul.is_co_host
+
+
+@pytest.mark.parametrize("situation, role, message", [
+    ("the host", "observer", "is the host: its role does not change"),
+    ("proposed", "host", "is proposed co-host already"),
+    ("participant", "participant", "takes part as participant already"),
+    ("in affirmation", "observer", "who takes part, and how, is settled"),
+])
+def test_a_role_change_that_cannot_be_made_is_refused_and_changes_nothing(
+    case, circulate, propose_final, situation, role, message
+):
+    declaration = case["declaration"]
+    participant = next(p for p in declaration.participants if p.organization_id == case["bangkok"].id)
+    if situation == "the host":
+        participant = next(p for p in declaration.participants if p.is_host)
+    if situation == "proposed":
+        participants.change_role(participant, ParticipantRole.host, case["host_drafter"])
+    if situation == "in affirmation":
+        circulate(declaration, by=case["host_drafter"])
+        propose_final(declaration, by=case["host_drafter"])
+    before = (participant.role, participant.co_host_status, len(audit.trail(declaration)))
+    with pytest.raises(participants.InvitationError, match=message):
+        participants.change_role(participant, ParticipantRole(role), case["host_drafter"])
+    assert (participant.role, participant.co_host_status, len(audit.trail(declaration))) == before
+
+
+def test_withdrawing_an_unanswered_proposal_leaves_the_role_it_had(client, login_as, case):
+    declaration = case["declaration"]
+    bangkok = next(p for p in declaration.participants if p.organization_id == case["bangkok"].id)
+    participants.change_role(bangkok, ParticipantRole.host, case["host_drafter"])
+    assert bangkok.role is ParticipantRole.participant and bangkok.co_host_proposed
+    participants.change_role(bangkok, ParticipantRole.participant, case["host_drafter"])
+    assert bangkok.role is ParticipantRole.participant and bangkok.co_host_status is None
+    assert [e.action for e in audit.trail(declaration)][-2:] == ["co-host proposed", "co-host proposal withdrawn"]
+
+
+def test_an_accepted_co_host_given_another_role_loses_the_hosts_rights(client, login_as, case):
+    declaration = case["declaration"]
+    seoul = name_co_host(client, login_as, case)
+    participants.answer_co_host_proposal(seoul, case["seoul_drafter"], accept=True)
+    participants.change_role(seoul, ParticipantRole.participant, case["host_drafter"])
+    assert not permissions.can_edit(case["seoul_drafter"], declaration) and seoul.co_host_status is None
+    assert SEOUL not in declaration.closing_formula
+    assert ("participant role changed", {"organization": SEOUL, "from": "host", "to": "participant"}) in trail(
+        declaration)
+
+
+def test_an_imported_open_declaration_asks_its_co_hosts_again(client, login_as, case, circulate):
+    from drafting.domain import interchange
+    from tests.test_interchange import retitled
+
+    declaration = case["declaration"]
+    seoul = name_co_host(client, login_as, case)
+    participants.answer_co_host_proposal(seoul, case["seoul_drafter"], accept=True)
+    circulate(declaration, by=case["host_drafter"])
+    exported = retitled(interchange.export_declaration(declaration), "Tokyo Declaration, imported")
+    imported = interchange.import_declaration(exported).declaration
+    again = next(p for p in imported.participants if p.organization_id == case["seoul"].id)
+    assert (again.role, again.co_host_status.value) == (ParticipantRole.observer, "proposed")
+    assert case["seoul"].id not in imported.host_organization_ids
+    assert SEOUL not in imported.closing_formula

@@ -321,14 +321,21 @@ def may_uninvite(user, participant: Participant) -> bool:
     return can_edit(user, participant.declaration) and not participant.is_host
 
 
+def may_change_role(user, participant: Participant) -> bool:
+    """Tell whether the user may give this participant another role now: whoever may remove it, when they may."""
+    return may_uninvite(user, participant)
+
+
 def why_not_answer_co_host_proposal(user, participant: Participant) -> Refusal | None:
     """Say why the user may not accept or decline, for its organization, a proposal to co-host; None if they may.
 
     The organization's own drafters answer (and administrators): never the host that proposed.
     """
     name = participant.organization.name
-    own_drafter = _signed_in(user) and user.role is UserRole.drafter and user.organization_id == participant.organization_id
-    if not (own_drafter or (_signed_in(user) and user.is_admin)):
+    if not _signed_in(user):
+        return Refusal(f"Only the drafters of {name} answer a proposal that {name} co-host.")
+    own_drafter = user.role is UserRole.drafter and user.organization_id == participant.organization_id
+    if not (own_drafter or user.is_admin):
         return Refusal(f"Only the drafters of {name} answer a proposal that {name} co-host.")
     if not participant.co_host_proposed:
         return Refusal(f"There is no proposal waiting for {name}'s answer.")

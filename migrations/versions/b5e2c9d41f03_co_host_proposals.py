@@ -13,9 +13,9 @@ Today's co-hosts were named by a host alone; what becomes of them depends on the
   for them now. A host that wants them out of the text reopens the declaration.
 - in drafting or consultation: proposed, and meanwhile observers. Nobody of theirs ever
   consented, and while the text can still change nothing is lost by asking them: their drafters
-  find the proposal on their home page, and the default closing formula names them once they accept.
-  The default formulas are left as stored: a formula naming them reads as the drafters' own
-  until the next change of the hosts, which the drafters see in the editor.
+  find the proposal on their home page. A closing formula that still reads as the default one
+  naming them names the host alone now (and names them again once they accept); a formula the
+  drafters wrote themselves is left as they wrote it.
 
 Downgrading forgets the proposals: accepted co-hosts stay co-hosts, the others keep their role.
 
@@ -24,6 +24,7 @@ Revises: 7a3d5c1e9b20
 Create Date: 2026-12-03 10:40:00.000000
 
 """
+from collections import namedtuple
 from datetime import datetime, timezone
 
 from alembic import op
@@ -56,6 +57,53 @@ def _in_states(*states: str) -> str:
     )
 
 
+declarations = sa.table(
+    'declarations', sa.column('id', sa.Integer), sa.column('host_id', sa.Integer), sa.column('state', sa.String),
+    sa.column('ends_on', sa.Date), sa.column('closing_formula', sa.Text), sa.column('lock_version', sa.Integer),
+)
+organizations = sa.table(
+    'organizations', sa.column('id', sa.Integer), sa.column('name', sa.String), sa.column('country', sa.String),
+)
+participants = sa.table(
+    'participants', sa.column('id', sa.Integer), sa.column('declaration_id', sa.Integer),
+    sa.column('organization_id', sa.Integer), sa.column('role', sa.String),
+)
+# What drafting.domain.draft_editing.default_closing_formula reads of an organization.
+Named = namedtuple('Named', 'name country_name')
+
+
+def _host_alone_in_default_formulas(connection) -> None:
+    """Name the host alone in the default closing formulas of open declarations that named co-hosts too."""
+    from drafting.domain.draft_editing import default_closing_formula
+    from drafting.models.organizations import country_name
+
+    def named(organization_id: int) -> Named:
+        row = connection.execute(
+            sa.select(organizations.c.name, organizations.c.country).where(organizations.c.id == organization_id)
+        ).one()
+        return Named(row.name, country_name(row.country))
+
+    open_declarations = connection.execute(
+        sa.select(declarations).where(declarations.c.state.in_(['drafting', 'consultation']))
+    ).all()
+    for declaration in open_declarations:
+        co_hosts = connection.execute(
+            sa.select(participants.c.organization_id).where(
+                participants.c.declaration_id == declaration.id, participants.c.role == 'host',
+                participants.c.organization_id != declaration.host_id,
+            ).order_by(participants.c.id)
+        ).scalars().all()
+        if not co_hosts:
+            continue
+        host = named(declaration.host_id)
+        hosts = [host, *(named(organization_id) for organization_id in co_hosts)]
+        if declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on):
+            connection.execute(declarations.update().where(declarations.c.id == declaration.id).values(
+                closing_formula=default_closing_formula([host], declaration.ends_on),
+                lock_version=declaration.lock_version + 1,
+            ))
+
+
 def upgrade():
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.add_column(sa.Column(
@@ -79,6 +127,7 @@ def upgrade():
             "<> affirmations.organization_id"
         ).bindparams(now=datetime.now(timezone.utc), reason=VOID_REASON)
     )
+    _host_alone_in_default_formulas(op.get_bind())
     op.execute(
         f"UPDATE participants SET co_host_status = 'proposed', role = 'observer' WHERE {CO_HOSTS} "
         f"AND {_in_states('drafting', 'consultation')}"

@@ -87,6 +87,8 @@ def change_role(participant: Participant, role: ParticipantRole, by: User | None
     name = participant.organization.name
     if participant.is_host:
         raise InvitationError(f"{name} is the host: its role does not change.")
+    if declaration.state not in permissions.EDITABLE_STATES:
+        raise InvitationError(f"The declaration is in {declaration.state.value}: who takes part, and how, is settled.")
     if role is ParticipantRole.host:
         if participant.is_co_host or participant.co_host_proposed:
             raise InvitationError(f"{name} is {'co-host' if participant.is_co_host else 'proposed co-host'} already.")
@@ -122,6 +124,25 @@ def answer_co_host_proposal(participant: Participant, user: User, accept: bool) 
     db.session.flush()
     audit.record("co-host accepted" if accept else "co-host declined", declaration, user,
                  organization=participant.organization.name)
+    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
+
+
+def settle_imported_co_hosts(declaration: Declaration) -> None:
+    """Settle the co-hosts an imported document lists, which nobody here asked: as the migration settled them.
+
+    While its text can change, each is proposed and takes part as an observer until its own drafters
+    accept; from the final text on, the text names them and they stay co-hosts, answering for themselves.
+    """
+    hosts_before = draft_editing.host_organizations(declaration)
+    for participant in declaration.participants:
+        if not participant.is_co_host:
+            continue
+        if declaration.state in permissions.EDITABLE_STATES:
+            participant.role = ParticipantRole.observer
+            participant.co_host_status = CoHostStatus.proposed
+        else:
+            participant.co_host_status = CoHostStatus.accepted
+    db.session.flush()
     draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
 
 

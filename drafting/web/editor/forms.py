@@ -40,7 +40,7 @@ LAYOUT_CHOICES = [
 ROLE_CHOICES = [
     SelectChoice(ParticipantRole.participant.value, "Participant (affirms the declaration)"),
     SelectChoice(ParticipantRole.observer.value, "Observer (comments, is not listed)"),
-    SelectChoice(ParticipantRole.host.value, "Co-host (shares the host's rights)"),
+    SelectChoice(ParticipantRole.host.value, "Co-host (proposed; shares the host's rights once it accepts)"),
 ]
 
 

@@ -126,6 +126,7 @@ def answer_co_host_proposal(declaration_id: int, participant_id: int):
         return redirect(url_for("main.home"))
     db.session.commit()
     title = participant.declaration.title
-    flash(f"{participant.organization.name} co-hosts the {title}." if accept
-          else f"{participant.organization.name} declined to co-host the {title}; it takes part as {participant.role.value}.")
+    name = participant.organization.name
+    flash(f"{name} co-hosts the {title}." if accept
+          else f"{name} declined to co-host the {title}; it takes part as {participant.role.value}.")
     return redirect(url_for("main.home"))
