@@ -18,7 +18,8 @@ from tests.test_verify import upload
 
 @pytest.fixture
 def trail(adopt, unpublished, make_declaration, make_user):
-    """Adopt Tokyo (five events: its participant invited, ...), then take two other declarations on (three events after the adoption)."""
+    """Adopt Tokyo (five events, its participant's invitation first), then take two other declarations on
+    (three events after the adoption)."""
     tokyo = adopt(title="Tokyo Declaration", answers={"Seoul/KR": Answer.affirmed})
     unpublished(DeclarationState.affirmation, title="Seoul Declaration")
     unpublished(DeclarationState.consultation, title="Bangkok Declaration")

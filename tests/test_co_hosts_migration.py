@@ -63,8 +63,10 @@ class TestMigration:
                 circulation.circulate(answering, tokyo, today + timedelta(days=7), today)
                 final = signoff.propose_final(answering, tokyo, today + timedelta(days=7), today)
                 # What proposing the final text recorded before: the co-host affirming through the host's drafter.
-                db.session.add(Affirmation(declaration_id=answering.id, version=final, organization_id=cities["Busan"].id,
-                                           delegate=tokyo, answer=Answer.affirmed, fingerprint=final.fingerprint))
+                db.session.add(Affirmation(
+                    declaration_id=answering.id, version=final, organization_id=cities["Busan"].id, delegate=tokyo,
+                    answer=Answer.affirmed, fingerprint=final.fingerprint,
+                ))
                 adopted = _declaration("Adopted", cities["Tokyo"], cities["Osaka"], tokyo)
                 circulation.circulate(adopted, tokyo, today + timedelta(days=7), today)
                 signoff.propose_final(adopted, tokyo, today + timedelta(days=7), today)
