@@ -329,3 +329,37 @@ def test_an_imported_open_declaration_asks_its_co_hosts_again(client, login_as, 
     assert (again.role, again.co_host_status.value) == (ParticipantRole.observer, "proposed")
     assert case["seoul"].id not in imported.host_organization_ids
     assert SEOUL not in imported.closing_formula
+
+
+def test_an_administrator_may_answer_for_the_organization(client, login_as, case, make_user):
+    seoul = name_co_host(client, login_as, case)
+    administrator = make_user(role=UserRole.administrator)
+    assert permissions.may_answer_co_host_proposal(administrator, seoul)
+    assert participants.pending_co_host_proposals(administrator) == [seoul]
+    participants.answer_co_host_proposal(seoul, administrator, accept=False)
+    assert next(e for e in audit.trail(case["declaration"]) if e.action == "co-host declined").actor == administrator
+
+
+def test_a_proposed_co_host_comments_like_an_invited_observer(client, login_as, case, circulate):
+    declaration = case["declaration"]
+    name_co_host(client, login_as, case)
+    version = circulate(declaration, by=case["host_drafter"])
+    assert permissions.may_comment(case["seoul_delegate"], version)
+    assert not permissions.can_see_working_draft(case["seoul_drafter"], declaration)
+
+
+def test_the_proposal_is_e_mailed_to_those_who_may_answer_it(client, login_as, case, make_user, outbox):
+    make_user(organization=case["seoul"], email="second.drafter@seoul.example.org")
+    make_user(organization=case["seoul"], email="gone@seoul.example.org").active = False
+    db.session.commit()
+    name_co_host(client, login_as, case)
+    sent = outbox()
+    # Seoul's active drafters; not its delegate, not the host, not another organization.
+    assert sorted(message["To"] for message in sent) == sorted([
+        case["seoul_drafter"].email, "second.drafter@seoul.example.org"])
+    [to_drafter] = [message for message in sent if message["To"] == case["seoul_drafter"].email]
+    assert to_drafter["Subject"] == f"Tokyo Declaration: {TOKYO} proposes that {SEOUL} co-host it"
+    for kind in ("plain", "html"):
+        body = to_drafter.get_body(preferencelist=(kind,)).get_content()
+        assert "Dear Seoul Drafter" in body and "Accept or decline on your home page" in body
+        assert "http://localhost/" in body

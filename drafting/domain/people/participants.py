@@ -146,6 +146,14 @@ def settle_imported_co_hosts(declaration: Declaration) -> None:
     draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
 
 
+def who_answers_co_host_proposal(participant: Participant) -> list[User]:
+    """Return the active people of the proposed organization who may answer its proposal to co-host, by e-mail address."""
+    people = db.session.scalars(
+        select(User).where(User.organization_id == participant.organization_id, User.active).order_by(User.email)
+    )
+    return [person for person in people if permissions.may_answer_co_host_proposal(person, participant)]
+
+
 def pending_co_host_proposals(user) -> list[Participant]:
     """Return the proposals to co-host that the user may answer now, oldest first."""
     query = select(Participant).where(Participant.co_host_status == CoHostStatus.proposed).order_by(Participant.id)

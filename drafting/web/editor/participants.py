@@ -11,9 +11,20 @@ from drafting.domain import permissions
 from drafting.domain.people import participants
 from drafting.extensions import db
 from drafting.models import Network, Organization, Participant, ParticipantRole
+from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
 from drafting.web.editor.forms import CoHostAnswerForm, InviteNetworkForm, InviteOrganizationForm, ParticipantRoleForm
+
+
+def _ask_to_co_host(participant: Participant) -> int:
+    # In the transaction of the proposal: the e-mails go with it or not at all.
+    declaration = participant.declaration
+    return notifications.notify(
+        participants.who_answers_co_host_proposal(participant),
+        f"{declaration.title}: {declaration.host.name} proposes that {participant.organization.name} co-host it",
+        "co_host_proposed", declaration=declaration, participant=participant,
+    )
 
 
 def _to_participants(declaration):
@@ -39,9 +50,11 @@ def invite(declaration_id: int):
     organization = db.session.get(Organization, form.organization_id.data)
     role = ParticipantRole(form.role.data)
     try:
-        participants.invite(declaration, organization, role, by=current_user)
+        participant = participants.invite(declaration, organization, role, by=current_user)
     except participants.InvitationError as error:
         return refused(str(error), declaration)
+    if participant.co_host_proposed:
+        _ask_to_co_host(participant)
     db.session.commit()
     flash(f"{organization.name} is invited as an observer and asked to accept to co-host: until its drafters "
           "accept, it has no host's rights and is named nowhere." if role is ParticipantRole.host
@@ -81,6 +94,8 @@ def change_role(declaration_id: int, participant_id: int):
         participants.change_role(participant, role, by=current_user)
     except participants.InvitationError as error:
         return refused(str(error), declaration)
+    if participant.co_host_proposed:
+        _ask_to_co_host(participant)
     db.session.commit()
     flash(f"{participant.organization.name} is asked to accept to co-host." if role is ParticipantRole.host
           else f"{participant.organization.name} takes part as {role.value}.")
