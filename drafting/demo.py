@@ -17,7 +17,7 @@ from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment, version_document
 from drafting.domain.draft_editing import create_declaration, insert_template
 from drafting.domain.people.accounts import create_user, find_user
-from drafting.domain.people.participants import invite_network_members
+from drafting.domain.people.participants import change_role, invite_network_members
 from drafting.domain.starter_library import load_starter_library
 from drafting.domain.text import placeholders
 from drafting.extensions import db
@@ -80,17 +80,20 @@ class Person:
     city: str | None  # the organization the person acts for; None for the secretariat
 
 
-# In the order the logins are printed: administrator, host drafters, delegates.
+# In the order the logins are printed: administrator, drafters (the host's first), delegates.
 PEOPLE = (
     Person("secretariat@anmc21.example.org", "Mariko Ishida", UserRole.administrator, None),
     Person("haruka.ito@tokyo.example.org", "Haruka Ito", UserRole.drafter, "Tokyo"),
     Person("kenji.mori@tokyo.example.org", "Kenji Mori", UserRole.drafter, "Tokyo"),
+    # Seoul's drafter finds Tokyo's proposal to co-host on her home page, and answers it.
+    Person("minseo.park@seoul.example.org", "Min-seo Park", UserRole.drafter, "Seoul"),
     Person("jiwoo.kim@seoul.example.org", "Ji-woo Kim", UserRole.delegate, "Seoul"),
     Person("ananya.srisuk@bangkok.example.org", "Ananya Srisuk", UserRole.delegate, "Bangkok"),
     Person("rina.kusuma@jakarta.example.org", "Rina Kusuma", UserRole.delegate, "Jakarta"),
 )
 
 HOST_CITY = "Tokyo"
+CO_HOST_CITY = "Seoul"  # proposed co-host of the Tokyo Declaration; the proposal waits for Seoul's answer
 DECLARATION = dict(
     title="Tokyo Declaration",
     subtitle="Resilient, low-carbon and healthy cities for the next generation of Asia",
@@ -201,7 +204,9 @@ def load_demo() -> list[Login]:
     accounts = [_load_account(person, cities) for person in PEOPLE]
     load_starter_library()
     host_drafter = next(account for account in accounts if account.role is UserRole.drafter)
-    _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
+    declaration = _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
+    if declaration is not None:
+        _propose_co_host(declaration, cities[CO_HOST_CITY], host_drafter)
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
     for plenary in ARCHIVE:
         _load_adopted(network, cities, plenary)
@@ -269,6 +274,12 @@ def _load_declaration(
         insert_template(declaration, _first_template(category), values)
     invite_network_members(declaration, network, ParticipantRole.participant, on=declaration.starts_on)
     return declaration
+
+
+def _propose_co_host(declaration: Declaration, city: Organization, host_drafter: User) -> None:
+    """Propose the invited city co-host: the proposal waits for the answer of its own drafters."""
+    participant = next(p for p in declaration.participants if p.organization_id == city.id)
+    change_role(participant, ParticipantRole.host, by=host_drafter)
 
 
 def _load_consultation(network: Network, host: Organization, host_drafter: User, accounts: list[User]) -> None:

@@ -22,7 +22,9 @@ from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
 from drafting.extensions import db as _db
 from drafting.extensions import limiter
-from drafting.models import ClauseTemplate, Organization, OrganizationKind, TemplateCategory, UserRole
+from drafting.models import (
+    ClauseTemplate, DeclarationState, Organization, OrganizationKind, ParticipantRole, TemplateCategory, UserRole,
+)
 from tests.databases import suite_database_url
 
 PASSWORD = "correct horse battery staple"
@@ -181,6 +183,23 @@ def make_declaration(make_organization):
             declaration.state = state
         _db.session.commit()
         return declaration
+
+    return make
+
+
+@pytest.fixture
+def make_co_host(make_user):
+    """Propose an organization co-host of a declaration, accepted by a drafter of its own; return the Participant."""
+    from drafting.domain.people import participants
+
+    def make(declaration, organization):
+        participant = participants.invite(declaration, organization, ParticipantRole.host)
+        # For a declaration made straight into a later state: the co-host accepted while the text could change.
+        state, declaration.state = declaration.state, DeclarationState.drafting
+        participants.answer_co_host_proposal(participant, make_user(organization=organization), accept=True)
+        declaration.state = state
+        _db.session.commit()
+        return participant
 
     return make
 

@@ -117,10 +117,14 @@ for endpoint, methods in {
     "details": ["GET", "POST"], "preamble": ["POST"], "closing_formula": ["POST"], "add_clause": ["POST"],
     "edit_clause": ["GET", "POST"], "move_clause": ["POST"], "remove_clause": ["POST"], "choose_template": ["GET"],
     "insert_template": ["GET", "POST"], "invite": ["POST"], "invite_network": ["POST"], "uninvite": ["POST"],
+    "change_role": ["POST"],
 }.items():
     for method in methods:
         ROUTES[("editor." + endpoint, method)] = lambda state: host_drafter(state) if state in EDITABLE else set()
 ROUTES[("editor.circulate", "POST")] = staff_of
+# A proposal to co-host exists only for the organization it names (here the participant's, which has
+# none waiting: the answer is refused with a message) and for administrators; 404 for everyone else.
+ROUTES[("editor.answer_co_host_proposal", "POST")] = lambda state: {"participant", "administrator"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -131,7 +135,7 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def scene(make_declaration, make_organization, make_user, make_template, circulate, propose_final):
+def scene(make_declaration, make_organization, make_user, make_template, circulate, propose_final, make_co_host):
     """Build a declaration in the given state, with one user of each kind and the ids the routes need."""
 
     def build(state):
@@ -140,7 +144,7 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
         partner = make_organization("Busan", "KR")
         invite(declaration, guest, ParticipantRole.participant)
         invite(declaration, watcher, ParticipantRole.observer)
-        invite(declaration, partner, ParticipantRole.host)
+        make_co_host(declaration, partner)
         users = {
             "outsider": make_user(role=UserRole.delegate),
             "participant": make_user(role=UserRole.delegate, organization=guest),

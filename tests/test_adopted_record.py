@@ -46,14 +46,16 @@ RENAMED = {
 
 
 @pytest.fixture
-def adopted(make_declaration, make_organization, make_user, circulate, propose_final):
-    """An adopted declaration of a network: a co-host, Seoul affirms with a statement, Bangkok affirms, Jakarta declines."""
+def adopted(make_declaration, make_organization, make_user, circulate, propose_final, make_co_host):
+    """An adopted declaration of a network: a co-host that affirms by its own drafter, Seoul affirms with a
+    statement, Bangkok affirms, Jakarta declines."""
     network = Network(name=ADOPTED["network"], acronym="ANMC21")
     db.session.add(network)
     db.session.flush()
     host = make_organization(ADOPTED["host"], "JP", local_name=ADOPTED["host_local"])
     declaration = make_declaration(host=host, clauses=2, title="Yokohama Declaration", network_id=network.id)
-    invite(declaration, make_organization(ADOPTED["co_host"], "JP"), ParticipantRole.host)
+    kawasaki = make_organization(ADOPTED["co_host"], "JP")
+    make_co_host(declaration, kawasaki)
     seoul = make_organization(ADOPTED["seoul"], "KR", OrganizationKind.government, ADOPTED["seoul_local"])
     bangkok, jakarta = make_organization("Bangkok", "TH"), make_organization("Jakarta", "ID")
     for city in (seoul, bangkok, jakarta):
@@ -65,6 +67,7 @@ def adopted(make_declaration, make_organization, make_user, circulate, propose_f
     signoff.answer(final, kim, Answer.affirmed_with_statement, True, statement=ADOPTED["statement"])
     signoff.answer(final, make_user(role=UserRole.delegate, organization=bangkok), Answer.affirmed, True)
     signoff.answer(final, make_user(role=UserRole.delegate, organization=jakarta), Answer.declined, True)
+    signoff.answer(final, make_user(organization=kawasaki), Answer.affirmed, True)
     signoff.adopt(declaration, drafter)
     declaration.adopted_at = datetime(2010, 11, 9, 12, tzinfo=timezone.utc)
     db.session.commit()

@@ -18,12 +18,13 @@ from tests.test_verify import upload
 
 @pytest.fixture
 def trail(adopt, unpublished, make_declaration, make_user):
-    """Adopt Tokyo (four events), then take two other declarations on (three events after the adoption)."""
+    """Adopt Tokyo (five events, its participant's invitation first), then take two other declarations on
+    (three events after the adoption)."""
     tokyo = adopt(title="Tokyo Declaration", answers={"Seoul/KR": Answer.affirmed})
     unpublished(DeclarationState.affirmation, title="Seoul Declaration")
     unpublished(DeclarationState.consultation, title="Bangkok Declaration")
     events = _db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
-    assert [e.action for e in events] == ["circulate", "propose final", "answer", "adopt",
+    assert [e.action for e in events] == ["participant invited", "circulate", "propose final", "answer", "adopt",
                                           "circulate", "propose final", "circulate"]
     return {"tokyo": tokyo, "events": events, "other declaration": make_declaration(title="Other"),
             "other user": make_user()}
@@ -54,8 +55,8 @@ def test_every_column_of_an_event_but_its_id_is_covered_by_a_tamper_test():
 
 @pytest.mark.parametrize("column", HASHED_COLUMNS)
 def test_a_change_of_any_hashed_column_in_the_database_is_named(trail, runner, column):
-    assert verify_command(runner) == (0, "The audit chain is intact: 7 events.\n")
-    event = trail["events"][1]
+    assert verify_command(runner) == (0, "The audit chain is intact: 8 events.\n")
+    event = trail["events"][2]
     value = HASHED_COLUMNS[column](trail, event)
     _db.session.execute(update(AuditEvent.__table__).where(AuditEvent.id == event.id).values({column: value}))
     code, output = verify_command(runner)
@@ -83,13 +84,13 @@ def rebuild(position):
 
 
 def test_a_chain_rebuilt_after_the_last_adoption_does_not_end_at_its_sealed_head(trail, runner):
-    rebuild(4)
+    rebuild(5)
     code, output = verify_command(runner)
-    assert code == 1 and "but its sealed head says 7 ending in" in output and "the chain was rebuilt" in output, output
+    assert code == 1 and "but its sealed head says 8 ending in" in output and "the chain was rebuilt" in output, output
 
 
 def test_a_head_rewritten_without_the_key_is_found(trail, runner):
-    events = rebuild(4)
+    events = rebuild(5)
     # Without the key, the head can be made to match in every column but its seal.
     _db.session.execute(update(AuditHead).values(hash=events[-1].hash))
     code, output = verify_command(runner)
@@ -99,7 +100,7 @@ def test_a_head_rewritten_without_the_key_is_found(trail, runner):
 def test_nothing_is_appended_to_a_head_rewritten_without_the_key(trail, runner):
     events = trail["events"]
     _db.session.execute(delete(AuditEvent).where(AuditEvent.id == events[-1].id))
-    _db.session.execute(update(AuditHead).values(events=6, hash=events[-2].hash))  # under the old seal
+    _db.session.execute(update(AuditHead).values(events=7, hash=events[-2].hash))  # under the old seal
     # The next event would seal the forged head anew: the application refuses to record it instead.
     with pytest.raises(audit.UnsealedHead):
         audit.record("test")
@@ -120,8 +121,8 @@ def test_after_a_change_of_key_the_seal_command_seals_the_head_again(trail, runn
     code, output = verify_command(runner)
     assert code == 1 and "AUDIT_KEY is not the key this database was sealed with" in output, output
     sealed = seal_command(runner, previous_key)
-    assert sealed.exit_code == 0 and "sealed with the present AUDIT_KEY: 7 events" in sealed.output, sealed.output
-    assert verify_command(runner) == (0, "The audit chain is intact: 7 events.\n")
+    assert sealed.exit_code == 0 and "sealed with the present AUDIT_KEY: 8 events" in sealed.output, sealed.output
+    assert verify_command(runner) == (0, "The audit chain is intact: 8 events.\n")
 
 
 def test_the_seal_command_does_not_bless_a_cut_chain(trail, runner, app, monkeypatch):
@@ -140,7 +141,7 @@ def test_the_seal_command_does_not_bless_a_cut_chain_under_a_head_rewritten_to_m
     # (its seal now fails); an operator who takes the failing seal for a change of key runs `audit seal`.
     events = trail["events"]
     _db.session.execute(delete(AuditEvent).where(AuditEvent.id.in_([events[-1].id, events[-2].id])))
-    _db.session.execute(update(AuditHead).values(events=5, hash=events[-3].hash))
+    _db.session.execute(update(AuditHead).values(events=6, hash=events[-3].hash))
     key = NEW_KEY if given_key == "the new key" else "not the key this database was ever sealed with"
     refused = seal_command(runner, key)
     assert refused.exit_code == 1 and "Nothing sealed" in refused.output, refused.output
@@ -155,18 +156,18 @@ def test_a_chain_rebuilt_and_resealed_with_the_key_still_contradicts_the_adopted
     events = rebuild(0)
     _db.session.execute(update(AuditHead).values(hash=events[-1].hash, seal=audit.seal(len(events), events[-1].hash)))
     code, output = verify_command(runner)
-    adoption = events[3]
+    adoption = events[4]
     assert code == 1, output
     assert f"The audit chain is broken at event {adoption.id} (adopt" in output
-    assert "the adopted record of “Tokyo Declaration” printed another hash for event 4 of the trail" in output
+    assert "the adopted record of “Tokyo Declaration” printed another hash for event 5 of the trail" in output
 
 
 def test_an_adopted_record_whose_event_was_cut_away_is_found_even_under_a_resealed_head(trail, runner):
     events = trail["events"]
-    _db.session.execute(delete(AuditEvent).where(AuditEvent.id.in_([e.id for e in events[2:]])))
-    _db.session.execute(update(AuditHead).values(events=2, hash=events[1].hash, seal=audit.seal(2, events[1].hash)))
+    _db.session.execute(delete(AuditEvent).where(AuditEvent.id.in_([e.id for e in events[3:]])))
+    _db.session.execute(update(AuditHead).values(events=3, hash=events[2].hash, seal=audit.seal(3, events[2].hash)))
     code, output = verify_command(runner)
-    assert code == 1 and "the adopted record of “Tokyo Declaration” vouches for 4 events" in output, output
+    assert code == 1 and "the adopted record of “Tokyo Declaration” vouches for 5 events" in output, output
 
 
 def test_an_older_head_put_back_with_the_anchor_of_a_later_adoption_removed_is_found(trail, runner, adopt):
@@ -186,22 +187,22 @@ def test_an_older_head_put_back_with_the_anchor_of_a_later_adoption_removed_is_f
 
 def test_an_adopted_pdf_and_its_verification_page_print_the_trail_at_adoption(trail, client):
     tokyo = trail["tokyo"]
-    adoption = trail["events"][3]
+    adoption = trail["events"][4]
     anchor = _db.session.get(AuditAnchor, tokyo.id)
-    assert (anchor.events, anchor.hash) == (4, adoption.hash)
+    assert (anchor.events, anchor.hash) == (5, adoption.hash)
     for page_size in ("A4", "Letter"):  # US Letter is rendered later, when three more events exist
         content = pdf_files.adopted_pdf(tokyo, page_size).content
         text = pages_text(content)[-1]
-        assert "At its adoption the audit trail held 4 events; the last one's hash is" in text
+        assert "At its adoption the audit trail held 5 events; the last one's hash is" in text
         assert adoption.hash in re.sub(r"\s", "", text)
         verdict = upload(client, content).get_data(as_text=True)
         assert "This is the very file we published" in verdict and adoption.hash in verdict
     page = client.get(f"/verify/{signoff.final_version(tokyo).fingerprint}").get_data(as_text=True)
-    assert "At its adoption the audit trail held 4 events" in page and adoption.hash in page
+    assert "At its adoption the audit trail held 5 events" in page and adoption.hash in page
 
 
 def test_the_head_follows_every_event_and_is_sealed(trail):
     head = _db.session.scalar(select(AuditHead))
-    assert (head.events, head.hash) == (7, trail["events"][-1].hash)
-    assert head.seal == audit.seal(7, head.hash) != audit.seal(6, head.hash)
+    assert (head.events, head.hash) == (8, trail["events"][-1].hash)
+    assert head.seal == audit.seal(8, head.hash) != audit.seal(7, head.hash)
 

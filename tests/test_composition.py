@@ -6,7 +6,7 @@ import pytest
 
 from drafting.domain import draft_editing as composition
 from drafting.domain.locking import EditConflict
-from drafting.domain.people.participants import invite, uninvite
+from drafting.domain.people.participants import answer_co_host_proposal, invite, uninvite
 from drafting.models import DeclarationState, ParticipantRole
 
 
@@ -115,14 +115,18 @@ def test_a_frozen_text_cannot_change(make_declaration, state):
 # The default closing formula names the hosts and the last day of the meeting
 
 
-def test_the_default_closing_formula_names_the_co_hosts_as_they_are_invited_and_removed(make_declaration, make_organization):
+def test_the_default_closing_formula_names_the_co_hosts_as_they_accept_and_are_removed(
+    make_declaration, make_organization, make_co_host, make_user
+):
     tokyo = make_organization("Tokyo Metropolitan Government", "JP")
     declaration = make_declaration(host=tokyo)
     assert declaration.closing_formula == (
         "This declaration is hereby proposed by Tokyo Metropolitan Government, Japan on November 9, 2010, "
         "and affirmed by the participating cities and organizations.")
-    seoul = invite(declaration, make_organization("Seoul Metropolitan Government", "KR"), ParticipantRole.host)
-    invite(declaration, make_organization("C40 Cities", "GB"), ParticipantRole.host)
+    seoul = make_co_host(declaration, make_organization("Seoul Metropolitan Government", "KR"))
+    c40 = invite(declaration, make_organization("C40 Cities", "GB"), ParticipantRole.host)
+    assert "C40" not in declaration.closing_formula  # proposed, not accepted
+    answer_co_host_proposal(c40, make_user(organization=c40.organization), accept=True)
     invite(declaration, make_organization("Bangkok", "TH"), ParticipantRole.participant)
     assert declaration.closing_formula.startswith(
         "This declaration is hereby proposed by Tokyo Metropolitan Government (Japan), "
@@ -132,10 +136,10 @@ def test_the_default_closing_formula_names_the_co_hosts_as_they_are_invited_and_
         "This declaration is hereby proposed by Tokyo Metropolitan Government (Japan) and C40 Cities (United Kingdom) on")
 
 
-def test_a_closing_formula_the_drafters_wrote_is_never_rewritten(make_declaration, make_organization):
+def test_a_closing_formula_the_drafters_wrote_is_never_rewritten(make_declaration, make_organization, make_co_host):
     declaration = make_declaration()
     composition.update_declaration(declaration, declaration.lock_version, closing_formula="Done at Tokyo.")
-    invite(declaration, make_organization("Seoul", "KR"), ParticipantRole.host)
+    make_co_host(declaration, make_organization("Seoul", "KR"))
     composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10))
     assert declaration.closing_formula == "Done at Tokyo."
 
@@ -146,9 +150,11 @@ def test_the_default_closing_formula_follows_the_last_day_of_the_meeting(make_de
     assert " on November 10, 2010, and affirmed by" in declaration.closing_formula
 
 
-def test_naming_a_co_host_in_the_formula_conflicts_with_an_editor_open_on_the_old_one(make_declaration, make_organization):
+def test_naming_a_co_host_in_the_formula_conflicts_with_an_editor_open_on_the_old_one(
+    make_declaration, make_organization, make_co_host
+):
     declaration = make_declaration()
     seen = declaration.lock_version
-    invite(declaration, make_organization("Seoul", "KR"), ParticipantRole.host)
+    make_co_host(declaration, make_organization("Seoul", "KR"))
     with pytest.raises(EditConflict):
         composition.update_declaration(declaration, seen, closing_formula="Proposed by Tokyo alone.")

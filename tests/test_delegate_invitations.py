@@ -244,9 +244,9 @@ def test_only_invited_organizations_get_delegates(client, login_as, case, organi
     assert invitation_count() == 0
 
 
-def test_a_co_host_is_refused_like_the_host(case, make_organization):
+def test_a_co_host_is_refused_like_the_host(case, make_organization, make_co_host):
     yokohama = make_organization("Yokohama", "JP")
-    invite(case["declaration"], yokohama, ParticipantRole.host)
+    make_co_host(case["declaration"], yokohama)
     with pytest.raises(InvitationRefused, match="Yokohama hosts this declaration") as refused:
         invite_delegate(case["declaration"], yokohama, "someone@example.org", case["drafter"], utcnow())
     assert refused.value.field == "organization_id"

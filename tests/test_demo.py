@@ -71,6 +71,19 @@ def test_the_declaration_is_composed_from_templates_and_invites_every_member(db)
     assert set(roles.values()) == {ParticipantRole.participant}
 
 
+def test_seoul_is_proposed_co_host_and_its_drafter_finds_the_proposal_waiting(db):
+    from drafting.domain.people.participants import pending_co_host_proposals
+
+    load_demo()
+    declaration = _demo_declaration(db)
+    seoul = next(p for p in declaration.participants if p.organization.name == "Seoul")
+    assert seoul.co_host_proposed and seoul.role is ParticipantRole.participant
+    assert seoul.organization_id not in declaration.host_organization_ids
+    assert "Seoul" not in declaration.closing_formula
+    drafter = db.session.scalar(select(User).where(User.email == "minseo.park@seoul.example.org"))
+    assert pending_co_host_proposals(drafter) == [seoul]
+
+
 def test_a_second_declaration_is_in_consultation_with_a_comment_and_an_amendment(db):
     load_demo()
     declaration = db.session.scalar(select(Declaration).where(Declaration.state == DeclarationState.consultation))
@@ -100,7 +113,7 @@ def test_the_logins_start_with_the_administrator_and_cover_every_role(db):
     logins = load_demo()
 
     assert logins[0].role == "administrator"
-    assert [login.role for login in logins].count("drafter") == 2
+    assert [login.role for login in logins].count("drafter") == 3
     assert [login.role for login in logins].count("delegate") >= 3
     assert len({login.email for login in logins}) == len(logins)
     for login in logins:

@@ -8,6 +8,7 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from drafting.domain.people import participants
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import ClauseTemplate, Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
@@ -317,13 +318,21 @@ def test_organizations_are_invited_one_by_one_or_by_network(client, own_declarat
     }
 
 
-def test_a_co_host_invited_in_the_editor_is_named_in_the_closing_formula_of_the_preview(
-    client, own_declaration, make_organization
+def test_a_co_host_invited_in_the_editor_is_named_in_the_closing_formula_of_the_preview_once_it_accepts(
+    client, own_declaration, make_organization, make_user
 ):
     base = f"/declarations/{own_declaration.id}"
     yokohama = make_organization("City of Yokohama", "JP")
-    assert client.post(f"{base}/participants", data={"organization_id": yokohama.id, "role": "host"}).status_code == 302
+    response = client.post(f"{base}/participants", data={"organization_id": yokohama.id, "role": "host"})
+    assert response.status_code == 302
+    client.get(response.location)  # shows, and so clears, its message
     host = own_declaration.host.name
+    assert "City of Yokohama" not in client.get(f"{base}/preview").get_data(as_text=True)
+    assert "co-host proposed" in client.get(base).get_data(as_text=True)
+    db.session.expire_all()
+    proposal = next(p for p in own_declaration.participants if p.organization_id == yokohama.id)
+    participants.answer_co_host_proposal(proposal, make_user(organization=yokohama), accept=True)
+    db.session.commit()
     assert f"proposed by {host} (Japan) and City of Yokohama (Japan) on" in client.get(f"{base}/preview").get_data(as_text=True)
     assert "co-host" in client.get(base).get_data(as_text=True)
 

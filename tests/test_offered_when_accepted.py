@@ -54,6 +54,8 @@ DECISIONS = {
                           "/declarations/{d}/delegates", {"organization_id": "{o}", "email": "new.one@example.org"}),
     "remove a participant": ("/declarations/{d}", 'action="/declarations/{d}/participants/{p}/remove"',
                              "/declarations/{d}/participants/{p}/remove", {}),
+    "change a participant's role": ("/declarations/{d}", 'action="/declarations/{d}/participants/{p}/role"',
+                                    "/declarations/{d}/participants/{p}/role", {"role": "observer"}),
 }
 
 
@@ -68,7 +70,8 @@ EXPECTED = {
     "reply at the desk": dict.fromkeys(CONSULTATION, HOSTS),
     "mark addressed": dict.fromkeys(CONSULTATION, HOSTS),
     "decide an amendment": dict.fromkeys(CONSULTATION, HOSTS),
-    "answer": {(S.affirmation, False): {"participant"}},
+    # The drafters of the host and co-host answer for their own organization: proposing answers only for the proposer's.
+    "answer": {(S.affirmation, False): HOSTS | {"participant"}},
     "circulate": dict.fromkeys([(S.drafting, False), *CONSULTATION], HOSTS),
     "propose final": dict.fromkeys(CONSULTATION, HOSTS),
     "withdraw the declaration": dict.fromkeys(MOMENTS[:5], HOSTS | {"administrator"}),
@@ -76,6 +79,7 @@ EXPECTED = {
     "adopt": dict.fromkeys([(S.affirmation, False), (S.affirmation, True)], HOSTS),
     "invite a delegate": dict.fromkeys(MOMENTS[:5], HOSTS),
     "remove a participant": dict.fromkeys([(S.drafting, False), *CONSULTATION], HOSTS),
+    "change a participant's role": dict.fromkeys([(S.drafting, False), *CONSULTATION], HOSTS),
 }
 
 

@@ -10,11 +10,11 @@ S = DeclarationState
 
 
 @pytest.fixture
-def cast(make_declaration, make_organization, make_user):
+def cast(make_declaration, make_organization, make_user, make_co_host):
     """A declaration and one user of each kind that matters to it."""
     declaration = make_declaration()
     co_host, guest, watcher = make_organization(), make_organization(), make_organization()
-    invite(declaration, co_host, ParticipantRole.host)
+    make_co_host(declaration, co_host)
     invite(declaration, guest, ParticipantRole.participant)
     invite(declaration, watcher, ParticipantRole.observer)
     return declaration, {

@@ -194,12 +194,20 @@ def test_every_transition_and_decision_is_in_the_audit_trail_whose_chain_holds(a
     signoff.adopt(declaration, affirmation["drafter"])
     events = audit.trail(declaration)
     assert [(e.action, e.from_state, e.to_state) for e in events] == [
+        ("participant invited", None, None),
+        ("participant invited", None, None),
+        ("participant invited", None, None),
         ("circulate", "drafting", "consultation"),
         ("propose final", "consultation", "affirmation"),
         ("answer", None, None),
         ("adopt", "affirmation", "adopted"),
     ]
-    assert events[2].detail == {"organization": "Seoul", "answer": "affirmed", "fingerprint": affirmation["final"].fingerprint}
+    assert [e.detail for e in events[:3]] == [
+        {"organization": "Seoul", "role": "participant"}, {"organization": "Bangkok", "role": "participant"},
+        {"organization": "Jakarta", "role": "observer"},
+    ]
+    assert events[4].detail["affirmed_for"] == affirmation["drafter"].organization.name
+    assert events[5].detail == {"organization": "Seoul", "answer": "affirmed", "fingerprint": affirmation["final"].fingerprint}
     assert audit.verify().intact
 
 
@@ -224,10 +232,10 @@ def test_the_audit_verify_command_names_the_first_broken_event(affirmation, runn
     signoff.adopt(affirmation["declaration"], affirmation["drafter"])
     db.session.commit()
     intact = runner.invoke(args=["audit", "verify"])
-    assert intact.exit_code == 0 and "The audit chain is intact: 3 events." in intact.output
+    assert intact.exit_code == 0 and "The audit chain is intact: 6 events." in intact.output
     first = audit.trail(affirmation["declaration"])[0]
     db.session.execute(text("UPDATE audit_events SET detail = '{}' WHERE id = :id"), {"id": first.id})
     db.session.expire_all()
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1
-    assert f"The audit chain is broken at event {first.id} (circulate" in broken.output
+    assert f"The audit chain is broken at event {first.id} (participant invited" in broken.output

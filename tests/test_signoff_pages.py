@@ -209,11 +209,16 @@ def test_a_delegate_following_the_title_finds_how_to_answer_the_final_text(clien
     assert f'<a class="button primary" href="{url(case, "/affirmation")}">Answer for Seoul</a>' in final_text
 
 
-def test_the_final_text_offers_no_answer_to_those_who_may_not_answer(client, login_as, case):
+def test_the_final_text_offers_no_answer_to_those_who_may_not_answer(
+    client, login_as, case, make_organization, make_user
+):
+    observer = make_organization("Observer City", "PH")
+    invite(case["declaration"], observer, ParticipantRole.observer)
+    db.session.commit()
     propose(client, login_as, case)
     login_as(case["outsider"])
     assert client.get(url(case, ""), follow_redirects=True).status_code == 404
-    login_as(case["drafter"])
+    login_as(make_user(role=UserRole.delegate, organization=observer))
     final = signoff.final_version(case["declaration"])
     page = client.get(url(case, f"/versions/{final.number}")).get_data(as_text=True)
-    assert url(case, "/affirmation") not in page
+    assert "· Final</small>" in page and url(case, "/affirmation") not in page

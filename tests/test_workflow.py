@@ -27,10 +27,10 @@ DRAFTERS_OF_THE_HOSTS = {"host drafter", "co-host drafter"}
 
 
 @pytest.fixture
-def people(make_user, make_organization):
+def people(make_user, make_organization, make_co_host):
     def co_host(declaration):
         organization = make_organization("Co-hosting City", country="KR")
-        invite(declaration, organization, ParticipantRole.host)
+        make_co_host(declaration, organization)
         return organization
 
     def who(role, declaration):

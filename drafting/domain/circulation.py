@@ -77,11 +77,11 @@ def snapshot(declaration: Declaration, user: User, label: str, is_final: bool, d
 
 
 def issue(declaration: Declaration, user: User, action: workflow.Action, deadline: date, today: date,
-          too_soon: tuple[str, str], empty: str) -> Version:
+          too_soon: tuple[str, str], empty: str, **detail) -> Version:
     """Freeze the working draft as the declaration's next version with its deadline, taking the workflow's action.
 
     Refuse with `too_soon` (the message, the form field) a deadline that is not after today, and
-    with `empty` a draft without clauses.
+    with `empty` a draft without clauses. `detail` goes into the audit trail's event with the version.
     """
     declaration = workflow.lock(declaration)
     workflow.check(user, declaration, action)
@@ -92,7 +92,7 @@ def issue(declaration: Declaration, user: User, action: workflow.Action, deadlin
     final = action is workflow.Action.propose_final
     drafts = sum(1 for version in declaration.versions if not version.is_final)
     version = snapshot(declaration, user, "Final" if final else f"Draft {drafts + 1}", final, end_of_day(deadline))
-    workflow.transition(user, declaration, action, version=version.label, fingerprint=version.fingerprint)
+    workflow.transition(user, declaration, action, version=version.label, fingerprint=version.fingerprint, **detail)
     return version
 
 

@@ -240,7 +240,8 @@ def why_not_answer(user, declaration: Declaration) -> Refusal | None:
     """Say why the user may not affirm or decline the final text for their organization now; None if they may."""
     if declaration.state is not DeclarationState.affirmation:
         return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
-    if not acts_for_participant(user, declaration):
+    # The drafters of a host or co-host answer for their own organization, as proposing answers for the proposer's.
+    if not (acts_for_participant(user, declaration) or is_host_drafter(user, declaration)):
         return Refusal("Only delegates of the participating organizations answer, each for their own.")
     final = latest_version(declaration)
     if deadline_passed(final):
@@ -320,3 +321,35 @@ def may_invite_delegate(user, declaration: Declaration) -> bool:
 def may_uninvite(user, participant: Participant) -> bool:
     """Tell whether the user may remove this participant now: host drafters, while the text may change."""
     return can_edit(user, participant.declaration) and not participant.is_host
+
+
+def may_change_role(user, participant: Participant) -> bool:
+    """Tell whether the user may give this participant another role now: whoever may remove it, when they may."""
+    return may_uninvite(user, participant)
+
+
+def why_not_answer_co_host_proposal(user, participant: Participant) -> Refusal | None:
+    """Say why the user may not accept or decline, for its organization, a proposal to co-host; None if they may.
+
+    The organization's own drafters answer (and administrators): never the host that proposed.
+    """
+    name = participant.organization.name
+    if not _signed_in(user):
+        return Refusal(f"Only the drafters of {name} answer a proposal that {name} co-host.")
+    own_drafter = user.role is UserRole.drafter and user.organization_id == participant.organization_id
+    if not (own_drafter or user.is_admin):
+        return Refusal(f"Only the drafters of {name} answer a proposal that {name} co-host.")
+    if not participant.co_host_proposed:
+        return Refusal(f"There is no proposal waiting for {name}'s answer.")
+    declaration = participant.declaration
+    if declaration.state not in EDITABLE_STATES:
+        return Refusal(
+            f"The declaration is in {declaration.state.value}: a co-host joins only while its text can change, "
+            "before the final text is proposed."
+        )
+    return None
+
+
+def may_answer_co_host_proposal(user, participant: Participant) -> bool:
+    """Tell whether the user may accept or decline, for its organization, a proposal to co-host now."""
+    return why_not_answer_co_host_proposal(user, participant) is None

@@ -70,15 +70,17 @@ def _record_answer(version: Version, organization_id: int, delegate: User, answe
 def propose_final(declaration: Declaration, user: User, affirmation_deadline: date, today: date) -> Version:
     """Freeze the working draft as the Final version with an answer deadline; move to affirmation.
 
-    The host and co-hosts affirm the text by proposing it.
+    Proposing affirms the text for the proposer's own organization only: every other host or
+    co-host answers by its own drafters, like any participant.
     """
     version = circulation.issue(
         declaration, user, workflow.Action.propose_final, affirmation_deadline, today,
         ("The deadline for answers must be a day after today.", "affirmation_deadline"),
         "A final text needs at least one clause.",
+        # Read before the workflow's check: a user of no organization is refused there.
+        affirmed_for=user.organization.name if user.organization is not None else None,
     )
-    for organization_id in sorted(declaration.host_organization_ids):
-        _record_answer(version, organization_id, user, Answer.affirmed)
+    _record_answer(version, user.organization_id, user, Answer.affirmed)
     return version
 
 

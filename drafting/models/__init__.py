@@ -6,6 +6,7 @@ from drafting.models.clause_templates import ClauseTemplate, TemplateCategory
 from drafting.models.comments import AmendmentDecision, Comment, CommentStatus
 from drafting.models.declarations import (
     Clause,
+    CoHostStatus,
     Declaration,
     DeclarationLayout,
     DeclarationState,
@@ -30,6 +31,7 @@ __all__ = [
     "AuditHead",
     "Clause",
     "ClauseTemplate",
+    "CoHostStatus",
     "Comment",
     "CommentStatus",
     "Declaration",

@@ -39,6 +39,14 @@ class ParticipantRole(enum.Enum):
     observer = "observer"  # comments, but is never listed as affirming
 
 
+class CoHostStatus(enum.Enum):
+    # Named co-host by a host drafter: until its own people accept, the organization keeps the role it
+    # had (observer when it was invited as co-host) and no host's right.
+    proposed = "proposed"
+    accepted = "accepted"  # its role is host
+    declined = "declined"
+
+
 def _enum(enum_class: type[enum.Enum]) -> Enum:
     return Enum(enum_class, native_enum=False, length=20, validate_strings=True)
 
@@ -128,6 +136,8 @@ class Participant(db.Model):
     # The host's order within the organization's country group; None keeps alphabetical order.
     position: Mapped[int | None] = mapped_column(Integer)
     invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where a proposal to co-host stands; None if the organization was never named co-host.
+    co_host_status: Mapped[CoHostStatus | None] = mapped_column(_enum(CoHostStatus))
     # When the host last reminded this participant to answer the final text: at most once a day.
     last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -143,6 +153,11 @@ class Participant(db.Model):
     def is_co_host(self) -> bool:
         """Tell whether the participant shares the host's rights without being the host."""
         return self.role is ParticipantRole.host and not self.is_host
+
+    @property
+    def co_host_proposed(self) -> bool:
+        """Tell whether the organization is named co-host and has not answered yet."""
+        return self.co_host_status is CoHostStatus.proposed
 
     def __repr__(self) -> str:
         return f"<Participant {self.organization_id} in {self.declaration_id} as {self.role.value}>"

@@ -11,6 +11,7 @@ from drafting.domain import audit, final_text, published_record
 from drafting.domain.interchange.export import with_clause_ids
 from drafting.domain.interchange.reading import ImportPlan, name_key, read_plan
 from drafting.domain.interchange.typed_json import ImportProblem, quoted
+from drafting.domain.people import participants
 from drafting.domain.people.passwords import hash_password
 from drafting.domain.text import phrasing
 from drafting.extensions import db
@@ -154,6 +155,7 @@ def import_declaration(data: object) -> ImportReport:
     )
     db.session.add(declaration)
     db.session.flush()
+    participants.settle_imported_co_hosts(declaration)
 
     clause_ids = {clause.position: clause.id for clause in declaration.clauses}
     versions = {}

@@ -40,7 +40,7 @@ LAYOUT_CHOICES = [
 ROLE_CHOICES = [
     SelectChoice(ParticipantRole.participant.value, "Participant (affirms the declaration)"),
     SelectChoice(ParticipantRole.observer.value, "Observer (comments, is not listed)"),
-    SelectChoice(ParticipantRole.host.value, "Co-host (shares the host's rights)"),
+    SelectChoice(ParticipantRole.host.value, "Co-host (proposed; shares the host's rights once it accepts)"),
 ]
 
 
@@ -145,6 +145,19 @@ class InviteNetworkForm(FlaskForm):
     def __init__(self, *args, networks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.network_id.choices = [SelectChoice(0, "Choose…")] + [SelectChoice(n.id, n.name) for n in networks]
+
+
+class ParticipantRoleForm(FlaskForm):
+    """Another role for a participant; "co-host" proposes it to the organization."""
+
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired(message="Choose a role.")])
+
+
+class CoHostAnswerForm(FlaskForm):
+    """An organization's answer to a proposal that it co-host: one button each."""
+
+    answer = RadioField(choices=[SelectChoice("accept", "Accept"), SelectChoice("decline", "Decline")],
+                        validators=[DataRequired(message="Accept or decline the proposal.")])
 
 
 # A placeholder's field is named "placeholder-<name>": with the hyphen no name can be an identifier,

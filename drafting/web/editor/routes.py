@@ -24,6 +24,7 @@ from drafting.web.editor.forms import (
     DeclarationForm,
     InviteNetworkForm,
     InviteOrganizationForm,
+    ParticipantRoleForm,
     PreambleForm,
 )
 from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
@@ -72,6 +73,7 @@ def show(declaration_id: int):
         ),
         clause_form=ClauseForm(formdata=None),
         invite_form=InviteOrganizationForm(formdata=None, organizations=organizations),
+        role_form=ParticipantRoleForm(formdata=None),
         network_form=InviteNetworkForm(
             formdata=None, networks=all_networks() if editable else [], network_id=declaration.network_id or 0
         ),

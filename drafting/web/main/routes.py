@@ -7,8 +7,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from drafting.domain import circulation, permissions
+from drafting.domain.people import participants
 from drafting.extensions import db
 from drafting.models import Declaration, Participant
+from drafting.web.editor.forms import CoHostAnswerForm
 
 bp = Blueprint("main", __name__)
 
@@ -43,4 +45,6 @@ def home():
         "main/home.html", declarations=visible_declarations(current_user), deadline_day=circulation.deadline_day,
         is_void=circulation.is_void,
         latest_version=circulation.latest_version,
+        co_host_proposals=participants.pending_co_host_proposals(current_user),
+        co_host_form=CoHostAnswerForm(formdata=None),
     )
