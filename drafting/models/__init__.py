@@ -7,6 +7,7 @@ from drafting.models.comments import AmendmentDecision, Comment, CommentStatus
 from drafting.models.declarations import (
     Clause,
     Declaration,
+    DatePosition,
     DeclarationLayout,
     DeclarationState,
     Participant,
@@ -32,6 +33,7 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Declaration",
+    "DatePosition",
     "DeclarationLayout",
     "DeclarationState",
     "DelegateInvitation",

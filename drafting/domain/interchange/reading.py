@@ -49,6 +49,9 @@ AFFIRMATION_FIELDS = (
 )
 # A version's document is exactly what Document.to_json() writes.
 DOCUMENT_FIELDS = tuple(field.name for field in dataclasses.fields(Document))
+# Fields of a document that documents stored before the host could move the date line or name the
+# list do not have: Document.from_json() gives them their defaults.
+LATER_DOCUMENT_FIELDS = ("dated_under_title", "list_heading")
 DOCUMENT_CLAUSE_FIELDS = tuple(field.name for field in dataclasses.fields(DocumentClause))
 COUNTRY_GROUP_FIELDS = tuple(field.name for field in dataclasses.fields(CountryGroup))
 
@@ -151,7 +154,15 @@ def _read_participants(declaration: Fields, organizations: dict[str, _Described]
 
 def _read_document(version: Fields, clause_count: int) -> dict:
     """Check that a version's document is one that Document.from_json() reads, and return it."""
-    document = version.fields("document", DOCUMENT_FIELDS)
+    raw = version.raw("document")
+    present = raw if isinstance(raw, dict) else {}
+    document = version.fields(
+        "document", tuple(name for name in DOCUMENT_FIELDS if name not in LATER_DOCUMENT_FIELDS or name in present)
+    )
+    if "dated_under_title" in present:
+        document.boolean("dated_under_title")
+    if "list_heading" in present:
+        document.text("list_heading", required=False)
     document.choice("layout", DeclarationLayout)
     document.text("language", required=False)
     for name in ("header", "subtitle", "place_and_date"):
@@ -272,7 +283,8 @@ def _check_final_text(declaration: Fields, columns: dict, clauses: list[dict], f
             )
     _check_meeting(declaration, columns, final, which)
     for name, label in (("preamble", "preamble"), ("closing_formula", "closing formula")):
-        if markup.paragraphs(columns[name]) != final[name]:
+        # A closing formula that is the default (None) is what the version says it was.
+        if columns[name] is not None and markup.paragraphs(columns[name]) != final[name]:
             raise ImportProblem(declaration.path_of(name), f"the {label} differs from the {which} version's {label}")
     if len(clauses) != len(final["clauses"]):
         raise ImportProblem(
@@ -357,9 +369,8 @@ def read_plan(data: object) -> ImportPlan:
         fields = declaration.fields("network", NETWORK_FIELDS)
         network = dict(name=fields.text("name", limits.NAME), acronym=fields.optional_text("acronym", limits.ACRONYM))
     columns["preamble"] = declaration.text("preamble", limits.PREAMBLE, required=False, multi_line=True)
-    columns["closing_formula"] = declaration.text(
-        "closing_formula", limits.CLOSING_FORMULA, required=False, multi_line=True
-    )
+    # None: the default formula, written anew from the hosts and dates.
+    columns["closing_formula"] = declaration.optional_text("closing_formula", limits.CLOSING_FORMULA, multi_line=True)
     clauses = _read_clauses(declaration)
     participants = _read_participants(declaration, organizations)
     if not any(p["organization"] == host and p["role"] is ParticipantRole.host for p in participants):

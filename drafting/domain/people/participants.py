@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from drafting.domain import draft_editing
 from drafting.extensions import db
 from drafting.models import Declaration, Network, Organization, Participant, ParticipantRole
 
@@ -18,11 +17,9 @@ def invite(declaration: Declaration, organization: Organization, role: Participa
     for participant in declaration.participants:
         if participant.organization_id == organization.id:
             raise InvitationError(f"{organization.name} takes part already, as {participant.role.value}.")
-    hosts_before = draft_editing.host_organizations(declaration)
     participant = Participant(organization=organization, role=role)
     declaration.participants.append(participant)
     db.session.flush()
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
     return participant
 
 
@@ -31,7 +28,6 @@ def invite_network_members(
 ) -> list[Participant]:
     """Invite every organization that is a member of the network on the given day and not yet invited."""
     taking_part = {participant.organization_id for participant in declaration.participants}
-    hosts_before = draft_editing.host_organizations(declaration)
     invited = []
     for organization in network.members_on(on):
         if organization.id not in taking_part:
@@ -39,7 +35,6 @@ def invite_network_members(
             declaration.participants.append(participant)
             invited.append(participant)
     db.session.flush()
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
     return invited
 
 
@@ -48,8 +43,6 @@ def uninvite(participant: Participant) -> None:
     declaration = participant.declaration
     if participant.is_host:
         raise InvitationError("The host cannot be removed from its own declaration.")
-    hosts_before = draft_editing.host_organizations(declaration)
     declaration.participants.remove(participant)
     db.session.delete(participant)
     db.session.flush()
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
