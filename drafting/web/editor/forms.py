@@ -153,7 +153,7 @@ HOSTS_LISTED_CHOICES = [
 
 
 class PlacementForm(FlaskForm):
-    date_position = SelectField("Date line", choices=DATE_POSITION_CHOICES)
+    date_position = SelectField("Where the date line stands", choices=DATE_POSITION_CHOICES)
     hosts_listed = SelectField("The host and co-hosts", choices=HOSTS_LISTED_CHOICES)
     lock_version = HiddenField(validators=[SingleLine()])
 
