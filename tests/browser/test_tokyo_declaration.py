@@ -254,3 +254,30 @@ def test_the_tokyo_declaration_2010_comes_out_word_for_word(server, browser, tmp
         pytest.xfail("pdftotext reads these words apart or joined: " + "; ".join(
             f"published {published} printed {printed}" for _, published, printed in left_to_the_pdf_as_text))
     host_page.context.close()
+
+
+def test_the_host_orders_the_opening_by_dragging_or_with_the_keyboard(server, browser):
+    page = browser.new_context(base_url=server).new_page()
+    sign_in(page, email_of(HOST))
+    page.goto("/declarations/new")
+    page.get_by_label("Title", exact=True).fill("Order of the names")
+    page.get_by_label("Meeting", exact=True).fill("Plenary Meeting of ANMC21")
+    page.get_by_label("Place", exact=True).fill("Tokyo")
+    page.get_by_label("First day").fill("2010-11-08")
+    page.get_by_label("Last day").fill("2010-11-09")
+    page.get_by_label("Participants named in the opening paragraph, place and date at the end").check()
+    page.get_by_role("button", name="Create the declaration").click()
+    for city in ("Seoul", "Bangkok"):
+        page.get_by_label("Organization").select_option(label=next(
+            option for option in page.locator("#organization_id option").all_inner_texts() if option.startswith(f"{city} (")))
+        page.get_by_role("button", name="Invite", exact=True).click()
+    names = page.locator("#order li")
+    expect(names).to_have_text([re.compile(r"^\s*Bangkok"), re.compile(r"^\s*Seoul"), re.compile(r"^\s*Tokyo")])
+
+    names.nth(2).drag_to(names.nth(0))  # the script posts the new place of the name dropped
+    expect(names).to_have_text([re.compile(r"^\s*Tokyo"), re.compile(r"^\s*Bangkok"), re.compile(r"^\s*Seoul")])
+    page.get_by_role("button", name="Move Seoul up").focus()
+    page.keyboard.press("Enter")
+    expect(names).to_have_text([re.compile(r"^\s*Tokyo"), re.compile(r"^\s*Seoul"), re.compile(r"^\s*Bangkok")])
+    expect(page.get_by_label("Opening paragraph")).to_have_value(re.compile("^We, the representatives of Tokyo, Seoul, and Bangkok,"))
+    page.context.close()
