@@ -1,6 +1,7 @@
 """The host's parts and order: a "proposed and affirmed" declaration ordered by the host, its PDF read back,
 the fingerprint where the order is part of the text, and the migration that carries existing closing formulas."""
 
+import copy
 import subprocess
 from datetime import date
 
@@ -9,13 +10,14 @@ from flask_migrate import downgrade, upgrade
 
 from config import TestConfig
 from drafting import create_app
-from drafting.domain import draft_editing, signoff
+from drafting.domain import draft_editing, final_text, interchange, signoff
 from drafting.domain.people.organizations import create_organization
 from drafting.domain.people.participants import invite
 from drafting.domain.text import composed_document, fingerprint
 from drafting.extensions import db
-from drafting.models import Answer, DeclarationLayout, OrganizationKind, ParticipantRole, UserRole
+from drafting.models import Answer, DatePosition, DeclarationLayout, OrganizationKind, ParticipantRole, UserRole
 from tests.databases import fresh_database
+from tests.test_interchange import retitled
 
 REVISION_BEFORE = "7a3d5c1e9b20"
 
@@ -192,3 +194,34 @@ class TestMigration:
                     ids[0]: None, ids[1]: "Done at Seoul."}
                 db.session.close()
                 db.engine.dispose()
+
+
+def test_the_host_parts_and_order_pass_through_an_export_and_an_import(conference, circulate, propose_final):
+    declaration, drafter, delegates = conference
+    # A file written before the parts could be rewritten has no "parts": every part is its default.
+    earlier = retitled(interchange.export_declaration(declaration), "Yokohama Declaration, as filed before")
+    del earlier["declaration"]["parts"]
+    older = interchange.import_declaration(earlier).declaration
+    assert [older.header, older.opening, older.closing_formula, older.date_position, older.country_order] == [None] * 5
+
+    own = dict(header="ASIA SMART CITY CONFERENCE", opening="On October 3, 2024, we met in Yokohama.",
+               date_line="October 3, 2024\nYokohama", list_heading="Participants", date_position="end",
+               hosts_listed=True)
+    draft_editing.update_declaration(declaration, declaration.lock_version, **own)
+    draft_editing.place_country(declaration, "TH", 0)
+    circulate(declaration, by=drafter)
+    final = propose_final(declaration, by=drafter)
+    for delegate in delegates.values():
+        signoff.answer(final, delegate, Answer.affirmed, True)
+    signoff.adopt(declaration, drafter)
+    db.session.commit()
+    exported = retitled(interchange.export_declaration(declaration), "Yokohama Declaration, again")
+
+    imported = interchange.import_declaration(copy.deepcopy(exported)).declaration
+    assert {name: getattr(imported, name) for name in own} == {**own, "date_position": DatePosition.end}
+    assert imported.country_order == ["TH", "KH", "JP"]
+    assert final_text.adopted_document(imported).signatories == final_text.adopted_document(declaration).signatories
+    # Without its parts the file says the opening is the default, which would name the meeting: it is refused.
+    del exported["declaration"]["parts"]
+    with pytest.raises(interchange.ImportProblem, match="opening does not name the 13th Asia Smart City Conference"):
+        interchange.import_declaration(retitled(exported, "Yokohama Declaration, a third time"))
