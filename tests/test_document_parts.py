@@ -225,3 +225,25 @@ def test_the_host_parts_and_order_pass_through_an_export_and_an_import(conferenc
     del exported["declaration"]["parts"]
     with pytest.raises(interchange.ImportProblem, match="opening does not name the 13th Asia Smart City Conference"):
         interchange.import_declaration(retitled(exported, "Yokohama Declaration, a third time"))
+
+
+def test_the_editor_says_which_parts_are_defaults_and_takes_one_back_to_its_default(client, login_as, conference):
+    declaration, drafter, _ = conference
+    login_as(drafter)
+    base = f"/declarations/{declaration.id}"
+    assert client.get(base).get_data(as_text=True).count('<span class="tag">default</span>') == 5
+    header = "ASIA SMART CITY CONFERENCE (ASCC)"
+    assert client.post(f"{base}/header", data={"header": header, "lock_version": declaration.lock_version}).status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert page.count('<span class="tag">default</span>') == 4 and "Go back to the default header" in page
+    assert composed_document.compose(declaration).header == header
+    # Bad input: a header over its limit, or on two lines, is refused at its field and nothing is stored.
+    for bad in ("H" * 201, "ASCC\n2024"):
+        refused = client.post(f"{base}/header", data={"header": bad, "lock_version": declaration.lock_version})
+        assert refused.status_code == 422 and 'aria-invalid="true"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert declaration.header == header
+    assert client.post(f"{base}/header", data={"header": header, "restore": "1",
+                                               "lock_version": declaration.lock_version}).status_code == 302
+    db.session.expire_all()
+    assert declaration.header is None and composed_document.compose(declaration).header == "ASCC 2024"

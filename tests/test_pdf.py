@@ -133,7 +133,7 @@ def test_the_older_layout_names_the_members_in_the_opening_and_ends_with_place_a
     # The older layout names its participants in the affirmed text: it is adopted once all have affirmed.
     declaration = adopt(layout=DeclarationLayout.named_in_opening, bangkok=Answer.affirmed)
     whole = " ".join(pages_text(published(declaration)[0]))
-    assert f"We, the representatives of {declaration.host.name}, Seoul, and Bangkok" in whole
+    assert f"We, the representatives of Bangkok, Seoul, and {declaration.host.name}" in whole  # by name
     assert "November 9, 2010 / Tokyo" in whole
     assert "Participating cities".upper() not in whole
 

@@ -1,4 +1,4 @@
-"""Composing a declaration's working draft: its metadata, preamble, clauses and closing formula.
+"""Composing a declaration's working draft: its metadata, preamble, clauses, parts with defaults and the host's order.
 
 These functions assume the caller has checked `permissions.can_edit`; they still refuse to touch
 a declaration whose text is frozen, so no path can change a text that was proposed as final.
