@@ -247,3 +247,21 @@ def test_the_editor_says_which_parts_are_defaults_and_takes_one_back_to_its_defa
                                                "lock_version": declaration.lock_version}).status_code == 302
     db.session.expire_all()
     assert declaration.header is None and composed_document.compose(declaration).header == "ASCC 2024"
+
+
+def test_a_placement_out_of_its_choices_is_refused_and_nothing_is_stored(client, login_as, conference):
+    declaration, drafter, _ = conference
+    login_as(drafter)
+    base = f"/declarations/{declaration.id}"
+    for bad in ({"date_position": "margin", "hosts_listed": ""}, {"date_position": "end", "hosts_listed": "maybe"}):
+        page = client.post(f"{base}/placement", data={**bad, "lock_version": declaration.lock_version},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "Choose where the date line stands and whether the hosts are listed." in page
+    db.session.expire_all()
+    assert (declaration.date_position, declaration.hosts_listed) == (None, None)
+    assert client.post(f"{base}/placement", data={"date_position": "none", "hosts_listed": "yes",
+                                                  "lock_version": declaration.lock_version}).status_code == 302
+    db.session.expire_all()
+    assert (declaration.date_position, declaration.hosts_listed) == (DatePosition.none, True)
+    document = composed_document.compose(declaration)
+    assert not document.dated_under_title and document.place_and_date is None
