@@ -289,6 +289,8 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     )
     if declaration is None:
         return
+    # ANMC21's declarations name every member city, the host among them, in either layout.
+    declaration.hosts_listed = True
     today = date.today()
     version = circulate(declaration, host_drafter, today + timedelta(days=COMMENT_DAYS), today)
     delegate = {account.organization.name: account for account in accounts if account.role is UserRole.delegate}
@@ -328,6 +330,8 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
     )
     if declaration is None:
         return
+    # ANMC21's declarations name every member city, the host among them, in either layout.
+    declaration.hosts_listed = True
     today = date.today()
     draft = circulate(declaration, drafter, today + timedelta(days=1), today)
     final = signoff.propose_final(declaration, drafter, today + timedelta(days=1), today)

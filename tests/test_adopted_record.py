@@ -54,6 +54,7 @@ def adopted(make_declaration, make_organization, make_user, circulate, propose_f
     db.session.flush()
     host = make_organization(ADOPTED["host"], "JP", local_name=ADOPTED["host_local"])
     declaration = make_declaration(host=host, clauses=2, title="Yokohama Declaration", network_id=network.id)
+    declaration.hosts_listed = True  # the list names the host and co-host too, as frozen at adoption
     kawasaki = make_organization(ADOPTED["co_host"], "JP")
     make_co_host(declaration, kawasaki)
     seoul = make_organization(ADOPTED["seoul"], "KR", OrganizationKind.government, ADOPTED["seoul_local"])

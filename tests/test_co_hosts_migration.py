@@ -12,6 +12,7 @@ from drafting.domain import circulation, signoff
 from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
 from drafting.domain.people.participants import answer_co_host_proposal, invite
+from drafting.domain.text.composed_document import Part, part_text
 from drafting.extensions import db
 from drafting.models import (
     Affirmation, Answer, CoHostStatus, Declaration, Organization, OrganizationKind, Participant, ParticipantRole,
@@ -19,7 +20,7 @@ from drafting.models import (
 )
 from tests.databases import fresh_database
 
-REVISION_BEFORE = "7a3d5c1e9b20"
+REVISION_BEFORE = "d5f2a7c81e46"
 
 
 def _declaration(title: str, host: Organization, co_host: Organization, drafter) -> Declaration:
@@ -55,7 +56,7 @@ class TestMigration:
                                     UserRole.drafter, cities["Tokyo"])
                 today = date.today()
                 consulted = _declaration("Consulted", cities["Tokyo"], cities["Seoul"], tokyo)
-                assert "Seoul" in consulted.closing_formula
+                assert "Seoul" in part_text(consulted, Part.closing_formula)
                 written = _declaration("Written", cities["Tokyo"], cities["Nagoya"], tokyo)
                 written.closing_formula = "Done at Tokyo by Tokyo and Nagoya."
                 circulation.circulate(consulted, tokyo, today + timedelta(days=7), today)
@@ -84,7 +85,8 @@ class TestMigration:
                 assert (co_host("Consulted").role, co_host("Consulted").co_host_status) == (
                     ParticipantRole.observer, CoHostStatus.proposed)
                 consulted = db.session.scalars(select(Declaration).where(Declaration.title == "Consulted")).one()
-                assert consulted.closing_formula.startswith("This declaration is hereby proposed by Tokyo, Japan on")
+                assert part_text(consulted, Part.closing_formula).startswith(
+                    "This declaration is hereby proposed by Tokyo, Japan on")
                 assert co_host("Written").co_host_proposed
                 written = db.session.scalars(select(Declaration).where(Declaration.title == "Written")).one()
                 assert written.closing_formula == "Done at Tokyo by Tokyo and Nagoya."

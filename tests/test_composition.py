@@ -7,6 +7,7 @@ import pytest
 from drafting.domain import draft_editing as composition
 from drafting.domain.locking import EditConflict
 from drafting.domain.people.participants import answer_co_host_proposal, invite, uninvite
+from drafting.domain.text.composed_document import Part, default_text, is_default, part_text
 from drafting.models import DeclarationState, ParticipantRole
 
 
@@ -115,25 +116,30 @@ def test_a_frozen_text_cannot_change(make_declaration, state):
 # The default closing formula names the hosts and the last day of the meeting
 
 
+def closing_formula(declaration) -> str:
+    return part_text(declaration, Part.closing_formula)
+
+
 def test_the_default_closing_formula_names_the_co_hosts_as_they_accept_and_are_removed(
     make_declaration, make_organization, make_co_host, make_user
 ):
     tokyo = make_organization("Tokyo Metropolitan Government", "JP")
     declaration = make_declaration(host=tokyo)
-    assert declaration.closing_formula == (
+    assert closing_formula(declaration) == (
         "This declaration is hereby proposed by Tokyo Metropolitan Government, Japan on November 9, 2010, "
         "and affirmed by the participating cities and organizations.")
     seoul = make_co_host(declaration, make_organization("Seoul Metropolitan Government", "KR"))
     c40 = invite(declaration, make_organization("C40 Cities", "GB"), ParticipantRole.host)
-    assert "C40" not in declaration.closing_formula  # proposed, not accepted
+    assert "C40" not in closing_formula(declaration)  # proposed, not accepted
     answer_co_host_proposal(c40, make_user(organization=c40.organization), accept=True)
     invite(declaration, make_organization("Bangkok", "TH"), ParticipantRole.participant)
-    assert declaration.closing_formula.startswith(
+    assert closing_formula(declaration).startswith(
         "This declaration is hereby proposed by Tokyo Metropolitan Government (Japan), "
         "Seoul Metropolitan Government (South Korea), and C40 Cities (United Kingdom) on November 9, 2010,")
     uninvite(seoul)
-    assert declaration.closing_formula.startswith(
+    assert closing_formula(declaration).startswith(
         "This declaration is hereby proposed by Tokyo Metropolitan Government (Japan) and C40 Cities (United Kingdom) on")
+    assert is_default(declaration, Part.closing_formula)
 
 
 def test_a_closing_formula_the_drafters_wrote_is_never_rewritten(make_declaration, make_organization, make_co_host):
@@ -142,19 +148,33 @@ def test_a_closing_formula_the_drafters_wrote_is_never_rewritten(make_declaratio
     make_co_host(declaration, make_organization("Seoul", "KR"))
     composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10))
     assert declaration.closing_formula == "Done at Tokyo."
+    assert closing_formula(declaration) == "Done at Tokyo." and not is_default(declaration, Part.closing_formula)
 
 
 def test_the_default_closing_formula_follows_the_last_day_of_the_meeting(make_declaration):
     declaration = make_declaration()
     composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10))
-    assert " on November 10, 2010, and affirmed by" in declaration.closing_formula
+    assert " on November 10, 2010, and affirmed by" in closing_formula(declaration)
 
 
-def test_naming_a_co_host_in_the_formula_conflicts_with_an_editor_open_on_the_old_one(
-    make_declaration, make_organization, make_co_host
-):
+@pytest.mark.parametrize("part", list(Part), ids=lambda part: part.value)
+def test_a_part_saved_as_the_default_reads_stays_a_default_and_follows_the_details(make_declaration, part):
     declaration = make_declaration()
-    seen = declaration.lock_version
-    make_co_host(declaration, make_organization("Seoul", "KR"))
-    with pytest.raises(EditConflict):
-        composition.update_declaration(declaration, seen, closing_formula="Proposed by Tokyo alone.")
+    composition.rewrite_part(declaration, declaration.lock_version, part, default_text(declaration, part))
+    assert is_default(declaration, part)
+    composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10),
+                                   meeting_acronym="ANMC 21", place="Tokyo Metropolis")
+    assert part_text(declaration, part) == default_text(declaration, part)
+
+
+@pytest.mark.parametrize("part", list(Part), ids=lambda part: part.value)
+def test_a_part_the_host_rewrote_is_never_regenerated_until_taken_back_to_the_default(make_declaration, make_organization,
+                                                                                     part):
+    declaration = make_declaration()
+    composition.rewrite_part(declaration, declaration.lock_version, part, "The host's own words.")
+    invite(declaration, make_organization("Seoul", "KR"), ParticipantRole.host)
+    composition.update_declaration(declaration, declaration.lock_version, ends_on=date(2010, 11, 10),
+                                   meeting_acronym="ANMC 21", place="Tokyo Metropolis")
+    assert part_text(declaration, part) == "The host's own words." and not is_default(declaration, part)
+    composition.update_declaration(declaration, declaration.lock_version, **{part.value: None})
+    assert is_default(declaration, part) and part_text(declaration, part) == default_text(declaration, part)

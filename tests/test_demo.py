@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from drafting.demo import load_demo
+from drafting.domain.text.composed_document import Part, part_text
 from drafting.models import (
     Clause,
     ClauseTemplate,
@@ -79,7 +80,7 @@ def test_seoul_is_proposed_co_host_and_its_drafter_finds_the_proposal_waiting(db
     seoul = next(p for p in declaration.participants if p.organization.name == "Seoul")
     assert seoul.co_host_proposed and seoul.role is ParticipantRole.participant
     assert seoul.organization_id not in declaration.host_organization_ids
-    assert "Seoul" not in declaration.closing_formula
+    assert "Seoul" not in part_text(declaration, Part.closing_formula)
     drafter = db.session.scalar(select(User).where(User.email == "minseo.park@seoul.example.org"))
     assert pending_co_host_proposals(drafter) == [seoul]
 

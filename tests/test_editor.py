@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from drafting.domain.people import participants
 from drafting.domain.people.participants import invite
+from drafting.domain.text.composed_document import Part, part_text
 from drafting.extensions import db
 from drafting.models import ClauseTemplate, Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
 
@@ -48,7 +49,9 @@ def test_a_drafter_creates_a_declaration_hosted_by_their_organization(client, dr
     declaration = db.session.scalar(select(Declaration).order_by(Declaration.id.desc()))
     assert declaration.host == drafter.organization
     assert [(p.organization, p.role) for p in declaration.participants] == [(drafter.organization, ParticipantRole.host)]
-    assert declaration.closing_formula.startswith(f"This declaration is hereby proposed by {drafter.organization.name}, Japan")
+    assert declaration.closing_formula is None  # the default, written from the hosts and dates
+    assert part_text(declaration, Part.closing_formula).startswith(
+        f"This declaration is hereby proposed by {drafter.organization.name}, Japan")
     page = client.get(response.location).get_data(as_text=True)
     assert "Tokyo Declaration" in page
     assert "The 9th Plenary Meeting of the Asian Network of Major Cities 21 held in Tokyo from November 8 to 9, 2010" in page
@@ -350,7 +353,7 @@ def test_the_preview_shows_either_layout(client, own_declaration, make_organizat
     listed = client.get(f"/declarations/{own_declaration.id}/preview").get_data(as_text=True)
     assert "Participating cities and organizations" in listed and "(Thailand)" in listed
     named = client.get(f"/declarations/{own_declaration.id}/preview?layout=named_in_opening").get_data(as_text=True)
-    assert f"We, the representatives of {own_declaration.host.name} and Bangkok, participated in the 9th" in named
+    assert f"We, the representatives of Bangkok and {own_declaration.host.name}, participated in the 9th" in named
     assert "November 9, 2010 / Tokyo" in named
     assert client.get(f"/declarations/{own_declaration.id}/preview?layout=other").status_code == 404
 
@@ -361,6 +364,8 @@ EDITOR_ROUTES = [
     ("POST", "/clauses/{clause}/edit"), ("POST", "/clauses/{clause}/move"), ("POST", "/clauses/{clause}/remove"),
     ("GET", "/insert"), ("GET", "/insert/{template}"), ("POST", "/insert/{template}"), ("POST", "/participants"),
     ("POST", "/participants/network"), ("POST", "/participants/{participant}/remove"),
+    ("POST", "/header"), ("POST", "/opening"), ("POST", "/date-line"), ("POST", "/list-heading"),
+    ("POST", "/placement"), ("POST", "/order/participants/{participant}"), ("POST", "/order/countries/JP"),
 ]
 
 

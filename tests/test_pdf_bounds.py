@@ -163,6 +163,7 @@ def test_no_japanese_run_runs_off_the_page(make_declaration, make_organization, 
                                           page_size):
     host = make_organization("横浜市" + "ー" * 150, "JP")
     declaration = make_declaration(host=host, title="横浜宣言" + "ー" * 150, language="ja", closing_formula=SMALL_KANA)
+    declaration.hosts_listed = True  # so that the list prints the host's long name
     add_clause(declaration, "気候変動" + PROLONGED[:200], f"{JAPANESE_RUN}\n\n{PROLONGED}{WORD_124}")
     drafter = make_user(organization=host)
     draft = circulate(declaration, by=drafter)

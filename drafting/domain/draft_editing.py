@@ -1,4 +1,4 @@
-"""Composing a declaration's working draft: its metadata, preamble, clauses and closing formula.
+"""Composing a declaration's working draft: its metadata, preamble, clauses, parts with defaults and the host's order.
 
 These functions assume the caller has checked `permissions.can_edit`; they still refuse to touch
 a declaration whose text is frozen, so no path can change a text that was proposed as final.
@@ -8,7 +8,14 @@ from datetime import date
 
 from drafting.domain.locking import save_if_unchanged
 from drafting.domain.permissions import EDITABLE_STATES
-from drafting.domain.text import phrasing, placeholders
+from drafting.domain.text import placeholders
+from drafting.domain.text.composed_document import (
+    Part,
+    default_text,
+    group_participants,
+    in_host_order,
+    participants_in_document,
+)
 from drafting.extensions import db
 from drafting.models import (
     Clause,
@@ -23,7 +30,8 @@ from drafting.models import (
 
 METADATA_FIELDS = (
     "title", "subtitle", "meeting_name", "meeting_number", "meeting_acronym", "place",
-    "starts_on", "ends_on", "language", "layout", "network_id", "preamble", "closing_formula",
+    "starts_on", "ends_on", "language", "layout", "network_id", "preamble", "date_position", "hosts_listed",
+    *(part.value for part in Part),
 )
 
 
@@ -46,41 +54,6 @@ class UnfilledPlaceholders(CompositionError):
 def _require_editable(declaration: Declaration) -> None:
     if declaration.state not in EDITABLE_STATES:
         raise CompositionError(f"The declaration is in {declaration.state.value}: its text can no longer change.")
-
-
-def host_organizations(declaration: Declaration) -> list[Organization]:
-    """Return the host, then its co-hosts in the order they were invited."""
-    co_hosts = [
-        p.organization for p in sorted(declaration.participants, key=lambda p: (p.id is None, p.id or 0))
-        if p.role is ParticipantRole.host and p.organization_id != declaration.host_id
-    ]
-    return [declaration.host, *co_hosts]
-
-
-def default_closing_formula(hosts: list[Organization], adopted_on: date) -> str:
-    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date."""
-    if len(hosts) == 1:
-        proposers = f"{hosts[0].name}, {hosts[0].country_name}"
-    else:
-        proposers = phrasing.join_names([f"{host.name} ({host.country_name})" for host in hosts])
-    return (
-        f"This declaration is hereby proposed by {proposers} on "
-        f"{phrasing.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
-    )
-
-
-def _reads_as_default_formula(declaration: Declaration, hosts: list[Organization]) -> bool:
-    # A formula the drafters wrote themselves is theirs: only the default text follows the hosts and dates.
-    return declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on)
-
-
-def follow_hosts_in_closing_formula(declaration: Declaration, hosts_before: list[Organization]) -> None:
-    """Name a new set of hosts in the closing formula, if it still reads as the default one for the old set."""
-    if _reads_as_default_formula(declaration, hosts_before):
-        save_if_unchanged(
-            declaration, declaration.lock_version,
-            closing_formula=default_closing_formula(host_organizations(declaration), declaration.ends_on),
-        )
 
 
 def create_declaration(
@@ -119,7 +92,7 @@ def create_declaration(
         network_id=network_id,
         layout=layout,
         preamble=preamble,
-        closing_formula=default_closing_formula([host], ends_on) if closing_formula is None else closing_formula,
+        closing_formula=closing_formula,
     )
     declaration.participants.append(Participant(organization=host, role=ParticipantRole.host))
     db.session.add(declaration)
@@ -128,7 +101,10 @@ def create_declaration(
 
 
 def update_declaration(declaration: Declaration, based_on: int, **values) -> None:
-    """Save metadata, preamble or closing formula; raise EditConflict if someone saved in between."""
+    """Save metadata, preamble or parts; raise EditConflict if someone saved in between.
+
+    A part given as None goes back to its default.
+    """
     _require_editable(declaration)
     unknown = set(values) - set(METADATA_FIELDS)
     if unknown:
@@ -137,11 +113,18 @@ def update_declaration(declaration: Declaration, based_on: int, **values) -> Non
     ends_on = values.get("ends_on", declaration.ends_on)
     if ends_on < starts_on:
         raise CompositionError("The meeting cannot end before it starts.", "ends_on")
-    hosts = host_organizations(declaration)
-    # The default formula is dated on the last day of the meeting: it follows a change of dates.
-    if "closing_formula" not in values and _reads_as_default_formula(declaration, hosts):
-        values["closing_formula"] = default_closing_formula(hosts, ends_on)
     save_if_unchanged(declaration, based_on, **values)
+
+
+def rewrite_part(declaration: Declaration, based_on: int, part: Part, text: str) -> None:
+    """Save the host's own text of a part; a text that reads as the default leaves the part a default.
+
+    A default is written anew from the details whenever the document is composed, so it follows
+    the dates, the hosts and the participants; a part the host rewrote is never rewritten behind
+    its back.
+    """
+    own = None if text == default_text(declaration, part) else text
+    update_declaration(declaration, based_on, **{part.value: own})
 
 
 def _renumber(declaration: Declaration) -> None:
@@ -204,4 +187,53 @@ def remove_clause(clause: Clause) -> None:
     declaration.clauses.remove(clause)
     db.session.delete(clause)
     _renumber(declaration)
+    db.session.flush()
+
+
+def ordered_with(participant: Participant) -> list[Participant]:
+    """Return the list a participant is ordered in, in the host's order.
+
+    In the older layout, the names of the opening paragraph; in the listed layout, the participants
+    of its country.
+    """
+    declaration = participant.declaration
+    if declaration.layout is DeclarationLayout.named_in_opening:
+        named = participants_in_document(declaration, declaration.layout)
+        if participant not in named:
+            raise CompositionError(f"The opening paragraph does not name {participant.organization.name}.")
+        return named
+    country = participant.organization.country
+    return [p for p in in_host_order(declaration.participants) if p.organization.country == country]
+
+
+def place_participant(participant: Participant, index: int) -> None:
+    """Put a participant at `index` (0-based, clamped) of the list it is ordered in (ordered_with()).
+
+    Each participant's position is its rank in the host's order of the whole declaration, so a move
+    in one list keeps the order of every other. Like a clause's move, it bumps no lock_version.
+    """
+    declaration = participant.declaration
+    _require_editable(declaration)
+    among = ordered_with(participant)
+    whole = in_host_order(declaration.participants)
+    ranks = sorted(whole.index(member) for member in among)
+    moved = [member for member in among if member is not participant]
+    moved.insert(max(0, min(index, len(moved))), participant)
+    for rank, member in zip(ranks, moved):
+        whole[rank] = member
+    for position, member in enumerate(whole, start=1):
+        member.position = position
+    db.session.flush()
+
+
+def place_country(declaration: Declaration, country: str, index: int) -> None:
+    """Put a country (ISO 3166 code) at `index` (0-based, clamped) of the order of the participants' countries."""
+    _require_editable(declaration)
+    codes = [members[0].organization.country
+             for _, members in group_participants(declaration.participants, declaration.country_order)]
+    if country not in codes:
+        raise CompositionError("No participant comes from that country.")
+    codes.remove(country)
+    codes.insert(max(0, min(index, len(codes))), country)
+    declaration.country_order = codes
     db.session.flush()

@@ -115,7 +115,8 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
     """Return the record of a declaration as its rows read now, given the answers that count, by organization id."""
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
-        p for p in declaration.listed_participants if p.organization_id in live and live[p.organization_id].answer.affirms
+        p for p in composed_document.participants_in_document(declaration, declaration.layout)
+        if p.organization_id in live and live[p.organization_id].answer.affirms
     ]
     answers = db.session.scalars(
         select(Affirmation).where(Affirmation.declaration_id == declaration.id).order_by(Affirmation.id)
@@ -132,7 +133,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
             )
             for p in participants
         ],
-        affirmed_by=composed_document.country_groups(affirming),
+        affirmed_by=composed_document.country_groups(affirming, declaration.country_order),
         answers={a.id: PublishedAnswer(a.organization.name, a.delegate.name) for a in answers},
     )
 

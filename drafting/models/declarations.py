@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
@@ -31,6 +31,15 @@ class DeclarationLayout(enum.Enum):
     listed_by_country = "listed_by_country"
     # The older ANMC21 model: members named in the opening paragraph, place and date at the end.
     named_in_opening = "named_in_opening"
+
+
+class DatePosition(enum.Enum):
+    """Where the date line stands in the document."""
+
+    title = "title"  # under the title
+    end = "end"  # at the end, with the place
+    both = "both"
+    none = "none"
 
 
 class ParticipantRole(enum.Enum):
@@ -62,6 +71,10 @@ class Declaration(db.Model):
         limits.length_check("place", limits.NAME, 1),
         limits.length_check("preamble", limits.PREAMBLE),
         limits.length_check("closing_formula", limits.CLOSING_FORMULA),
+        limits.length_check("header", limits.NAME),
+        limits.length_check("opening", limits.OPENING),
+        limits.length_check("date_line", limits.DATE_LINE),
+        limits.length_check("list_heading", limits.HEADING),
         limits.length_check("language", limits.LANGUAGE, 2),
     )
 
@@ -82,7 +95,20 @@ class Declaration(db.Model):
     # ISO 639-1 code of the declaration's language.
     language: Mapped[str] = mapped_column(String(limits.LANGUAGE))
     preamble: Mapped[str] = mapped_column(Text, default="")
-    closing_formula: Mapped[str] = mapped_column(Text, default="")
+    # The parts the application writes a default for (drafting.domain.text.document_parts): the host's
+    # own text, or None while the part is the default, written anew from the details whenever composed.
+    header: Mapped[str | None] = mapped_column(String(limits.NAME))
+    opening: Mapped[str | None] = mapped_column(Text)
+    date_line: Mapped[str | None] = mapped_column(String(limits.DATE_LINE))
+    closing_formula: Mapped[str | None] = mapped_column(Text)
+    list_heading: Mapped[str | None] = mapped_column(String(limits.HEADING))
+    # Where the date line stands; None: the layout's default (under the title, and at the end in the older layout).
+    date_position: Mapped["DatePosition | None"] = mapped_column(_enum(DatePosition))
+    # Whether the hosts are listed among the participants; None: the layout's default.
+    hosts_listed: Mapped[bool | None] = mapped_column(Boolean)
+    # The host's order of the participants' countries, as ISO 3166 codes; None: by name. A country
+    # missing from it comes after those in it, by name.
+    country_order: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     layout: Mapped[DeclarationLayout] = mapped_column(_enum(DeclarationLayout))
     state: Mapped[DeclarationState] = mapped_column(_enum(DeclarationState), default=DeclarationState.drafting)
     # Optimistic lock: see drafting.domain.locking.
@@ -133,7 +159,8 @@ class Participant(db.Model):
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole))
-    # The host's order within the organization's country group; None keeps alphabetical order.
+    # The host's order of the participants: within each country in the listed layout, of the names in the
+    # older layout's opening. None keeps alphabetical order.
     position: Mapped[int | None] = mapped_column(Integer)
     invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Where a proposal to co-host stands; None if the organization was never named co-host.

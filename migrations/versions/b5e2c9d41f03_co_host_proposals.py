@@ -68,13 +68,13 @@ participants = sa.table(
     'participants', sa.column('id', sa.Integer), sa.column('declaration_id', sa.Integer),
     sa.column('organization_id', sa.Integer), sa.column('role', sa.String),
 )
-# What drafting.domain.draft_editing.default_closing_formula reads of an organization.
+# What drafting.domain.text.composed_document.default_closing_formula reads of an organization.
 Named = namedtuple('Named', 'name country_name')
 
 
 def _host_alone_in_default_formulas(connection) -> None:
     """Name the host alone in the default closing formulas of open declarations that named co-hosts too."""
-    from drafting.domain.draft_editing import default_closing_formula
+    from drafting.domain.text.composed_document import default_closing_formula
     from drafting.models.organizations import country_name
 
     def named(organization_id: int) -> Named:

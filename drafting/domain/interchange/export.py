@@ -84,6 +84,16 @@ def export_declaration(declaration: Declaration) -> dict:
             "network": {"name": network.name, "acronym": network.acronym} if network else None,
             "preamble": declaration.preamble,
             "closing_formula": declaration.closing_formula,
+            # The host's own parts (None: the default), where the date line stands, the order of countries.
+            "parts": {
+                "header": declaration.header,
+                "opening": declaration.opening,
+                "date_line": declaration.date_line,
+                "list_heading": declaration.list_heading,
+                "date_position": declaration.date_position.value if declaration.date_position else None,
+                "hosts_listed": declaration.hosts_listed,
+                "country_order": declaration.country_order,
+            },
             "clauses": [
                 {"number": clause.position, "heading": clause.heading, "body": clause.body}
                 for clause in declaration.clauses

@@ -23,6 +23,7 @@ from drafting.models import (
     limits,
 )
 from drafting.domain.interchange.export import FORMAT, FORMAT_VERSION
+from drafting.domain.interchange.parts import LATER_DECLARATION_FIELDS, checked_country, read_parts
 from drafting.domain.interchange.typed_json import Fields, ImportProblem, quoted
 
 # The largest number an INTEGER column holds on every database.
@@ -49,6 +50,9 @@ AFFIRMATION_FIELDS = (
 )
 # A version's document is exactly what Document.to_json() writes.
 DOCUMENT_FIELDS = tuple(field.name for field in dataclasses.fields(Document))
+# Fields of a document that documents stored before the host could move the date line or name the
+# list do not have: Document.from_json() gives them their defaults.
+LATER_DOCUMENT_FIELDS = ("dated_under_title", "list_heading")
 DOCUMENT_CLAUSE_FIELDS = tuple(field.name for field in dataclasses.fields(DocumentClause))
 COUNTRY_GROUP_FIELDS = tuple(field.name for field in dataclasses.fields(CountryGroup))
 
@@ -97,12 +101,7 @@ def _read_organization(fields: Fields, organizations: dict[str, _Described]) -> 
     """Read an organization, check that the document describes it alike everywhere, and return its key."""
     name = fields.text("name", limits.NAME)
     kind = fields.choice("kind", OrganizationKind)
-    country = fields.text("country", required=False)
-    found = pycountry.countries.get(alpha_2=country)
-    if found is None or found.alpha_2 != country:
-        raise ImportProblem(
-            fields.path_of("country"), f"unknown country {quoted(country)}: give an ISO 3166 alpha-2 code such as JP"
-        )
+    country = checked_country(fields.text("country", required=False), fields.path_of("country"))
     columns = dict(name=name, kind=kind, country=country, local_name=fields.optional_text("local_name", limits.NAME))
     described = organizations.setdefault(name_key(name), _Described(columns, fields.path))
     if described.columns != columns:
@@ -151,13 +150,24 @@ def _read_participants(declaration: Fields, organizations: dict[str, _Described]
 
 def _read_document(version: Fields, clause_count: int) -> dict:
     """Check that a version's document is one that Document.from_json() reads, and return it."""
-    document = version.fields("document", DOCUMENT_FIELDS)
+    raw = version.raw("document")
+    present = raw if isinstance(raw, dict) else {}
+    document = version.fields(
+        "document", tuple(name for name in DOCUMENT_FIELDS if name not in LATER_DOCUMENT_FIELDS or name in present)
+    )
+    if "dated_under_title" in present:
+        document.boolean("dated_under_title")
+    if "list_heading" in present:
+        document.text("list_heading", required=False)
     document.choice("layout", DeclarationLayout)
     document.text("language", required=False)
-    for name in ("header", "subtitle", "place_and_date"):
+    for name in ("header", "subtitle"):
         document.optional_text(name)
-    for name in ("title", "dated", "opening"):
-        document.text(name, required=False)
+    # A date line the host wrote may name the place on a line of its own; an opening, span lines.
+    document.optional_text("place_and_date", multi_line=True)
+    document.text("title", required=False)
+    for name in ("dated", "opening"):
+        document.text(name, required=False, multi_line=True)
     document.strings("preamble", multi_line=True)
     for item, path in document.items("clauses"):
         clause = Fields(item, path, DOCUMENT_CLAUSE_FIELDS)
@@ -272,7 +282,8 @@ def _check_final_text(declaration: Fields, columns: dict, clauses: list[dict], f
             )
     _check_meeting(declaration, columns, final, which)
     for name, label in (("preamble", "preamble"), ("closing_formula", "closing formula")):
-        if markup.paragraphs(columns[name]) != final[name]:
+        # A closing formula that is the default (None) is what the version says it was.
+        if columns[name] is not None and markup.paragraphs(columns[name]) != final[name]:
             raise ImportProblem(declaration.path_of(name), f"the {label} differs from the {which} version's {label}")
     if len(clauses) != len(final["clauses"]):
         raise ImportProblem(
@@ -298,16 +309,18 @@ def _check_meeting(declaration: Fields, columns: dict, final: dict, which: str) 
     meeting = Declaration(**{name: columns[name] for name in (
         "meeting_name", "meeting_number", "meeting_acronym", "place", "starts_on", "ends_on")})
     opening = final["opening"].casefold()
-    for path, said, missing in (
+    # An opening or a header the host wrote says what the host wrote: only the defaults name the meeting.
+    named = () if columns.get("opening") is not None else (
         (declaration.path_of("meeting"), meeting_phrase(meeting), "name"),
         (declaration.path_of("place"), f"held in {meeting.place} ", "say the meeting was held in"),
         (declaration.path_of("starts_on"), dates_phrase(meeting), "say the meeting was held"),
-    ):
+    )
+    for path, said, missing in named:
         if said.casefold() not in opening:
             shown = said.removeprefix("held in ").strip()
             raise ImportProblem(path, f"the {which} version's opening does not {missing} {shown}")
     acronym = meeting.meeting_acronym
-    if acronym and not (final["header"] or "").startswith(f"{acronym} "):
+    if acronym and columns.get("header") is None and not (final["header"] or "").startswith(f"{acronym} "):
         raise ImportProblem(
             declaration.path_of("meeting.acronym"), f"the {which} version's header does not begin with {acronym}"
         )
@@ -320,7 +333,9 @@ def read_plan(data: object) -> ImportPlan:
         raise ImportProblem(file.path_of("format"), f"expected {quoted(FORMAT)}: this is not a declaration of drafting")
     if file.integer("format_version", 1, LARGEST_INTEGER) != FORMAT_VERSION:
         raise ImportProblem(file.path_of("format_version"), f"this application reads format version {FORMAT_VERSION} only")
-    declaration = file.fields("declaration", DECLARATION_FIELDS)
+    raw = file.raw("declaration")
+    later = tuple(name for name in LATER_DECLARATION_FIELDS if isinstance(raw, dict) and name in raw)
+    declaration = file.fields("declaration", DECLARATION_FIELDS + later)
     meeting = declaration.fields("meeting", MEETING_FIELDS)
     columns = dict(
         title=declaration.text("title", limits.NAME),
@@ -357,9 +372,9 @@ def read_plan(data: object) -> ImportPlan:
         fields = declaration.fields("network", NETWORK_FIELDS)
         network = dict(name=fields.text("name", limits.NAME), acronym=fields.optional_text("acronym", limits.ACRONYM))
     columns["preamble"] = declaration.text("preamble", limits.PREAMBLE, required=False, multi_line=True)
-    columns["closing_formula"] = declaration.text(
-        "closing_formula", limits.CLOSING_FORMULA, required=False, multi_line=True
-    )
+    # None: the default formula, written anew from the hosts and dates.
+    columns["closing_formula"] = declaration.optional_text("closing_formula", limits.CLOSING_FORMULA, multi_line=True)
+    columns.update(read_parts(declaration) if later else {})
     clauses = _read_clauses(declaration)
     participants = _read_participants(declaration, organizations)
     if not any(p["organization"] == host and p["role"] is ParticipantRole.host for p in participants):

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from drafting.domain import audit, draft_editing, permissions
+from drafting.domain import audit, permissions
 from drafting.extensions import db
 from drafting.models import CoHostStatus, Declaration, Network, Organization, Participant, ParticipantRole, User
 
@@ -72,13 +72,11 @@ def uninvite(participant: Participant, by: User | None = None) -> None:
     declaration = participant.declaration
     if participant.is_host:
         raise InvitationError("The host cannot be removed from its own declaration.")
-    hosts_before = draft_editing.host_organizations(declaration)
     audit.record("participant removed", declaration, by, organization=participant.organization.name,
                  role=participant.role.value)
     declaration.participants.remove(participant)
     db.session.delete(participant)
     db.session.flush()
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
 
 
 def change_role(participant: Participant, role: ParticipantRole, by: User | None = None) -> None:
@@ -96,7 +94,6 @@ def change_role(participant: Participant, role: ParticipantRole, by: User | None
         return
     if participant.role is role and not participant.co_host_proposed:
         raise InvitationError(f"{name} takes part as {role.value} already.")
-    hosts_before = draft_editing.host_organizations(declaration)
     if participant.co_host_proposed:
         audit.record("co-host proposal withdrawn", declaration, by, organization=name)
     if participant.co_host_proposed or participant.is_co_host:
@@ -106,7 +103,6 @@ def change_role(participant: Participant, role: ParticipantRole, by: User | None
                      **{"from": participant.role.value, "to": role.value})
         participant.role = role
     db.session.flush()
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
 
 
 def answer_co_host_proposal(participant: Participant, user: User, accept: bool) -> None:
@@ -115,7 +111,6 @@ def answer_co_host_proposal(participant: Participant, user: User, accept: bool) 
     if refusal is not None:
         raise InvitationError(refusal.message)
     declaration = participant.declaration
-    hosts_before = draft_editing.host_organizations(declaration)
     if accept:
         participant.role = ParticipantRole.host
         participant.co_host_status = CoHostStatus.accepted
@@ -124,7 +119,6 @@ def answer_co_host_proposal(participant: Participant, user: User, accept: bool) 
     db.session.flush()
     audit.record("co-host accepted" if accept else "co-host declined", declaration, user,
                  organization=participant.organization.name)
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
 
 
 def settle_imported_co_hosts(declaration: Declaration) -> None:
@@ -133,7 +127,6 @@ def settle_imported_co_hosts(declaration: Declaration) -> None:
     While its text can change, each is proposed and takes part as an observer until its own drafters
     accept; from the final text on, the text names them and they stay co-hosts, answering for themselves.
     """
-    hosts_before = draft_editing.host_organizations(declaration)
     for participant in declaration.participants:
         if not participant.is_co_host:
             continue
@@ -143,7 +136,6 @@ def settle_imported_co_hosts(declaration: Declaration) -> None:
         else:
             participant.co_host_status = CoHostStatus.accepted
     db.session.flush()
-    draft_editing.follow_hosts_in_closing_formula(declaration, hosts_before)
 
 
 def who_answers_co_host_proposal(participant: Participant) -> list[User]:

@@ -4,11 +4,12 @@
 the PDF templates both print, so the two can never disagree about what the text says.
 """
 
+import enum
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from drafting.domain.text import markup, phrasing
-from drafting.models import Declaration, DeclarationLayout
+from drafting.domain.text import default_wording, markup, phrasing
+from drafting.models import Declaration, DeclarationLayout, DatePosition, Organization, Participant, ParticipantRole
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Document:
     closing_formula: list[str]
     signatories: list[CountryGroup] = field(default_factory=list)
     place_and_date: str | None = None
+    # Whether `dated` stands under the title; documents stored before the host could choose always had it there.
+    dated_under_title: bool = True
+    # The heading of `signatories`; not part of the text, as the list is not.
+    list_heading: str = default_wording.LIST_HEADING
 
     def to_json(self) -> dict:
         """Return the document as plain JSON data, to be stored with a version."""
@@ -78,28 +83,96 @@ def dates_phrase(declaration: Declaration) -> str:
     return f"from {phrasing.format_date_range(declaration.starts_on, declaration.ends_on)}"
 
 
-def group_participants(participants: list) -> list[tuple[str, list]]:
-    """Group participants by country (sorted by English name), keeping the host's order within each."""
-    groups: dict[str, list] = {}
-    for participant in participants:
-        groups.setdefault(participant.organization.country_name, []).append(participant)
+class Part(enum.Enum):
+    """A part of the document the application writes a default for and the host may rewrite.
 
-    def host_order(participant) -> tuple:
+    Its value names the declaration's column holding the host's own text, None while it is the default.
+    """
+
+    header = "header"
+    opening = "opening"
+    date_line = "date_line"
+    closing_formula = "closing_formula"
+    list_heading = "list_heading"
+
+
+def host_organizations(declaration: Declaration) -> list[Organization]:
+    """Return the host, then its co-hosts in the order they were invited."""
+    co_hosts = [
+        p.organization for p in sorted(declaration.participants, key=lambda p: (p.id is None, p.id or 0))
+        if p.role is ParticipantRole.host and p.organization_id != declaration.host_id
+    ]
+    return [declaration.host, *co_hosts]
+
+
+def default_closing_formula(hosts: list[Organization], adopted_on: date) -> str:
+    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date."""
+    if len(hosts) == 1:
+        proposers = f"{hosts[0].name}, {hosts[0].country_name}"
+    else:
+        proposers = phrasing.join_names([f"{host.name} ({host.country_name})" for host in hosts])
+    return (
+        f"This declaration is hereby proposed by {proposers} on "
+        f"{phrasing.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
+    )
+
+
+def hosts_listed(declaration: Declaration, layout: DeclarationLayout) -> bool:
+    """Tell whether the document lists the hosts among the participants: the host's choice, or the layout's default.
+
+    By default the older layout names them in its opening, and the listed layout leaves them out,
+    since its closing formula names them.
+    """
+    if declaration.hosts_listed is not None:
+        return declaration.hosts_listed
+    return layout is DeclarationLayout.named_in_opening
+
+
+def date_position(declaration: Declaration, layout: DeclarationLayout) -> DatePosition:
+    """Return where the date line stands: the host's choice, or the layout's default."""
+    if declaration.date_position is not None:
+        return declaration.date_position
+    return DatePosition.both if layout is DeclarationLayout.named_in_opening else DatePosition.title
+
+
+def in_host_order(participants: list[Participant]) -> list[Participant]:
+    """Return participants in the host's order; those the host has not placed follow, by name."""
+
+    def host_order(participant: Participant) -> tuple:
         position = participant.position if participant.position is not None else float("inf")
         return (position, participant.organization.name.casefold())
 
-    return [
-        (country, sorted(members, key=host_order))
-        for country, members in sorted(groups.items(), key=lambda item: item[0].casefold())
-    ]
+    return sorted(participants, key=host_order)
 
 
-def country_groups(participants: list) -> list[CountryGroup]:
+def group_participants(participants: list, country_order: list[str] | None = None) -> list[tuple[str, list]]:
+    """Group participants by country, in the host's order of countries (else by name), and the host's order within each."""
+    groups: dict[str, list] = {}
+    for participant in in_host_order(participants):
+        groups.setdefault(participant.organization.country, []).append(participant)
+    order = list(country_order or [])
+
+    def country_key(code: str) -> tuple:
+        placed = order.index(code) if code in order else len(order)
+        return (placed, groups[code][0].organization.country_name.casefold())
+
+    return [(groups[code][0].organization.country_name, groups[code]) for code in sorted(groups, key=country_key)]
+
+
+def country_groups(participants: list, country_order: list[str] | None = None) -> list[CountryGroup]:
     """Return the organizations of the participants as the document lists them, by country."""
     return [
         CountryGroup(country, [p.organization.name for p in members])
-        for country, members in group_participants(participants)
+        for country, members in group_participants(participants, country_order)
     ]
+
+
+def participants_in_document(declaration: Declaration, layout: DeclarationLayout) -> list[Participant]:
+    """Return the participants the document lists or names, hosts only when listed, in the host's order."""
+    listed = declaration.listed_participants
+    if not hosts_listed(declaration, layout):
+        listed = [p for p in listed if p.role is not ParticipantRole.host]
+    return in_host_order(listed)
 
 
 def opening_paragraph(declaration: Declaration, layout: DeclarationLayout, named: list[str]) -> str:
@@ -112,31 +185,65 @@ def opening_paragraph(declaration: Declaration, layout: DeclarationLayout, named
     return sentence[0].upper() + sentence[1:]
 
 
+def default_text(declaration: Declaration, part: Part, layout: DeclarationLayout | None = None,
+                 dated: date | None = None) -> str:
+    """Return the default of a part, written from the declaration's details ("" for no header)."""
+    layout = layout or declaration.layout
+    dated = dated or declaration.ends_on
+    if part is Part.header:
+        return default_wording.header(declaration.meeting_acronym, dated.year) if declaration.meeting_acronym else ""
+    if part is Part.opening:
+        named = [p.organization.name for p in participants_in_document(declaration, layout)]
+        return opening_paragraph(declaration, layout, named)
+    if part is Part.date_line:
+        return phrasing.format_date(dated)
+    if part is Part.closing_formula:
+        return default_closing_formula(host_organizations(declaration), declaration.ends_on)
+    return default_wording.LIST_HEADING
+
+
+def is_default(declaration: Declaration, part: Part) -> bool:
+    """Tell whether a part is still its default: the host has not rewritten it."""
+    return getattr(declaration, part.value) is None
+
+
+def part_text(declaration: Declaration, part: Part, layout: DeclarationLayout | None = None,
+              dated: date | None = None) -> str:
+    """Return a part as the document prints it: the host's own text, or the default."""
+    own = getattr(declaration, part.value)
+    return default_text(declaration, part, layout, dated) if own is None else own
+
+
 def compose(declaration: Declaration, dated: date | None = None, layout: DeclarationLayout | None = None) -> Document:
     """Compose the document of a declaration's working draft.
 
     It is dated as given (by default the meeting's last day) and laid out as given (by default
-    in the declaration's own layout).
+    in the declaration's own layout). Each part the host has not rewritten is its default.
     """
     dated = dated or declaration.ends_on
     layout = layout or declaration.layout
-    by_country = country_groups(declaration.listed_participants)
-    named = [name for group in by_country for name in group.organizations]
     older = layout is DeclarationLayout.named_in_opening
+    position = date_position(declaration, layout)
+    date_line = part_text(declaration, Part.date_line, layout, dated)
+    # At the end the default date line names the place; the host's own is printed as written.
+    end_line = f"{date_line} / {declaration.place}" if is_default(declaration, Part.date_line) else date_line
     return Document(
         layout=layout,
         language=declaration.language,
-        header=f"{declaration.meeting_acronym} {dated.year}" if declaration.meeting_acronym else None,
+        header=part_text(declaration, Part.header, layout, dated) or None,
         title=declaration.title,
         subtitle=declaration.subtitle,
-        dated=phrasing.format_date(dated),
-        opening=opening_paragraph(declaration, layout, named),
+        dated=date_line,
+        opening=part_text(declaration, Part.opening, layout, dated),
         preamble=markup.paragraphs(declaration.preamble),
         clauses=[
             DocumentClause(clause.position, clause.heading, markup.paragraphs(clause.body), clause.id)
             for clause in declaration.clauses
         ],
-        closing_formula=markup.paragraphs(declaration.closing_formula),
-        signatories=[] if older else by_country,
-        place_and_date=f"{phrasing.format_date(dated)} / {declaration.place}" if older else None,
+        closing_formula=markup.paragraphs(part_text(declaration, Part.closing_formula, layout, dated)),
+        signatories=[] if older else country_groups(participants_in_document(declaration, layout),
+                                                    declaration.country_order),
+        place_and_date=end_line if position in (DatePosition.end, DatePosition.both) else None,
+        dated_under_title=position in (DatePosition.title, DatePosition.both),
+        list_heading=part_text(declaration, Part.list_heading, layout, dated),
     )

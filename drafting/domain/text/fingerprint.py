@@ -7,7 +7,7 @@ order (what follows a field's label is its value):
     header: <header>
     title: <title>
     subtitle: <subtitle>
-    date: <dated>
+    date: <dated>                       (when the date line stands under the title)
     opening: <opening>
     preamble: <paragraph>               one field per paragraph of the preamble
     clause <number>                     for each clause, in the document's order:
@@ -17,7 +17,10 @@ order (what follows a field's label is its value):
     place and date: <place and date>    (named_in_opening layout)
 
 The first line names the format, so that a later format can never be mistaken for this one.
-The layout and language are not written as such: what they change is already in the text.
+The layout and language are not written as such: what they change is already in the text. So is
+the host's order of the names in the older layout's opening, and where the date line stands:
+"date" under the title, "place and date" at the end. A document whose date line stands where it
+always stood, under the title, has the canonical text it had before the host could move it.
 The participants listed by country after the closing formula are not part of the text either
 (DESIGN.md: title block, preamble, clauses and closing formula): that list is the outcome of the
 affirmations, known only at adoption, while the text is what each participant affirms.
@@ -69,7 +72,8 @@ def canonical_text(document: Document) -> str:
     lines += _field("header", document.header)
     lines += _field("title", document.title)
     lines += _field("subtitle", document.subtitle)
-    lines += _field("date", document.dated)
+    if document.dated_under_title:
+        lines += _field("date", document.dated)
     lines += _field("opening", document.opening)
     lines += _fields("preamble", document.preamble)
     for clause in document.clauses:

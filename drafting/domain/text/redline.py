@@ -242,8 +242,10 @@ def _participant_lines(document: Document) -> list[str]:
 
 def redline(old: Document, new: Document) -> list[Part]:
     """Compare two versions' documents, part by part in reading order; parts empty in both are left out."""
+    # The date line counts in the title block only where it stands under the title.
     title_block = _compare_fields(
-        [old.header, old.title, old.subtitle, old.dated], [new.header, new.title, new.subtitle, new.dated]
+        [old.header, old.title, old.subtitle, old.dated if old.dated_under_title else None],
+        [new.header, new.title, new.subtitle, new.dated if new.dated_under_title else None],
     )
     # The older layout ends with the place and date instead of a list of participants.
     closing = compare_paragraphs(

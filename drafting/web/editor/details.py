@@ -1,4 +1,4 @@
-"""The editor: the declaration's details (title, meeting, place, dates, layout), preamble and closing formula."""
+"""The editor: the declaration's details (title, meeting, place, dates, layout) and preamble."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -8,7 +8,7 @@ from drafting.domain.locking import EditConflict
 from drafting.extensions import db
 from drafting.models import Declaration
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
-from drafting.web.editor.forms import ClosingFormulaForm, DeclarationForm, PreambleForm
+from drafting.web.editor.forms import DeclarationForm, PreambleForm
 
 
 @bp.route("/<int:declaration_id>/details", methods=["GET", "POST"])
@@ -37,18 +37,23 @@ def details(declaration_id: int):
     return render_template("editor/details.html", declaration=declaration, form=form, conflict=conflict), status
 
 
-def _save_text(declaration: Declaration, form, field: str, label: str):
-    """Save the preamble or the closing formula, refusing a save based on an older version."""
+def save_text(declaration: Declaration, form, field: str, label: str, save=None):
+    """Save the preamble or a part, refusing a save based on an older version.
+
+    `save(based_on, text)` stores the text; by default as the declaration's column `field`.
+    """
+    action = url_for(request.endpoint, **request.view_args)
     if not form.validate_on_submit():
         return render_template(
-            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label, action=action
         ), 422
+    save = save or (lambda based_on, text: draft_editing.update_declaration(declaration, based_on, **{field: text}))
     try:
-        draft_editing.update_declaration(declaration, int(form.lock_version.data or 0), **{field: form[field].data})
+        save(int(form.lock_version.data or 0), form[field].data)
     except EditConflict as edit_conflict:
         form.lock_version.data = edit_conflict.current.lock_version
         return render_template(
-            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label,
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label, action=action,
             conflict_text=getattr(edit_conflict.current, field),
         ), 409
     except draft_editing.CompositionError as error:
@@ -63,12 +68,4 @@ def _save_text(declaration: Declaration, form, field: str, label: str):
 def preamble(declaration_id: int):
     """Save the preamble."""
     declaration = load_declaration(declaration_id, permissions.can_edit)
-    return _save_text(declaration, PreambleForm(), "preamble", "Preamble")
-
-
-@bp.post("/<int:declaration_id>/closing-formula")
-@login_required
-def closing_formula(declaration_id: int):
-    """Save the closing formula."""
-    declaration = load_declaration(declaration_id, permissions.can_edit)
-    return _save_text(declaration, ClosingFormulaForm(), "closing_formula", "Closing formula")
+    return save_text(declaration, PreambleForm(), "preamble", "Preamble")

@@ -16,7 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from drafting.models import DeclarationLayout, ParticipantRole, limits
+from drafting.domain.text.composed_document import Part
+from drafting.models import DatePosition, DeclarationLayout, ParticipantRole, limits
 from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 
@@ -100,12 +101,74 @@ class PreambleForm(FlaskForm):
     lock_version = HiddenField(validators=[SingleLine()])
 
 
-class ClosingFormulaForm(FlaskForm):
-    closing_formula = TextAreaField(
-        "Closing formula", filters=[strip, normalize_line_endings],
-        validators=[MultiLine(), Length(max=limits.CLOSING_FORMULA)],
-    )
+PART_LABELS = {
+    Part.header: "Header",
+    Part.opening: "Opening paragraph",
+    Part.date_line: "Date line",
+    Part.closing_formula: "Closing formula",
+    Part.list_heading: "Heading of the list of participants",
+}
+PART_LIMITS = {
+    Part.header: limits.NAME, Part.opening: limits.OPENING, Part.date_line: limits.DATE_LINE,
+    Part.closing_formula: limits.CLOSING_FORMULA, Part.list_heading: limits.HEADING,
+}
+# The header and the list's heading are one line; the date line may hold the place on a line of its own.
+ONE_LINE_PARTS = (Part.header, Part.list_heading)
+
+
+class PartForm(FlaskForm):
+    """The host's text of one part of the document, made by part_form(); its field is named after the part."""
+
     lock_version = HiddenField(validators=[SingleLine()])
+
+    @property
+    def text(self) -> Field:
+        return self[self.part.value]
+
+
+def part_form(part: Part, **kwargs) -> PartForm:
+    """Build the form of one part, its field named after the declaration's column."""
+    if part in ONE_LINE_PARTS:
+        text = StringField(PART_LABELS[part], filters=[strip], validators=[SingleLine(), Length(max=PART_LIMITS[part])])
+    else:
+        text = TextAreaField(
+            PART_LABELS[part], filters=[strip, normalize_line_endings],
+            validators=[MultiLine(), Length(max=PART_LIMITS[part])],
+        )
+    return type(f"{part.name.title()}Form", (PartForm,), {part.value: text, "part": part})(**kwargs)
+
+
+DATE_POSITION_CHOICES = [
+    SelectChoice("", "As the layout has it"),
+    SelectChoice(DatePosition.title.value, "Under the title"),
+    SelectChoice(DatePosition.end.value, "At the end, with the place"),
+    SelectChoice(DatePosition.both.value, "Under the title and at the end"),
+    SelectChoice(DatePosition.none.value, "Nowhere"),
+]
+HOSTS_LISTED_CHOICES = [
+    SelectChoice("", "As the layout has it"),
+    SelectChoice("yes", "Listed with the participants"),
+    SelectChoice("no", "Not listed: the closing formula names them"),
+]
+
+
+class PlacementForm(FlaskForm):
+    date_position = SelectField("Where the date line stands", choices=DATE_POSITION_CHOICES)
+    hosts_listed = SelectField("The host and co-hosts", choices=HOSTS_LISTED_CHOICES)
+    lock_version = HiddenField(validators=[SingleLine()])
+
+    def values(self) -> dict:
+        """Return the choices as the declaration stores them: None for the layout's default."""
+        return dict(
+            date_position=DatePosition(self.date_position.data) if self.date_position.data else None,
+            hosts_listed={"yes": True, "no": False}.get(self.hosts_listed.data),
+        )
+
+
+class PlaceForm(FlaskForm):
+    """Where a participant or a country goes in the host's order: its 0-based index in its list."""
+
+    to = IntegerField(validators=[InputRequired(message="Say where it goes."), NumberRange(min=0, max=10_000)])
 
 
 class ClauseForm(FlaskForm):

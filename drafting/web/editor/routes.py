@@ -15,17 +15,19 @@ from drafting.extensions import db
 from drafting.models import DeclarationLayout, Organization
 from drafting.rendering import notifications
 # Each of these modules adds its routes to the blueprint: importing them here registers them with it.
-from drafting.web.editor import clauses, details, library_insert, participants  # noqa: F401
+from drafting.web.editor import clauses, details, library_insert, participants, parts  # noqa: F401
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
 from drafting.web.editor.forms import (
     CirculateForm,
     ClauseForm,
-    ClosingFormulaForm,
     DeclarationForm,
     InviteNetworkForm,
     InviteOrganizationForm,
     ParticipantRoleForm,
+    PlaceForm,
+    PlacementForm,
     PreambleForm,
+    part_form,
 )
 from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
 from drafting.web.submitted_once import once
@@ -68,16 +70,26 @@ def show(declaration_id: int):
         editable=editable,
         document=composed_document.compose(declaration),
         preamble_form=PreambleForm(preamble=declaration.preamble, lock_version=declaration.lock_version),
-        closing_form=ClosingFormulaForm(
-            closing_formula=declaration.closing_formula, lock_version=declaration.lock_version
+        part_forms=[
+            (part_form(part, formdata=None, lock_version=declaration.lock_version,
+                       **{part.value: composed_document.part_text(declaration, part)}),
+             composed_document.is_default(declaration, part))
+            for part in composed_document.Part
+        ],
+        placement_form=PlacementForm(
+            formdata=None, lock_version=declaration.lock_version,
+            date_position=declaration.date_position.value if declaration.date_position else "",
+            hosts_listed={True: "yes", False: "no"}.get(declaration.hosts_listed, ""),
         ),
+        place_form=PlaceForm(formdata=None),
+        opening_names=composed_document.participants_in_document(declaration, declaration.layout),
         clause_form=ClauseForm(formdata=None),
         invite_form=InviteOrganizationForm(formdata=None, organizations=organizations),
         role_form=ParticipantRoleForm(formdata=None),
         network_form=InviteNetworkForm(
             formdata=None, networks=all_networks() if editable else [], network_id=declaration.network_id or 0
         ),
-        participants_by_country=composed_document.group_participants(declaration.participants),
+        participants_by_country=composed_document.group_participants(declaration.participants, declaration.country_order),
         circulate_form=CirculateForm(formdata=None),
         final_form=ProposeFinalForm(formdata=None),
         open_draft=open_draft,

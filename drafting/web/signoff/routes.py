@@ -74,7 +74,7 @@ def progress(declaration_id: int):
         declaration=declaration,
         final=final,
         answers=answers,
-        by_country=composed_document.group_participants(participants),
+        by_country=composed_document.group_participants(participants, declaration.country_order),
         counts=counts,
         answered=len(participants) - counts["no answer yet"],
         total=len(participants),
