@@ -17,6 +17,7 @@ from drafting.models import (
     OrganizationKind,
     Participant,
     ParticipantRole,
+    StoredPdf,
     User,
     Version,
 )
@@ -144,3 +145,16 @@ def test_the_archive_holds_three_adopted_declarations_of_past_plenaries(db):
     seoul = final_text.adopted_document(adopted[0])
     assert seoul.opening.startswith("We, the representatives of") and "Tomsk" not in seoul.opening
     assert audit.verify().intact
+
+
+def test_the_demonstrations_adopted_pdfs_are_signed_and_verify_says_so(db, client):
+    from tests.test_verify import text_of, upload
+
+    load_demo()
+    stored = db.session.scalars(select(StoredPdf).where(StoredPdf.kind == "adopted")).all()
+    assert len(stored) == 6  # three declarations, A4 and US Letter
+    for pdf in stored:
+        html = text_of(upload(client, pdf.content))
+        assert "This is the very file we published" in html
+        assert "It was signed by this platform, Common Name: drafting development (self-signed), on " in html
+        assert "Nothing in the file changed since it was signed." in html

@@ -22,9 +22,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pypdf import PdfReader, PdfWriter
+from sqlalchemy import func, select
 
 from drafting.domain import verification
-from drafting.models import Answer
+from drafting.extensions import db
+from drafting.models import Answer, AuditEvent, DeclarationState, StoredPdf
 from drafting.rendering import pdf, signing, stored_pdfs
 from drafting.rendering.signing_keys import make_self_signed
 # The fixture adopt is shared with the archive's tests, the upload helper with the verification's.
@@ -148,11 +150,24 @@ def test_a_signature_made_with_a_timestamp_server_carries_its_token(app, client,
     assert "Nothing in the file changed since it was signed." in html
 
 
-def test_a_timestamp_server_that_does_not_answer_stops_the_adoption(app, adopt, monkeypatch):  # noqa: F811
-    # An adopted PDF is never stored without the timestamp that the configuration asks for.
-    monkeypatch.setitem(app.config, "TIMESTAMP_URL", "http://127.0.0.1:9/")
-    with pytest.raises(Exception, match="[Tt]imestamp"):
-        adopt(title="Tokyo Declaration", answers={"Seoul/KR": Answer.affirmed})
+def test_while_the_timestamp_server_does_not_answer_adopting_is_refused_and_changes_nothing(
+        app, client, login_as, make_declaration, make_user, circulate, propose_final, monkeypatch):
+    # An adopted PDF is never published without the timestamp that the configuration asks for.
+    declaration = make_declaration(clauses=1)
+    drafter = make_user(organization=declaration.host)
+    circulate(declaration, by=drafter)
+    propose_final(declaration, by=drafter)
+    db.session.commit()
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    monkeypatch.setitem(app.config, "TIMESTAMP_URL", "http://127.0.0.1:9/")  # the discard port: nothing listens
+    login_as(drafter)
+    response = client.post(f"/declarations/{declaration.id}/adopt", follow_redirects=True)
+    assert "The timestamp server http://127.0.0.1:9/ gave no timestamp" in text_of(response)
+    assert "Nothing is adopted: try again when it answers." in text_of(response)
+    db.session.expire_all()
+    assert declaration.state is DeclarationState.affirmation and declaration.adopted_at is None
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert not db.session.scalar(select(func.count()).select_from(StoredPdf).where(StoredPdf.kind == pdf.ADOPTED))
 
 
 @pytest.fixture

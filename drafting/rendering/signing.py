@@ -16,12 +16,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 
+import aiohttp
 from asn1crypto import x509
 from flask import current_app
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -38,6 +40,10 @@ TIMESTAMP_SECONDS = 10
 MAX_SIGNATURES = 4
 # A document-signing certificate asserts either: CAs issue both kinds.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+
+
+class TimestampUnavailable(RuntimeError):
+    """The configured timestamp server gave no timestamp: nothing is signed without the one the configuration asks for."""
 
 
 @lru_cache(maxsize=4)
@@ -72,12 +78,15 @@ def sign(content: bytes, signer: signers.Signer | None = None) -> bytes:
         certify=True,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
-    output = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(content)),
-        metadata,
-        signer=signer or platform_signer(),
-        timestamper=HTTPTimeStamper(url, timeout=TIMESTAMP_SECONDS) if url else None,
-    )
+    try:
+        output = signers.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(content)),
+            metadata,
+            signer=signer or platform_signer(),
+            timestamper=HTTPTimeStamper(url, timeout=TIMESTAMP_SECONDS) if url else None,
+        )
+    except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as error:
+        raise TimestampUnavailable(f"The timestamp server {url} gave no timestamp ({error or type(error).__name__}).") from error
     return output.getvalue()
 
 
