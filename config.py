@@ -5,6 +5,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -43,6 +44,10 @@ def signing_key_problem(path: str, password: str | None) -> str | None:
         return "it is not a PKCS#12 file, or SIGNING_KEY_PASSWORD is not its password."
     if key is None or certificate is None:
         return "it holds no private key with its certificate."
+    # pyHanko signs with any other kind of key as an extension of PDF 2.0 (ISO/TS 32002, 32001) and
+    # raises the file's version to 2.0: the adopted PDFs would no longer be PDF/A-3, which is PDF 1.7.
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return "its key is not an RSA key; signing with it would make adopted PDFs PDF 2.0, which PDF/A-3 is not."
     return None
 
 

@@ -37,12 +37,18 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from http.client import HTTPConnection
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 import sqlalchemy
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 
 from bench.load import CSRF_TOKEN, free_port, stop
 from drafting.extensions import db as _db
@@ -344,3 +350,19 @@ def test_production_refuses_to_start_without_a_key_that_signs_adopted_pdfs(chang
     checked = production_check(production_environment(signing_key_file, **changes))
     assert checked.returncode != 0
     assert refusal in checked.stderr
+
+
+def test_production_refuses_a_key_that_would_make_adopted_pdfs_pdf_2(tmp_path, signing_key_file):
+    # pyHanko signs with an ECDSA key as an extension of PDF 2.0 and raises the file to 2.0: not PDF/A-3.
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "drafting at declarations.example.org")])
+    now = datetime.now(timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now)
+                   .not_valid_after(now + timedelta(days=30)).sign(key, hashes.SHA256()))
+    ecdsa_file = tmp_path / "ecdsa.p12"
+    ecdsa_file.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"ecdsa", key, certificate, None, serialization.BestAvailableEncryption(SIGNING_KEY_PASSWORD.encode())))
+    checked = production_check(production_environment(signing_key_file, SIGNING_KEY_FILE=str(ecdsa_file)))
+    assert checked.returncode != 0
+    assert "its key is not an RSA key; signing with it would make adopted PDFs PDF 2.0" in checked.stderr

@@ -36,6 +36,10 @@ DIGEST = "sha256"
 FIELD_NAME = "Adopted text"
 REASON = "The declaration as adopted, published by the platform"
 TIMESTAMP_SECONDS = 10
+# Room for the CMS signature beyond the certificates it carries: attributes and an RSA signature
+# of up to 4096 bits. Reserved outright, the signature is made once, not first as a dry run to
+# measure it (each costs a load of the key, which checks an RSA key's primes).
+SIGNATURE_ROOM = 4096
 # A declaration carries one signature; an upload's first few are checked, never thousands.
 MAX_SIGNATURES = 4
 # A document-signing certificate asserts either: CAs issue both kinds.
@@ -78,12 +82,17 @@ def sign(content: bytes, signer: signers.Signer | None = None) -> bytes:
         certify=True,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
+    signer = signer or platform_signer()
+    # A timestamp token's size is the authority's to decide: pyHanko then measures it with a dry run.
+    certificates = {certificate.dump() for certificate in [signer.signing_cert, *signer.cert_registry]}
+    reserved = None if url else SIGNATURE_ROOM + 2 * ((sum(map(len, certificates)) + 1) // 2)  # pyHanko wants it even
     try:
         output = signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(content)),
             metadata,
-            signer=signer or platform_signer(),
+            signer=signer,
             timestamper=HTTPTimeStamper(url, timeout=TIMESTAMP_SECONDS) if url else None,
+            bytes_reserved=reserved,
         )
     except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as error:
         raise TimestampUnavailable(f"The timestamp server {url} gave no timestamp ({error or type(error).__name__}).") from error

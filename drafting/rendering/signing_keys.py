@@ -15,13 +15,14 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from flask import current_app
 
 SELF_SIGNED_NAME = "self-signed-signing-key.p12"
 DEVELOPMENT_COMMON_NAME = "drafting development (self-signed)"
+RSA_BITS = 2048
 # A certificate's validity starts a day early, so that a clock a little behind still accepts it.
 CLOCK_SKEW = timedelta(days=1)
 
@@ -51,10 +52,10 @@ def platform_key_file() -> KeyFile:
 def make_self_signed(path: Path, common_name: str, password: str | None, years: int) -> None:
     """Write a new key and its self-signed certificate as a PKCS#12 file; raise FileExistsError rather than replace one.
 
-    The key is ECDSA P-256: PAdES readers check it (Acrobat since version X), it is made in
-    milliseconds, and loading it costs nothing, where loading an RSA key checks its primes each time.
+    The key is RSA: pyHanko declares a signature by an ECDSA key on the usual curves an extension of
+    PDF 2.0 (ISO/TS 32002) and raises the file's version to 2.0, which PDF/A-3 is not.
     """
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(timezone.utc)
     certificate = (
