@@ -6,28 +6,21 @@ PDF/A. The timestamp authority is a real HTTP server on loopback that answers wi
 DummyTimeStamper: nothing reaches the internet.
 """
 
-import http.server
 import io
-import threading
-from datetime import datetime, timedelta, timezone
+import time
 
 import page
 import pytest
-from asn1crypto import keys, tsp, x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
+from bench.signing import TIMESTAMP_AUTHORITY, loopback_timestamp_authority, unsigned_revision
 from drafting.domain import verification
 from drafting.extensions import db
 from drafting.models import Answer, AuditEvent, DeclarationState, StoredPdf
-from drafting.rendering import pdf, signing, stored_pdfs
+from drafting.rendering import pdf, pdf_reading, signing, stored_pdfs
 from drafting.rendering.signing_keys import make_self_signed
 # The fixture adopt is shared with the archive's tests, the upload helper with the verification's.
 from tests.test_archive import adopt  # noqa: F401
@@ -41,9 +34,8 @@ def tokyo(adopt):  # noqa: F811
     return adopt(title="Tokyo Declaration", answers={"Seoul/KR": Answer.affirmed})
 
 
-def published(client, declaration, size="A4") -> bytes:
-    query = "?size=letter" if size == "Letter" else ""
-    response = client.get(f"/declarations/{declaration.id}/declaration.pdf{query}")
+def published(client, declaration) -> bytes:
+    response = client.get(f"/declarations/{declaration.id}/declaration.pdf")
     assert response.status_code == 200
     return response.data
 
@@ -52,12 +44,6 @@ def only_signature(content: bytes):
     signatures = PdfFileReader(io.BytesIO(content)).embedded_regular_signatures
     assert len(signatures) == 1
     return signatures[0]
-
-
-def unsigned_revision(content: bytes) -> bytes:
-    """Return the file as WeasyPrint wrote it: the signature is an incremental update after its end."""
-    end = content.index(b"%%EOF") + len(b"%%EOF")
-    return content[:end] + b"\n"
 
 
 def pdf_a_failures(content: bytes, path) -> set[str]:
@@ -72,8 +58,8 @@ def signed_by(common_name: str, path) -> signers.SimpleSigner:
 
 # Signing on adoption
 
-def test_the_adopted_pdfs_are_signed_by_the_configured_key(app, runner, tokyo_factory_with_key):
-    declaration, key_file = tokyo_factory_with_key
+def test_the_adopted_pdfs_are_signed_by_the_configured_key(app, runner, adopted_with_a_configured_key):
+    declaration, key_file = adopted_with_a_configured_key
     configured = signers.SimpleSigner.load_pkcs12(str(key_file), passphrase=KEY_PASSWORD.encode()).signing_cert
     for page_size in pdf.PAGE_SIZES:
         content = stored_pdfs.adopted_pdf(declaration, page_size).content
@@ -87,7 +73,7 @@ def test_the_adopted_pdfs_are_signed_by_the_configured_key(app, runner, tokyo_fa
 
 
 @pytest.fixture
-def tokyo_factory_with_key(app, runner, monkeypatch, tmp_path, adopt):  # noqa: F811
+def adopted_with_a_configured_key(app, runner, monkeypatch, tmp_path, adopt):  # noqa: F811
     """Adopt a declaration with SIGNING_KEY_FILE set to a file made by `flask signing make-key`; yield it and the file."""
     key_file = tmp_path / "platform.p12"
     monkeypatch.setitem(app.config, "SIGNING_KEY_PASSWORD", KEY_PASSWORD)
@@ -175,45 +161,8 @@ def test_while_the_timestamp_server_does_not_answer_adopting_is_refused_and_chan
 @pytest.fixture
 def timestamp_server():
     """Serve RFC 3161 timestamps over HTTP on 127.0.0.1; yield the URL and the authority's name."""
-    name = "Loopback Timestamp Authority"
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(timezone.utc)
-    certificate = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
-        tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
-    )
-
-    class Authority(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            body = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Authority)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", name
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback_timestamp_authority() as url:
+        yield url, TIMESTAMP_AUTHORITY
 
 
 # /verify of signed uploads
@@ -295,8 +244,23 @@ def test_a_malformed_signature_gets_a_clear_verdict(client, tokyo, damage):
     assert "Nothing in the file changed since it was signed." not in html
 
 
+def test_a_signature_check_that_runs_out_of_time_is_told_and_the_verdict_on_the_text_stands(
+        client, tokyo, monkeypatch):
+    content = published(client, tokyo)
+
+    def endless(data, trusted):
+        while True:
+            pass
+
+    monkeypatch.setattr(signing, "signatures_in", endless)  # the reading process is a fork: it runs this
+    started = time.monotonic()
+    html = text_of(upload(client, content))
+    assert time.monotonic() - started < 2
+    assert "This is the very file we published: “Tokyo Declaration”" in html
+    assert "Its signature could not be checked: that would take more time or memory than any PDF we publish needs." in html
+
+
 def test_checking_signatures_stays_within_the_reading_budget(tokyo, client):
-    from drafting.rendering import pdf_reading
     content = published(client, tokyo)
     reading = pdf_reading.UploadReader(content).signatures([signing.platform_certificate().dump()])
     [found] = [signing.SignatureFound.from_json(found) for found in reading.signatures]

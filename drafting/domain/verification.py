@@ -195,7 +195,8 @@ def verify_pdf(data: bytes) -> Verdict:
             fingerprint=found,
         )
     declaration = publication.declaration
-    signature_findings = signatures.findings(reader)
+    # The signatures are checked last, on what is left of the reading's time: a check that runs out
+    # of it is told as such, and never costs the verdict on the text.
     if hashlib.sha256(data).hexdigest() in _published_file_digests(publication.version):
         return Verdict(
             Outcome.adopted,
@@ -203,7 +204,7 @@ def verify_pdf(data: bytes) -> Verdict:
             fingerprint=found,
             publication=publication,
             very_file=True,
-            signature_findings=signature_findings,
+            signature_findings=signatures.findings(reader),
         )
     # Only now is the visible text worth its cost: no other verdict shows it.
     visible = reader.visible_text(MAX_PAGES_READ)
@@ -217,7 +218,7 @@ def verify_pdf(data: bytes) -> Verdict:
         publication=publication,
         very_file=False,
         details=(_visible_text_finding(visible, publication.document),),
-        signature_findings=signature_findings,
+        signature_findings=signatures.findings(reader),
     )
 
 
