@@ -138,7 +138,7 @@ class Config:
     SIGNING_KEY_FILE = os.environ.get("SIGNING_KEY_FILE")
     SIGNING_KEY_PASSWORD = os.environ.get("SIGNING_KEY_PASSWORD")
     SELF_SIGNED_KEY_FILE: str | None = None
-    # An RFC 3161 timestamp server (https://freetsa.org/tsr, a qualified one): each signature then carries
+    # The URL of an RFC 3161 timestamp server (a qualified trust service's, say): each signature then carries
     # a timestamp token of that authority, proof of its time that does not rest on the platform's clock.
     TIMESTAMP_URL = os.environ.get("TIMESTAMP_URL")
 
