@@ -5,6 +5,9 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+
 BASE_DIR = Path(__file__).resolve().parent
 # Signs the cookies of development and the demonstration only: public on purpose, ProductionConfig refuses it.
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # nosec B105
@@ -27,6 +30,25 @@ def env_flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def signing_key_problem(path: str, password: str | None) -> str | None:
+    """Say why a PKCS#12 file cannot sign (missing, wrong password, no key or certificate), or None if it can."""
+    try:
+        content = Path(path).read_bytes()
+    except OSError as error:
+        return f"it cannot be read ({error.strerror})."
+    try:
+        key, certificate, _ = pkcs12.load_key_and_certificates(content, password.encode() if password else None)
+    except ValueError:
+        return "it is not a PKCS#12 file, or SIGNING_KEY_PASSWORD is not its password."
+    if key is None or certificate is None:
+        return "it holds no private key with its certificate."
+    # pyHanko signs with any other kind of key as an extension of PDF 2.0 (ISO/TS 32002, 32001) and
+    # raises the file's version to 2.0: the adopted PDFs would no longer be PDF/A-3, which is PDF 1.7.
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return "its key is not an RSA key; signing with it would make adopted PDFs PDF 2.0, which PDF/A-3 is not."
+    return None
 
 
 class Config:
@@ -110,6 +132,15 @@ class Config:
     HSTS = False
     # How long the link in a delegate's invitation works.
     DELEGATE_INVITATION_DAYS = int(os.environ.get("DELEGATE_INVITATION_DAYS", "7"))
+    # The platform's key and certificate, a PKCS#12 file, that signs every adopted PDF (drafting.rendering.signing).
+    # Without one, development and the demonstration sign with a self-signed key made in
+    # SELF_SIGNED_KEY_FILE (None: self-signed-signing-key.p12 in the instance folder); production refuses to start.
+    SIGNING_KEY_FILE = os.environ.get("SIGNING_KEY_FILE")
+    SIGNING_KEY_PASSWORD = os.environ.get("SIGNING_KEY_PASSWORD")
+    SELF_SIGNED_KEY_FILE: str | None = None
+    # The URL of an RFC 3161 timestamp server (a qualified trust service's, say): each signature then carries
+    # a timestamp token of that authority, proof of its time that does not rest on the platform's clock.
+    TIMESTAMP_URL = os.environ.get("TIMESTAMP_URL")
 
 
 class TestConfig(Config):
@@ -133,6 +164,12 @@ class TestConfig(Config):
     MAIL_BACKEND = "file"
     MAIL_FILE_DIRECTORY = os.environ.get("TEST_MAIL_FILE_DIRECTORY", str(Path(tempfile.gettempdir()) / "drafting-test-mail"))
     MAIL_DEFAULT_SENDER = "drafting <no-reply@drafting.test>"
+    # Tests sign with a self-signed key of their own, never the configured one, nor in the instance folder.
+    SIGNING_KEY_FILE = None
+    SIGNING_KEY_PASSWORD = None
+    SELF_SIGNED_KEY_FILE = os.environ.get(
+        "TEST_SELF_SIGNED_KEY_FILE", str(Path(tempfile.gettempdir()) / "drafting-test-signing-key.p12"))
+    TIMESTAMP_URL = None
 
 
 class ServedTestConfig(TestConfig):
@@ -176,3 +213,11 @@ class ProductionConfig(Config):
             raise RuntimeError("ProductionConfig needs DATABASE_URL pointing at the production database.")
         if not cls.SERVER_NAME:
             raise RuntimeError("ProductionConfig needs SERVER_NAME, the site's public host name, e.g. declarations.example.org.")
+        # Adopted PDFs are signed: a production that signed with a key made on the spot would sign
+        # each server's PDFs differently, and /verify would trust none of the others'.
+        if not cls.SIGNING_KEY_FILE:
+            raise RuntimeError("ProductionConfig needs SIGNING_KEY_FILE, the PKCS#12 file of the key that signs adopted "
+                               "PDFs, and SIGNING_KEY_PASSWORD, its password.")
+        problem = signing_key_problem(cls.SIGNING_KEY_FILE, cls.SIGNING_KEY_PASSWORD)
+        if problem:
+            raise RuntimeError(f"ProductionConfig cannot use SIGNING_KEY_FILE {cls.SIGNING_KEY_FILE}: {problem}")

@@ -1,5 +1,5 @@
 """Flask commands: `user create`, `library load`, `demo`, `audit verify`, `audit seal`, `backup`, `restore`,
-`declaration export`, `declaration import`, `mail send` and `mail list`."""
+`declaration export`, `declaration import`, `mail send`, `mail list` and `signing make-key`."""
 
 from pathlib import Path
 
@@ -24,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(declaration_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(signing_group)
 
 
 def _single_line(context, parameter, value: str | None) -> str | None:
@@ -245,3 +246,31 @@ def list_mail_command() -> None:
         click.echo("Every e-mail is sent.")
     if any(message.status == "failed" for message in messages):
         raise SystemExit(1)
+
+
+@click.group("signing")
+def signing_group() -> None:
+    """The key that signs adopted PDFs."""
+
+
+@signing_group.command("make-key")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="The certificate's common name, which readers show as the signer "
+                             "(default: \"drafting at SERVER_NAME\").")
+@click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True, help="How long the certificate is valid.")
+@with_appcontext
+def make_signing_key_command(file: Path, name: str | None, years: int) -> None:
+    """Write a new key and its self-signed certificate into FILE (PKCS#12, encrypted with SIGNING_KEY_PASSWORD)."""
+    from flask import current_app
+
+    from drafting.rendering.signing_keys import make_self_signed
+
+    password = current_app.config["SIGNING_KEY_PASSWORD"]
+    if not password:
+        raise click.ClickException("Set SIGNING_KEY_PASSWORD first: the file is encrypted with it.")
+    name = name or f"drafting at {current_app.config['SERVER_NAME'] or 'localhost'}"
+    try:
+        make_self_signed(file, name, password, years)
+    except FileExistsError:
+        raise click.ClickException(f"{file} exists: a key that signed PDFs is never replaced by accident.") from None
+    click.echo(f"Wrote a key and a self-signed certificate for \"{name}\", valid {years} years, into {file}.")

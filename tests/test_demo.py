@@ -19,6 +19,7 @@ from drafting.models import (
     OrganizationKind,
     Participant,
     ParticipantRole,
+    StoredPdf,
     User,
     Version,
 )
@@ -170,3 +171,17 @@ def test_the_archive_search_example_finds_the_demonstrations_declarations(db, cl
     found = client.get("/archive", query_string={"words": example}).get_data(as_text=True)
 
     assert "3 declarations" in found
+
+
+def test_the_demonstrations_adopted_pdfs_are_signed_and_verify_says_so(db, client):
+    from tests.test_verify import text_of, upload
+
+    load_demo()
+    db.session.commit()
+    stored = db.session.scalars(select(StoredPdf).where(StoredPdf.kind == "adopted")).all()
+    assert len(stored) == 6  # three declarations, A4 and US Letter
+    for pdf in stored:
+        html = text_of(upload(client, pdf.content))
+        assert "This is the very file we published" in html
+        assert "It was signed by this platform, Common Name: drafting development (self-signed), on " in html
+        assert "Nothing in the file changed since it was signed." in html

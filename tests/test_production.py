@@ -4,8 +4,10 @@ The test reads the section's shell commands out of README.md itself, so that it 
 README when it changes, or fails. It runs the environment block in bash as written (SECRET_KEY is
 made by the README's own command), then points the two services the README names on example hosts
 at local ones: DATABASE_URL at a fresh PostgreSQL database, in the README's postgresql:// form,
-and RATELIMIT_STORAGE_URI at the local Redis. SERVER_NAME, the MAIL_* settings and PROXY_FIX_HOPS
-stay as the README writes them: nothing in this journey sends mail.
+and RATELIMIT_STORAGE_URI at the local Redis, and SIGNING_KEY_FILE, a path on the server, at a file
+in the test's temporary folder, which the README's own `signing make-key` command makes.
+SERVER_NAME, the MAIL_* settings and PROXY_FIX_HOPS stay as the README writes them: nothing in
+this journey sends mail.
 
 The commands run as subprocesses, exactly as written, from the checkout, with the project's
 virtual environment first on PATH. gunicorn binds a free loopback port through GUNICORN_BIND, and
@@ -35,15 +37,22 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from http.client import HTTPConnection
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 import sqlalchemy
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 
 from bench.load import CSRF_TOKEN, free_port, stop
 from drafting.extensions import db as _db
+from drafting.rendering.signing_keys import make_self_signed
 from tests.databases import fresh_postgresql_database, postgresql_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,7 +244,11 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
         environment[name] = local
     site = environment["SERVER_NAME"]
     assert environment["PROXY_FIX_HOPS"] == "1"
+    assert environment["SIGNING_KEY_FILE"].endswith(".p12") and len(environment["SIGNING_KEY_PASSWORD"]) >= 32
+    environment["SIGNING_KEY_FILE"] = str(tmp_path / "signing-key.p12")
 
+    made = run(inline_command(text, "flask --app drafting signing make-key"), environment)
+    assert f'for "drafting at {site}"' in made.stdout
     run(inline_command(text, "flask --app drafting db upgrade"), environment)
     assert "Created administrator" in run(user_create_command(), environment).stdout
     # The production entry point also takes every flask command.
@@ -286,16 +299,70 @@ def test_production_starts_and_serves_exactly_as_the_readme_says(postgresql, tmp
     assert "Sent 0;" in run(inline_command(text, "flask --app drafting.wsgi:app mail send"), environment).stdout
 
 
+SIGNING_KEY_PASSWORD = "made-with-the-key-" + "z" * 30
+
+
+@pytest.fixture(scope="module")
+def signing_key_file(tmp_path_factory) -> str:
+    """A PKCS#12 file of a signing key, encrypted with SIGNING_KEY_PASSWORD."""
+    path = tmp_path_factory.mktemp("signing") / "signing-key.p12"
+    make_self_signed(path, "drafting at declarations.example.org", SIGNING_KEY_PASSWORD, years=1)
+    return str(path)
+
+
+def production_check(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run ProductionConfig.check in a process of its own: config.py reads the environment once, when it is imported."""
+    return subprocess.run([sys.executable, "-c", "from config import ProductionConfig; ProductionConfig.check()"],
+                          cwd=ROOT, env={"PATH": PATH, **environment}, capture_output=True, text=True, timeout=30,
+                          check=False)
+
+
+def production_environment(signing_key_file: str, **changes: str | None) -> dict[str, str]:
+    """Return a production environment that passes the check, with the given variables changed or (None) removed."""
+    environment = {"DATABASE_URL": "postgresql://drafting@db.example.org/drafting",
+                   "SERVER_NAME": "declarations.example.org", "AUDIT_KEY": "sealed-as-the-readme-says-" + "y" * 40,
+                   "SECRET_KEY": "exported-as-the-readme-says-" + "x" * 40,
+                   "SIGNING_KEY_FILE": signing_key_file, "SIGNING_KEY_PASSWORD": SIGNING_KEY_PASSWORD}
+    environment.update(changes)
+    return {name: value for name, value in environment.items() if value is not None}
+
+
 @pytest.mark.parametrize("secret, accepted", [
     ("exported-as-the-readme-says-" + "x" * 40, True), (None, False), ("dev-only-not-secret", False), ("short", False),
 ])
-def test_production_takes_the_secret_key_from_the_environment_and_refuses_the_development_one(secret, accepted):
-    # A process of its own: config.py reads the environment once, when it is imported.
-    environment = {"PATH": PATH, "DATABASE_URL": "postgresql://drafting@db.example.org/drafting",
-                   "SERVER_NAME": "declarations.example.org", "AUDIT_KEY": "sealed-as-the-readme-says-" + "y" * 40,
-                   **({"SECRET_KEY": secret} if secret else {})}
-    checked = subprocess.run([sys.executable, "-c", "from config import ProductionConfig; ProductionConfig.check()"],
-                             cwd=ROOT, env=environment, capture_output=True, text=True, timeout=30, check=False)
+def test_production_takes_the_secret_key_from_the_environment_and_refuses_the_development_one(
+        secret, accepted, signing_key_file):
+    checked = production_check(production_environment(signing_key_file, SECRET_KEY=secret))
     assert (checked.returncode == 0) is accepted, checked.stderr
     if not accepted:
         assert "ProductionConfig needs SECRET_KEY" in checked.stderr
+
+
+@pytest.mark.parametrize("changes, refusal", [
+    ({"SIGNING_KEY_FILE": None}, "ProductionConfig needs SIGNING_KEY_FILE"),
+    ({"SIGNING_KEY_FILE": "/nonexistent/signing-key.p12"}, "it cannot be read (No such file or directory)"),
+    ({"SIGNING_KEY_PASSWORD": "not-its-password"}, "SIGNING_KEY_PASSWORD is not its password"),
+    ({"SIGNING_KEY_PASSWORD": None}, "SIGNING_KEY_PASSWORD is not its password"),
+])
+def test_production_refuses_to_start_without_a_key_that_signs_adopted_pdfs(changes, refusal, signing_key_file):
+    # Unsigned adopted PDFs, or PDFs signed by a key made on the spot (each server its own, and
+    # /verify trusting none of the others'), are what production must never publish.
+    checked = production_check(production_environment(signing_key_file, **changes))
+    assert checked.returncode != 0
+    assert refusal in checked.stderr
+
+
+def test_production_refuses_a_key_that_would_make_adopted_pdfs_pdf_2(tmp_path, signing_key_file):
+    # pyHanko signs with an ECDSA key as an extension of PDF 2.0 and raises the file to 2.0: not PDF/A-3.
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "drafting at declarations.example.org")])
+    now = datetime.now(timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now)
+                   .not_valid_after(now + timedelta(days=30)).sign(key, hashes.SHA256()))
+    ecdsa_file = tmp_path / "ecdsa.p12"
+    ecdsa_file.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"ecdsa", key, certificate, None, serialization.BestAvailableEncryption(SIGNING_KEY_PASSWORD.encode())))
+    checked = production_check(production_environment(signing_key_file, SIGNING_KEY_FILE=str(ecdsa_file)))
+    assert checked.returncode != 0
+    assert "its key is not an RSA key; signing with it would make adopted PDFs PDF 2.0" in checked.stderr

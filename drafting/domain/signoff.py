@@ -26,7 +26,7 @@ from drafting.models import (
     Version,
     limits,
 )
-from drafting.rendering import stored_pdfs
+from drafting.rendering import signing, stored_pdfs
 
 REMINDER_INTERVAL = timedelta(days=1)
 
@@ -150,6 +150,16 @@ def adopt(declaration: Declaration, user: User) -> Version:
     affirming = [a for a in live_answers(version).values() if a.answer.affirms]
     if Document.from_json(version.document).layout is DeclarationLayout.named_in_opening:
         _require_named_affirmed(declaration, {a.organization_id for a in affirming})
+    try:
+        # A savepoint: a PDF that cannot be signed as configured leaves nothing of the adoption behind.
+        with db.session.begin_nested():
+            _publish(declaration, user, version, affirming)
+    except signing.TimestampUnavailable as unavailable:
+        raise SignoffRefused(f"{unavailable} Nothing is adopted: try again when it answers.") from None
+    return version
+
+
+def _publish(declaration: Declaration, user: User, version: Version, affirming: list) -> None:
     declaration.adopted_at = utcnow()
     # What the publication names is frozen now: renaming an organization later changes none of it.
     declaration.published_record = published_record.compose(declaration, live_answers(version)).to_json()
@@ -159,7 +169,6 @@ def adopt(declaration: Declaration, user: User) -> Version:
     audit.anchor(declaration)
     # The final PDFs are made now, in this transaction: if they cannot be, nothing is adopted.
     stored_pdfs.store_adopted(declaration)
-    return version
 
 
 def _require_named_affirmed(declaration: Declaration, affirming_ids: set[int]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from drafting.domain import signatures
 from drafting.domain.publication import Publication, adopted_texts, published
 from drafting.domain.text import fingerprint as fingerprints, phrasing
 from drafting.domain.text.composed_document import Document
@@ -70,6 +71,8 @@ class Verdict:
     # For an uploaded PDF of an adopted text: whether it is byte for byte a file we published.
     very_file: bool | None = None
     details: tuple[str, ...] = ()
+    # For an uploaded PDF of an adopted text: what its signatures show, a sentence each.
+    signature_findings: tuple[str, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -192,6 +195,8 @@ def verify_pdf(data: bytes) -> Verdict:
             fingerprint=found,
         )
     declaration = publication.declaration
+    # The signatures are checked last, on what is left of the reading's time: a check that runs out
+    # of it is told as such, and never costs the verdict on the text.
     if hashlib.sha256(data).hexdigest() in _published_file_digests(publication.version):
         return Verdict(
             Outcome.adopted,
@@ -199,6 +204,7 @@ def verify_pdf(data: bytes) -> Verdict:
             fingerprint=found,
             publication=publication,
             very_file=True,
+            signature_findings=signatures.findings(reader),
         )
     # Only now is the visible text worth its cost: no other verdict shows it.
     visible = reader.visible_text(MAX_PAGES_READ)
@@ -212,6 +218,7 @@ def verify_pdf(data: bytes) -> Verdict:
         publication=publication,
         very_file=False,
         details=(_visible_text_finding(visible, publication.document),),
+        signature_findings=signatures.findings(reader),
     )
 
 

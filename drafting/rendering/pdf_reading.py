@@ -6,8 +6,9 @@ is read by a child process that the kernel limits (RLIMIT_CPU, RLIMIT_AS), that 
 budgets limit (bytes inflated and operators parsed in each stream), and that is killed at a
 wall-time deadline. The child reads the bytes it was forked with and sends back through a pipe,
 as JSON, what it found; it uses no network and no database. Of an attached file it sends only the
-fingerprint: the file may inflate to megabytes that the worker would then decode and hold. Deciding what the text found means is
-verification's work.
+fingerprint: the file may inflate to megabytes that the worker would then decode and hold. Its
+signatures are checked there too (pyHanko parses the file anew, under the kernel's limits and the
+deadline). Deciding what the text and the signatures found mean is verification's work.
 """
 
 import enum
@@ -27,6 +28,7 @@ from pypdf import PdfReader, overwrite_configuration
 from pypdf.errors import LimitReachedError
 
 from drafting.domain.text import fingerprint
+from drafting.rendering import signing
 
 # From the upload's arrival to its verdict, every child included, so that a refusal comes within 2 s.
 WALL_SECONDS = 1.5
@@ -56,6 +58,8 @@ class Reading:
     pages: int = 0
     # None when not read: more pages than asked for, or a page whose text could not be extracted.
     visible_text: str | None = None
+    # Its first signatures, as checked (signing.SignatureFound.to_json).
+    signatures: tuple[dict, ...] = ()
 
 
 class UploadReader:
@@ -72,6 +76,10 @@ class UploadReader:
     def visible_text(self, max_pages: int) -> Reading:
         """Count the pages, and read their visible text if there are at most `max_pages`."""
         return self._read(lambda reader: _visible(reader, max_pages))
+
+    def signatures(self, trusted: list[bytes]) -> Reading:
+        """Check the PDF's first signatures against the trusted certificates (DER)."""
+        return self._read(lambda reader: {"signatures": signing.signatures_in(self.data, trusted)})
 
     def _read(self, read: Callable[[PdfReader], dict]) -> Reading:
         receiving, sending = os.pipe()

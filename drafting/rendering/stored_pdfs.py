@@ -1,8 +1,9 @@
 """Rendered PDFs, made once and kept in the database (StoredPdf), and the names they are served under.
 
 The adopted declaration's PDFs, A4 and US Letter, are made at adoption, in the same transaction,
-from its published record; a circulated version's are made the first time someone asks for them. Once
-stored, a PDF is served as it is: every application server sends the same bytes.
+from its published record, and signed by the platform (drafting.rendering.signing); a circulated
+version's are made the first time someone asks for them. Once stored, a PDF is served as it is:
+every application server sends the same bytes.
 """
 
 import re
@@ -18,7 +19,7 @@ from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, StoredPdf, Version
-from drafting.rendering import pdf
+from drafting.rendering import pdf, signing
 
 SLUG_LENGTH = 80
 
@@ -115,7 +116,7 @@ def _adopted_version(declaration: Declaration) -> Version:
 
 
 def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[bytes, int]:
-    """Render an adopted declaration as published, without storing it; return the file and its pages."""
+    """Render an adopted declaration as published, signed by the platform, without storing it; return the file and its pages."""
     version = _adopted_version(declaration)
     record = published_record.of(declaration)
     adopted_at = as_utc(declaration.adopted_at)
@@ -134,7 +135,8 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         statements=_statements(record),
         audit_head=(anchor.events, anchor.hash) if anchor else None,
     )
-    return pdf.render(final_text.adopted_document(declaration), options)
+    content, pages = pdf.render(final_text.adopted_document(declaration), options)
+    return signing.sign(content), pages
 
 
 def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
