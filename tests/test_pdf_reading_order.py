@@ -260,7 +260,8 @@ def text_fill(content: bytes) -> list[float]:
 
 def page_of(content: bytes, piece: str) -> int:
     """Return the number of the last page on whose text area the piece is printed."""
-    found = [number for number in range(1, pages(content) + 1) if whole(piece).search(pdftotext(content, number, "body"))]
+    found = [number for number in range(1, pages(content) + 1)
+             if whole(piece).search(pdftotext(content, number, "body"))]
     assert found, piece
     return found[-1]
 

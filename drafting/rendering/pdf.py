@@ -57,6 +57,7 @@ STYLESHEET = "pdf.css"
 # so the same profile is passed in as a colour profile of ours.
 OUTPUT_INTENT = "drafting-srgb"
 
+# Each thread's font configuration and parsed stylesheets (_font_config, _stylesheets).
 _per_thread = threading.local()
 
 
@@ -173,21 +174,6 @@ def _html(document: Document, options: PdfOptions) -> str:
     )
 
 
-def _render_options(options: PdfOptions) -> tuple[StaticOnlyFetcher, list[CSS]]:
-    """Return the fetcher and the stylesheets of this thread, for this page size: made once each."""
-    static_folder = Path(current_app.static_folder).resolve()
-    key = (os.getpid(), static_folder, options.page_size)
-    cache = _per_thread.__dict__.setdefault("stylesheets", {})
-    if key not in cache:
-        fetcher = StaticOnlyFetcher(static_folder)
-        cache[key] = fetcher, [
-            CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher, font_config=_font_config()),
-            # The size is one of PAGE_SIZES' own values, never user text.
-            CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]} }}", url_fetcher=fetcher),
-        ]
-    return cache[key]
-
-
 def _font_config() -> FontConfiguration:
     """Return this thread's font configuration, made on its first PDF.
 
@@ -195,11 +181,26 @@ def _font_config() -> FontConfiguration:
     long-lived worker. One per process is enough; one per thread, because Pango's font maps are
     not made to be shared between threads, and anew after a fork.
     """
-    if getattr(_per_thread, "font_config_pid", None) != os.getpid():
+    if getattr(_per_thread, "pid", None) != os.getpid():
+        _per_thread.pid = os.getpid()
         _per_thread.font_config = FontConfiguration()
-        _per_thread.font_config_pid = os.getpid()
         _per_thread.stylesheets = {}
     return _per_thread.font_config
+
+
+def _stylesheets(page_size: str) -> tuple[StaticOnlyFetcher, list[CSS]]:
+    """Return the fetcher of the static folder and the stylesheets for a page size, parsed once per thread."""
+    font_config = _font_config()
+    static_folder = Path(current_app.static_folder).resolve()
+    key = (static_folder, page_size)
+    if key not in _per_thread.stylesheets:
+        fetcher = StaticOnlyFetcher(static_folder)
+        _per_thread.stylesheets[key] = fetcher, [
+            CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher, font_config=font_config),
+            # The size is one of PAGE_SIZES' own values, never user text.
+            CSS(string=f"@page {{ size: {PAGE_SIZES[page_size]} }}", url_fetcher=fetcher),
+        ]
+    return _per_thread.stylesheets[key]
 
 
 def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
@@ -207,8 +208,7 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
     if options.page_size not in PAGE_SIZES:
         raise ValueError(f"No page size {options.page_size!r}; there are {', '.join(PAGE_SIZES)}.")
     with weasyprint_log_forwarded():
-        font_config = _font_config()
-        fetcher, stylesheets = _render_options(options)
+        fetcher, stylesheets = _stylesheets(options.page_size)
         canonical_text = Attachment(
             string=options.canonical_text.encode("utf-8"),
             name=CANONICAL_TEXT_NAME,
@@ -219,8 +219,8 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
             url_fetcher=fetcher,
         )
         html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
-        laid_out = html.render(font_config=font_config, color_profiles=_color_profiles(), stylesheets=stylesheets,
-                               pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
+        laid_out = html.render(font_config=_font_config(), color_profiles=_color_profiles(),
+                               stylesheets=stylesheets, pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
         content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
                                      attachments=[canonical_text], finisher=pdf_conformance.finish)
     return content, len(laid_out.pages)
