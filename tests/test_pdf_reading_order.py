@@ -311,7 +311,7 @@ def long_list(make_declaration, make_organization, make_user, circulate, propose
     return adopted
 
 
-@pytest.mark.parametrize("clauses", [1, 2, 4, 6, 8])
+@pytest.mark.parametrize("clauses", [1, 4, 7, 8])
 def test_a_long_list_leaves_no_page_nearly_empty_and_the_verification_block_is_never_alone(long_list, clauses):
     declaration = long_list(clauses)
     assert sum(len(names) for names in PARTICIPANTS.values()) == 41 and len(PARTICIPANTS) == 13
