@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app drafting
 # Fonts with real glyphs for every script, and HarfBuzz's subsetter that makes WeasyPrint fast.
 APP_DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBIAN_PACKAGES := chromium
+TEST_DEBIAN_PACKAGES := chromium poppler-utils
 
 .PHONY: run test
 

@@ -178,7 +178,7 @@ def test_the_pdf_describes_itself(adopt):
     assert document.trailer["/Root"]["/Lang"] == "en"
 
 
-def test_the_pdf_is_pdf_a_3b_and_carries_its_canonical_text(adopt):
+def test_the_pdf_is_pdf_a_3a_and_pdf_ua_1_and_carries_its_canonical_text(adopt):
     declaration = adopt()
     final = signoff.final_version(declaration)
     document = reader(published(declaration)[0])
@@ -187,7 +187,8 @@ def test_the_pdf_is_pdf_a_3b_and_carries_its_canonical_text(adopt):
     assert embedded == final.canonical_text
     assert fingerprint.fingerprint(embedded) == final.fingerprint
     xmp = document.trailer["/Root"]["/Metadata"].get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
     assert document.trailer["/Root"]["/OutputIntents"][0]["/S"] == "/GTS_PDFA1"
 
 
@@ -301,7 +302,8 @@ def test_nothing_in_user_text_is_fetched_embedded_or_read(
     rendered = [published(declaration)[0], pdf_files.render_circulated(final)[0]]
 
     assert requests == []
-    assert set(fetched) == {pdf.STATIC_BASE + pdf.STYLESHEET}
+    # The stylesheet is fetched once per thread, by whichever render came first: perhaps not these.
+    assert set(fetched) <= {pdf.STATIC_BASE + pdf.STYLESHEET}
     with open("/etc/passwd", encoding="utf-8") as passwd:
         first_line = passwd.readline().strip()
     for content in rendered:

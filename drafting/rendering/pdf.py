@@ -2,8 +2,9 @@
 
 The HTML comes from templates/pdf/ through the application's Jinja environment, so every piece
 of user text is escaped; static/pdf.css lays it out with CSS paged media; WeasyPrint writes a
-PDF/A-3b file that carries the version's canonical text as the embedded file canonical-text.txt,
-so the PDF holds its own machine-readable text and fingerprint.
+tagged PDF/A-3a file that also declares PDF/UA-1 (structure tree, language, title, reading order,
+so that screen readers read it) and carries the version's canonical text as the embedded file
+canonical-text.txt, so the PDF holds its own machine-readable text and fingerprint.
 
 The renderer reads nothing but the application's static folder: StaticOnlyFetcher serves its
 files under STATIC_BASE and refuses every other URL, file: and data: included. Fonts come from
@@ -13,6 +14,7 @@ the system's fontconfig (fonts-noto-core, fonts-noto-cjk), never from a URL.
 import io
 import logging
 import mimetypes
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,11 +31,13 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.css import ColorProfile
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from drafting.domain.text import fingerprint as fingerprints
 from drafting.domain.text.composed_document import Document
 from drafting.domain.published_record import Statement
+from drafting.rendering import pdf_conformance
 
 ADOPTED = "adopted"
 CIRCULATED = "circulated"
@@ -41,7 +45,9 @@ CIRCULATED = "circulated"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 # The name another part of the application (verification by upload) looks for: keep it.
 CANONICAL_TEXT_NAME = "canonical-text.txt"
-PDF_VARIANT = "pdf/a-3b"
+# PDF/A-3 at level a, the accessible one: WeasyPrint tags the PDF for it (pdf_tags).
+PDF_VARIANT = "pdf/a-3a"
+
 # The address at which the renderer sees the static folder. The .invalid domain never resolves
 # (RFC 6761), so not even a fetch that slipped past StaticOnlyFetcher could reach a server.
 STATIC_BASE = "https://static.drafting.invalid/"
@@ -50,6 +56,9 @@ STYLESHEET = "pdf.css"
 # profile. Its built-in "srgb" intent leaves that file open (a ResourceWarning with every PDF),
 # so the same profile is passed in as a colour profile of ours.
 OUTPUT_INTENT = "drafting-srgb"
+
+# Each thread's font configuration and parsed stylesheets (_font_config, _stylesheets).
+_per_thread = threading.local()
 
 
 class RefusedUrl(ValueError):
@@ -131,10 +140,14 @@ def weasyprint_log_forwarded() -> Iterator[None]:
         WEASYPRINT_LOGGER.removeHandler(handler)
 
 
-def qr_code(url: str) -> Markup:
-    """Return an SVG QR code of the URL, to be inlined in the HTML (nothing to fetch)."""
-    # Safe: segno writes the SVG from the code's modules; the URL itself is not part of it.
-    return Markup(segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr-code"))  # nosec B704
+def qr_code(url: str, description: str) -> Markup:
+    """Return an SVG QR code of the URL, to be inlined in the HTML (nothing to fetch).
+
+    The description is the SVG's title, which the tagged PDF gives its Figure as alternate text.
+    """
+    # Safe: segno writes the SVG from the code's modules and escapes the title it is given.
+    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr-code", title=description)
+    return Markup(svg)  # nosec B704
 
 
 @cache
@@ -157,33 +170,57 @@ def _html(document: Document, options: PdfOptions) -> str:
         numbered=options.kind == CIRCULATED,
         fingerprint=fingerprint,
         short_fingerprint=fingerprints.short(fingerprint),
-        qr_code=qr_code(options.verification_url) if options.verification_url else None,
+        qr_code=qr_code,
     )
+
+
+def _font_config() -> FontConfiguration:
+    """Return this thread's font configuration, made on its first PDF.
+
+    A new one per PDF costs time (fontconfig reads the fonts anew) and leaks native memory in a
+    long-lived worker. One per process is enough; one per thread, because Pango's font maps are
+    not made to be shared between threads, and anew after a fork.
+    """
+    if getattr(_per_thread, "pid", None) != os.getpid():
+        _per_thread.pid = os.getpid()
+        _per_thread.font_config = FontConfiguration()
+        _per_thread.stylesheets = {}
+    return _per_thread.font_config
+
+
+def _stylesheets(page_size: str) -> tuple[StaticOnlyFetcher, list[CSS]]:
+    """Return the fetcher of the static folder and the stylesheets for a page size, parsed once per thread."""
+    font_config = _font_config()
+    static_folder = Path(current_app.static_folder).resolve()
+    key = (static_folder, page_size)
+    if key not in _per_thread.stylesheets:
+        fetcher = StaticOnlyFetcher(static_folder)
+        _per_thread.stylesheets[key] = fetcher, [
+            CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher, font_config=font_config),
+            # The size is one of PAGE_SIZES' own values, never user text.
+            CSS(string=f"@page {{ size: {PAGE_SIZES[page_size]} }}", url_fetcher=fetcher),
+        ]
+    return _per_thread.stylesheets[key]
 
 
 def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
-    """Render a document to a PDF/A-3b file; return the file and its number of pages."""
+    """Render a document to a tagged PDF/A-3a and PDF/UA-1 file; return the file and its number of pages."""
     if options.page_size not in PAGE_SIZES:
         raise ValueError(f"No page size {options.page_size!r}; there are {', '.join(PAGE_SIZES)}.")
-    fetcher = StaticOnlyFetcher(current_app.static_folder)
-    canonical_text = Attachment(
-        string=options.canonical_text.encode("utf-8"),
-        name=CANONICAL_TEXT_NAME,
-        description="The canonical text of this declaration; its SHA-256 is the fingerprint printed on every page.",
-        relationship="Source",
-        created=options.metadata.created,
-        modified=options.metadata.created,
-        url_fetcher=fetcher,
-    )
     with weasyprint_log_forwarded():
-        stylesheets = [
-            CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher),
-            # The size is one of PAGE_SIZES' own values, never user text.
-            CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]} }}", url_fetcher=fetcher),
-        ]
+        fetcher, stylesheets = _stylesheets(options.page_size)
+        canonical_text = Attachment(
+            string=options.canonical_text.encode("utf-8"),
+            name=CANONICAL_TEXT_NAME,
+            description="The canonical text of this declaration; its SHA-256 is the fingerprint printed on every page.",
+            relationship="Source",
+            created=options.metadata.created,
+            modified=options.metadata.created,
+            url_fetcher=fetcher,
+        )
         html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
-        laid_out = html.render(color_profiles=_color_profiles(), stylesheets=stylesheets,
-                               pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
+        laid_out = html.render(font_config=_font_config(), color_profiles=_color_profiles(),
+                               stylesheets=stylesheets, pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
         content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
-                                     attachments=[canonical_text])
+                                     attachments=[canonical_text], finisher=pdf_conformance.finish)
     return content, len(laid_out.pages)
