@@ -8,7 +8,7 @@ from datetime import date
 
 from drafting.domain.locking import save_if_unchanged
 from drafting.domain.permissions import EDITABLE_STATES
-from drafting.domain.text import phrasing, placeholders
+from drafting.domain.text import phrasing, placeholders, wording
 from drafting.extensions import db
 from drafting.models import (
     Clause,
@@ -20,6 +20,7 @@ from drafting.models import (
     ParticipantRole,
     User,
 )
+from drafting.models.organizations import country_name
 
 METADATA_FIELDS = (
     "title", "subtitle", "meeting_name", "meeting_number", "meeting_acronym", "place",
@@ -57,21 +58,32 @@ def host_organizations(declaration: Declaration) -> list[Organization]:
     return [declaration.host, *co_hosts]
 
 
-def default_closing_formula(hosts: list[Organization], adopted_on: date) -> str:
-    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date."""
+def default_closing_formula(hosts: list[Organization], adopted_on: date, language: str = "en") -> str:
+    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date, in a language."""
     if len(hosts) == 1:
-        proposers = f"{hosts[0].name}, {hosts[0].country_name}"
+        proposers = wording.pgettext(
+            language, "the host named in the closing formula", "{name}, {country}",
+            name=hosts[0].name_in(language), country=country_name(hosts[0].country, language),
+        )
     else:
-        proposers = phrasing.join_names([f"{host.name} ({host.country_name})" for host in hosts])
-    return (
-        f"This declaration is hereby proposed by {proposers} on "
-        f"{phrasing.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
+        proposers = phrasing.join_names([
+            wording.pgettext(
+                language, "a host among several named in the closing formula", "{name} ({country})",
+                name=host.name_in(language), country=country_name(host.country, language),
+            )
+            for host in hosts
+        ], language)
+    return wording.gettext(
+        language,
+        "This declaration is hereby proposed by {proposers} on {date}, and affirmed by the participating cities "
+        "and organizations.",
+        proposers=proposers, date=phrasing.format_date(adopted_on, language),
     )
 
 
 def _reads_as_default_formula(declaration: Declaration, hosts: list[Organization]) -> bool:
     # A formula the drafters wrote themselves is theirs: only the default text follows the hosts and dates.
-    return declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on)
+    return declaration.closing_formula == default_closing_formula(hosts, declaration.ends_on, declaration.language)
 
 
 def follow_hosts_in_closing_formula(declaration: Declaration, hosts_before: list[Organization]) -> None:
@@ -79,7 +91,9 @@ def follow_hosts_in_closing_formula(declaration: Declaration, hosts_before: list
     if _reads_as_default_formula(declaration, hosts_before):
         save_if_unchanged(
             declaration, declaration.lock_version,
-            closing_formula=default_closing_formula(host_organizations(declaration), declaration.ends_on),
+            closing_formula=default_closing_formula(
+                host_organizations(declaration), declaration.ends_on, declaration.language
+            ),
         )
 
 
@@ -119,7 +133,9 @@ def create_declaration(
         network_id=network_id,
         layout=layout,
         preamble=preamble,
-        closing_formula=default_closing_formula([host], ends_on) if closing_formula is None else closing_formula,
+        closing_formula=(
+            default_closing_formula([host], ends_on, language) if closing_formula is None else closing_formula
+        ),
     )
     declaration.participants.append(Participant(organization=host, role=ParticipantRole.host))
     db.session.add(declaration)
@@ -138,9 +154,10 @@ def update_declaration(declaration: Declaration, based_on: int, **values) -> Non
     if ends_on < starts_on:
         raise CompositionError("The meeting cannot end before it starts.", "ends_on")
     hosts = host_organizations(declaration)
-    # The default formula is dated on the last day of the meeting: it follows a change of dates.
+    # The default formula is dated on the last day of the meeting, in the declaration's language:
+    # it follows a change of dates or of language.
     if "closing_formula" not in values and _reads_as_default_formula(declaration, hosts):
-        values["closing_formula"] = default_closing_formula(hosts, ends_on)
+        values["closing_formula"] = default_closing_formula(hosts, ends_on, values.get("language", declaration.language))
     save_if_unchanged(declaration, based_on, **values)
 
 

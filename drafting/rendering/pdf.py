@@ -32,6 +32,7 @@ from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from drafting.domain.text import fingerprint as fingerprints
+from drafting.domain.text import wording
 from drafting.domain.text.composed_document import Document
 from drafting.domain.published_record import Statement
 
@@ -161,6 +162,20 @@ def _html(document: Document, options: PdfOptions) -> str:
     )
 
 
+def _css_string(text: str) -> str:
+    # A CSS string of our own catalog's words: quotes, backslashes and line breaks escaped all the same.
+    return '"' + "".join(c if c.isalnum() or c in " ./-" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def page_numbers_css(language: str) -> str:
+    """Return the rule that numbers the pages in the document's language: "Page 1 of 2"."""
+    words = wording.gettext(language, "Page {page} of {pages}")
+    before, _, rest = words.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    content = f"{_css_string(before)} counter(page) {_css_string(between)} counter(pages) {_css_string(after)}"
+    return f"@page {{ @bottom-right {{ content: {content} }} }}"
+
+
 def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
     """Render a document to a PDF/A-3b file; return the file and its number of pages."""
     if options.page_size not in PAGE_SIZES:
@@ -180,6 +195,7 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
             CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher),
             # The size is one of PAGE_SIZES' own values, never user text.
             CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]} }}", url_fetcher=fetcher),
+            CSS(string=page_numbers_css(document.language), url_fetcher=fetcher),
         ]
         html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
         laid_out = html.render(color_profiles=_color_profiles(), stylesheets=stylesheets,

@@ -3,17 +3,23 @@
 from flask import Flask
 
 from drafting.domain import permissions
-from drafting.domain.text import markup, phrasing
+from drafting.domain.text import markup, phrasing, wording
 from drafting.models.organizations import country_name
+from drafting.rendering import stored_pdfs
 from drafting.web.auth.forms import EmptyForm
 
 
 def register(app: Flask) -> None:
     """Install the filters and globals on the app's Jinja environment."""
     app.jinja_env.filters["long_date"] = phrasing.format_date
+    app.jinja_env.filters["number_in"] = phrasing.format_number
     app.jinja_env.filters["clause_html"] = markup.to_html
     app.jinja_env.filters["paragraph_html"] = markup.paragraph_html
     app.jinja_env.filters["country_name"] = country_name
+    # The documents, their PDFs and the e-mails about a declaration speak its language:
+    # such a template starts with {% set _ = words_in(declaration.language) %}.
+    app.jinja_env.globals["words_in"] = wording.words_in
+    app.jinja_env.globals["version_label"] = stored_pdfs.version_label
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["EmptyForm"] = EmptyForm
     app.jinja_env.trim_blocks = True

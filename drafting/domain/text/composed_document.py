@@ -7,8 +7,9 @@ the PDF templates both print, so the two can never disagree about what the text 
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from drafting.domain.text import markup, phrasing
+from drafting.domain.text import markup, phrasing, wording
 from drafting.models import Declaration, DeclarationLayout
+from drafting.models.organizations import country_name
 
 
 @dataclass(frozen=True)
@@ -65,28 +66,34 @@ class Document:
 
 
 def meeting_phrase(declaration: Declaration) -> str:
-    """Name the meeting with its ordinal: "the 13th Asia Smart City Conference"."""
+    """Name the meeting with its ordinal: "the 13th Asia Smart City Conference", 第9回アジア大都市ネットワーク21総会."""
+    language = declaration.language
     if declaration.meeting_number:
-        return f"the {phrasing.ordinal(declaration.meeting_number)} {declaration.meeting_name}"
-    return f"the {declaration.meeting_name}"
+        return wording.gettext(
+            language, "the {ordinal} {meeting}",
+            ordinal=phrasing.ordinal(declaration.meeting_number, language), meeting=declaration.meeting_name,
+        )
+    return wording.gettext(language, "the {meeting}", meeting=declaration.meeting_name)
 
 
 def dates_phrase(declaration: Declaration) -> str:
     """Say when the meeting was held: "on May 2, 2026" or "from November 8 to 9, 2010"."""
+    language = declaration.language
     if declaration.starts_on == declaration.ends_on:
-        return f"on {phrasing.format_date(declaration.starts_on)}"
-    return f"from {phrasing.format_date_range(declaration.starts_on, declaration.ends_on)}"
+        return wording.gettext(language, "on {date}", date=phrasing.format_date(declaration.starts_on, language))
+    dates = phrasing.format_date_range(declaration.starts_on, declaration.ends_on, language)
+    return wording.gettext(language, "from {dates}", dates=dates)
 
 
-def group_participants(participants: list) -> list[tuple[str, list]]:
-    """Group participants by country (sorted by English name), keeping the host's order within each."""
+def group_participants(participants: list, language: str = "en") -> list[tuple[str, list]]:
+    """Group participants by country (sorted by its name in the language), keeping the host's order within each."""
     groups: dict[str, list] = {}
     for participant in participants:
-        groups.setdefault(participant.organization.country_name, []).append(participant)
+        groups.setdefault(country_name(participant.organization.country, language), []).append(participant)
 
     def host_order(participant) -> tuple:
         position = participant.position if participant.position is not None else float("inf")
-        return (position, participant.organization.name.casefold())
+        return (position, participant.organization.name_in(language).casefold())
 
     return [
         (country, sorted(members, key=host_order))
@@ -94,21 +101,48 @@ def group_participants(participants: list) -> list[tuple[str, list]]:
     ]
 
 
-def country_groups(participants: list) -> list[CountryGroup]:
-    """Return the organizations of the participants as the document lists them, by country."""
+def country_groups(participants: list, language: str = "en") -> list[CountryGroup]:
+    """Return the organizations of the participants as the document lists them, by country, named in the language."""
     return [
-        CountryGroup(country, [p.organization.name for p in members])
-        for country, members in group_participants(participants)
+        CountryGroup(country, [p.organization.name_in(language) for p in members])
+        for country, members in group_participants(participants, language)
     ]
+
+
+def unnamed_in_language(declaration: Declaration) -> list:
+    """Return the participating organizations with no name in the declaration's language, by name.
+
+    The document prints their `name` instead; in English that name is the one meant.
+    """
+    if declaration.language == wording.SOURCE_LANGUAGE:
+        return []
+    organizations = {p.organization for p in declaration.participants}
+    missing = [organization for organization in organizations if organization.named_in(declaration.language) is None]
+    return sorted(missing, key=lambda organization: organization.name.casefold())
 
 
 def opening_paragraph(declaration: Declaration, layout: DeclarationLayout, named: list[str]) -> str:
     """Write the opening paragraph: which meeting convened where, when, and (in the older layout) who."""
-    where_and_when = f"{meeting_phrase(declaration)} held in {declaration.place} {dates_phrase(declaration)}"
-    theme = f' under the theme "{declaration.subtitle}"' if declaration.subtitle else ""
+    language = declaration.language
+    details = {
+        "meeting": meeting_phrase(declaration), "place": declaration.place, "dates": dates_phrase(declaration),
+        "theme": declaration.subtitle,
+    }
     if layout is DeclarationLayout.named_in_opening and named:
-        return f"We, the representatives of {phrasing.join_names(named)}, participated in {where_and_when}{theme}."
-    sentence = f"{where_and_when}{theme}."
+        names = phrasing.join_names(named, language)
+        if declaration.subtitle:
+            return wording.gettext(
+                language, 'We, the representatives of {names}, participated in {meeting} held in {place} {dates} '
+                'under the theme "{theme}".', names=names, **details,
+            )
+        return wording.gettext(
+            language, "We, the representatives of {names}, participated in {meeting} held in {place} {dates}.",
+            names=names, **details,
+        )
+    if declaration.subtitle:
+        sentence = wording.gettext(language, '{meeting} held in {place} {dates} under the theme "{theme}".', **details)
+    else:
+        sentence = wording.gettext(language, "{meeting} held in {place} {dates}.", **details)
     return sentence[0].upper() + sentence[1:]
 
 
@@ -120,7 +154,8 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
     """
     dated = dated or declaration.ends_on
     layout = layout or declaration.layout
-    by_country = country_groups(declaration.listed_participants)
+    language = declaration.language
+    by_country = country_groups(declaration.listed_participants, language)
     named = [name for group in by_country for name in group.organizations]
     older = layout is DeclarationLayout.named_in_opening
     return Document(
@@ -129,7 +164,7 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
         header=f"{declaration.meeting_acronym} {dated.year}" if declaration.meeting_acronym else None,
         title=declaration.title,
         subtitle=declaration.subtitle,
-        dated=phrasing.format_date(dated),
+        dated=phrasing.format_date(dated, language),
         opening=opening_paragraph(declaration, layout, named),
         preamble=markup.paragraphs(declaration.preamble),
         clauses=[
@@ -138,5 +173,5 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
         ],
         closing_formula=markup.paragraphs(declaration.closing_formula),
         signatories=[] if older else by_country,
-        place_and_date=f"{phrasing.format_date(dated)} / {declaration.place}" if older else None,
+        place_and_date=f"{phrasing.format_date(dated, language)} / {declaration.place}" if older else None,
     )

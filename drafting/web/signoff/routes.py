@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import audit, circulation, final_text, permissions, signoff, workflow
-from drafting.domain.text import composed_document, phrasing
+from drafting.domain.text import composed_document, phrasing, wording
 from drafting.extensions import db
 from drafting.models import User
 from drafting.rendering import notifications
@@ -97,7 +97,8 @@ def remind(declaration_id: int):
     final = final_text.final_version(declaration)
     recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
     notifications.notify(
-        recipients, f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
+        recipients, wording.gettext(declaration.language, "Reminder: {title} awaits your answer", title=declaration.title),
+        "answer_reminder",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
     db.session.commit()
