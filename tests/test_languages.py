@@ -164,24 +164,26 @@ def test_the_emails_about_a_japanese_declaration_are_japanese(client, login_as, 
     declaration = case["declaration"]
     login_as(case["drafter"])
     deadline = (date.today() + timedelta(days=10)).isoformat()
-    response = client.post(f"/declarations/{declaration.id}/circulate", data={"comment_deadline": deadline})
-    assert response.status_code == 302
-    response = client.post(f"/declarations/{declaration.id}/final", data={"affirmation_deadline": deadline})
-    assert response.status_code == 302
-    mailbox.messages.clear()
-    assert client.post(f"/declarations/{declaration.id}/remind").status_code == 302
+    url = f"/declarations/{declaration.id}"
+    assert client.post(f"{url}/circulate", data={"comment_deadline": deadline}).status_code == 302
+    assert client.post(f"{url}/final", data={"affirmation_deadline": deadline}).status_code == 302
+    assert client.post(f"{url}/remind").status_code == 302
+    assert client.post(f"{url}/reopen", data={"reason": "第2項を修正するため。"}).status_code == 302
 
     db.session.expire_all()
-    versions = declaration.versions
-    own = [version.fingerprint for version in versions] + ["http://localhost/declarations/"]
-    [reminder, *_] = [message for _, message in mailbox.messages]
-    assert reminder["Subject"] == "【再通知】東京宣言へのご回答をお待ちしています"
-    for message in (message for _, message in mailbox.messages):
+    own = [version.fingerprint for version in declaration.versions] + ["http://localhost/declarations/"]
+    subjects = [message["Subject"] for _, message in mailbox.messages]
+    assert sorted(set(subjects)) == sorted({
+        "東京宣言：第1次草案へのご意見のお願い", "東京宣言：最終案へのご回答のお願い",
+        "【再通知】東京宣言へのご回答をお待ちしています", "東京宣言は再び意見照会の段階に戻りました",
+    })
+    for _, message in mailbox.messages:
         for body in mailbox.texts(message):
             words = ascii_words(re.sub(r"<[^>]+>", " ", body), own)
-            # Only the addresses' own path segments are left: no English word of the message itself.
-            assert words <= {"versions", "affirmation", "pdf", "review", "downloads", "answer"}, words
-        assert "東京宣言" in mailbox.texts(message)[0]
+            # What is left are the addresses' own path segments and the format's name, which Japanese
+            # writes as PDF too: no English word of the message itself.
+            assert words <= {"versions", "affirmation", "pdf", "review", "downloads", "answer", "PDF"}, words
+            assert "東京宣言" in body and "東京都" in body
 
 
 def test_the_circulation_email_is_japanese(client, login_as, japanese_case, mailbox):
@@ -265,3 +267,73 @@ def test_a_name_in_an_unknown_language_is_refused_and_nothing_is_stored():
     with pytest.raises(directory.DirectoryError, match="not an ISO 639-1"):
         directory.create_organization("Seoul", OrganizationKind.city, "KR", names={"xx": "X"})
     assert db.session.scalar(select(Organization).where(Organization.name == "Seoul")) is None
+
+
+def test_every_word_the_application_writes_has_its_japanese_translation_compiled(tmp_path):
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    root = wording.TRANSLATIONS_FOLDER.parent.parent
+    extracted = tmp_path / "document.pot"
+    # The extraction command of README's "Languages", run from the checkout.
+    CommandLineInterface().run([
+        "pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "--no-default-keywords", "-k", "_",
+        "-k", "gettext:2", "-k", "pgettext:2c,3", "--no-location", "-o", str(extracted), str(root),
+    ])
+    with extracted.open("rb") as pot:
+        wanted = {message.id for message in read_po(pot) if message.id}
+    folder = wording.TRANSLATIONS_FOLDER / "ja" / "LC_MESSAGES"
+    with (folder / "document.po").open("rb") as po:
+        written = {message.id: message.string for message in read_po(po) if message.id}
+    with (folder / "document.mo").open("rb") as mo:
+        compiled = {message.id: message.string for message in read_mo(mo) if message.id}
+    assert "Participating cities and organizations" in wanted and "{number}st" in wanted
+    assert wanted <= {message for message, translation in written.items() if translation}
+    assert compiled == written
+
+
+class TestMigration:
+    @pytest.fixture(autouse=True)
+    def db(self):
+        """Leave `db.session` to Flask-SQLAlchemy: this test fills a database of its own."""
+        return db
+
+    def test_local_names_are_carried_over_under_their_countrys_one_language(self, tmp_path):
+        from flask_migrate import downgrade, upgrade
+        from sqlalchemy import text
+
+        from config import TestConfig
+        from drafting import create_app
+        from tests.databases import fresh_database
+
+        with fresh_database(tmp_path) as url:
+
+            class ExistingDatabase(TestConfig):
+                SQLALCHEMY_DATABASE_URI = url
+
+            app = create_app(ExistingDatabase)
+            with app.app_context():
+                upgrade(revision="7a3d5c1e9b20")
+                rows = [("Tokyo", "JP", "東京"), ("Seoul", "KR", "서울"), ("Delhi", "IN", "दिल्ली"),
+                        ("Jakarta", "ID", None)]
+                for name, country, local_name in rows:
+                    db.session.execute(text(
+                        "INSERT INTO organizations (name, kind, country, local_name, created_at)"
+                        " VALUES (:name, 'city', :country, :local_name, CURRENT_TIMESTAMP)"
+                    ), {"name": name, "country": country, "local_name": local_name})
+                db.session.commit()
+                upgrade()
+                carried = db.session.execute(text(
+                    "SELECT o.name, n.language, n.name FROM organization_names n"
+                    " JOIN organizations o ON o.id = n.organization_id ORDER BY o.name"
+                )).all()
+                # India has several official languages: nobody can tell which one दिल्ली is in.
+                assert [tuple(row) for row in carried] == [("Seoul", "ko", "서울"), ("Tokyo", "ja", "東京")]
+                tokyo = db.session.scalar(select(Organization).where(Organization.name == "Tokyo"))
+                assert (tokyo.local_name, tokyo.name_in("ja"), tokyo.name_in("ko")) == ("東京", "東京", "Tokyo")
+                db.session.close()
+                downgrade(revision="7a3d5c1e9b20")
+                assert db.session.execute(text("SELECT count(*) FROM organizations")).scalar() == 4
+                db.session.close()
+                db.engine.dispose()

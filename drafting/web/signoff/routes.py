@@ -47,7 +47,9 @@ def propose_final(declaration_id: int):
     except REFUSALS as refused:
         return _refused(str(refused), declaration)
     sent = notifications.notify(
-        circulation.delegates(declaration), f"{declaration.title}: the final text, for your answer", "final_proposed",
+        circulation.delegates(declaration),
+        wording.gettext(declaration.language, "{title}: the final text, for your answer", title=declaration.title),
+        "final_proposed",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
     db.session.commit()
@@ -125,7 +127,9 @@ def reopen(declaration_id: int):
     except REFUSALS as refused:
         return _refused(str(refused), declaration, "signoff.progress")
     notifications.notify(
-        circulation.delegates(declaration), f"{declaration.title} is reopened for consultation", "reopened",
+        circulation.delegates(declaration),
+        wording.gettext(declaration.language, "{title} is reopened for consultation", title=declaration.title),
+        "reopened",
         declaration=declaration, reason=form.reason.data,
     )
     db.session.commit()
