@@ -1,6 +1,7 @@
 """A declaration's language decides every word the application writes in its document, its PDFs
 and the e-mails about it; organizations have names per language (issue 13)."""
 
+import copy
 import re
 import subprocess
 from datetime import date, timedelta
@@ -8,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from drafting.domain import audit, circulation, final_text, published_record, signoff
+from drafting.domain import audit, circulation, final_text, interchange, published_record, signoff
 from drafting.domain.draft_editing import add_clause
 from drafting.domain.people import organizations as directory
 from drafting.domain.people.participants import invite
@@ -157,6 +158,24 @@ def test_the_published_list_and_annex_keep_the_names_printed_at_adoption(japanes
     listed = [name for group in final_text.adopted_document(declaration).signatories for name in group.organizations]
     assert listed == ["東京都", "ソウル特別市"]
     assert [s.organization for s in published_record.of(declaration).statements()] == ["ソウル特別市"]
+
+
+def test_an_adopted_japanese_declaration_goes_out_and_comes_back_in_as_it_was(japanese_case):
+    from tests.test_interchange import retitled
+
+    case = japanese_case
+    declaration = case["declaration"]
+    circulation.circulate(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
+    final = signoff.propose_final(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
+    signoff.answer(final, case["delegates"]["Seoul"], Answer.affirmed, True)
+    signoff.adopt(declaration, case["drafter"])
+    db.session.commit()
+
+    exported = retitled(interchange.export_declaration(declaration), "大阪宣言")
+    imported = interchange.import_declaration(copy.deepcopy(exported)).declaration
+    original, copied = final_text.adopted_document(declaration), final_text.adopted_document(imported)
+    assert copied.opening == original.opening and "第9回" in copied.opening
+    assert copied.signatories == original.signatories
 
 
 def test_the_emails_about_a_japanese_declaration_are_japanese(client, login_as, japanese_case, mailbox):

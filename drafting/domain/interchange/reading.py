@@ -296,11 +296,13 @@ def _check_meeting(declaration: Fields, columns: dict, final: dict, which: str) 
     The archive and the API show them beside the fingerprint, which covers only the text.
     """
     meeting = Declaration(**{name: columns[name] for name in (
-        "meeting_name", "meeting_number", "meeting_acronym", "place", "starts_on", "ends_on")})
+        "meeting_name", "meeting_number", "meeting_acronym", "place", "starts_on", "ends_on", "language")})
     opening = final["opening"].casefold()
     for path, said, missing in (
+        # The meeting and its dates as the declaration's language names them; the place as it is,
+        # since the words around it are the language's.
         (declaration.path_of("meeting"), meeting_phrase(meeting), "name"),
-        (declaration.path_of("place"), f"held in {meeting.place} ", "say the meeting was held in"),
+        (declaration.path_of("place"), meeting.place, "say the meeting was held in"),
         (declaration.path_of("starts_on"), dates_phrase(meeting), "say the meeting was held"),
     ):
         if said.casefold() not in opening:
