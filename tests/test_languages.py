@@ -2,11 +2,13 @@
 and the e-mails about it; organizations have names per language (issue 13)."""
 
 import copy
+import io
 import re
 import subprocess
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from drafting.domain import audit, circulation, final_text, interchange, published_record, signoff
@@ -137,6 +139,9 @@ def test_the_adopted_japanese_pdf_holds_no_english_word_but_the_meetings_acronym
         "1／", "頁",
     ):
         assert expected in flat, expected
+
+    metadata = PdfReader(io.BytesIO(content)).metadata
+    assert (metadata.author, metadata.subject) == ("東京都", "東京で開催された第9回アジア大都市ネットワーク21総会において採択された宣言")
 
     circulated_text = pdftotext(stored_pdfs.circulated_pdf(draft).content, tmp_path)
     assert ascii_words(circulated_text, [draft.fingerprint, fingerprint.short(draft.fingerprint)]) == {"ANMC"}

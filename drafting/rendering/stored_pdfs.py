@@ -91,13 +91,13 @@ def _kept(version: Version, kind: str, page_size: str, render) -> StoredPdf:
 
 
 def _keywords(declaration: Declaration, *more: str) -> list[str]:
-    words = ["declaration", declaration.meeting_name, declaration.meeting_acronym, declaration.place,
+    words = [wording.gettext(declaration.language, "declaration"), declaration.meeting_name, declaration.meeting_acronym, declaration.place,
              str(declaration.ends_on.year), *more]
     return [word for word in words if word]
 
 
-def _meeting(declaration: Declaration) -> str:
-    return f"{composed_document.meeting_phrase(declaration)}, {declaration.place}"
+def _meeting(declaration: Declaration) -> dict[str, str]:
+    return {"meeting": composed_document.meeting_phrase(declaration), "place": declaration.place}
 
 
 def _statements(record: published_record.PublishedRecord) -> list[published_record.Statement]:
@@ -121,8 +121,9 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         kind=pdf.ADOPTED,
         canonical_text=version.canonical_text,
         metadata=pdf.PdfMetadata(
-            author=record.host.name,
-            subject=f"Declaration adopted at {_meeting(declaration)}",
+            author=record.host.listed_name,
+            subject=wording.gettext(declaration.language, "Declaration adopted at {meeting}, {place}",
+                                    **_meeting(declaration)),
             keywords=_keywords(declaration),
             created=adopted_at,
         ),
@@ -173,9 +174,10 @@ def render_circulated(version: Version, page_size: str = "A4") -> tuple[bytes, i
         kind=pdf.CIRCULATED,
         canonical_text=version.canonical_text,
         metadata=pdf.PdfMetadata(
-            author=declaration.host.name,
-            subject=f"{version.label} of the declaration of {_meeting(declaration)}",
-            keywords=_keywords(declaration, version.label),
+            author=declaration.host.name_in(declaration.language),
+            subject=wording.gettext(declaration.language, "{label} of the declaration of {meeting}, {place}",
+                                    label=version_label(version), **_meeting(declaration)),
+            keywords=_keywords(declaration, version_label(version)),
             created=circulated_at,
         ),
         label=circulated_label(version),
