@@ -361,3 +361,10 @@ class TestMigration:
                 assert db.session.execute(text("SELECT count(*) FROM organizations")).scalar() == 4
                 db.session.close()
                 db.engine.dispose()
+
+
+def test_the_english_name_is_the_organizations_name_and_no_other():
+    with pytest.raises(directory.DirectoryError, match="English name"):
+        directory.create_organization("Seoul", OrganizationKind.city, "KR", names={"en": "Seoul City"})
+    seoul = directory.create_organization("Seoul", OrganizationKind.city, "KR", names={"ja": "ソウル"})
+    assert (seoul.name_in("en"), seoul.name_in("ja"), seoul.name_in("ko")) == ("Seoul", "ソウル", "Seoul")

@@ -68,7 +68,12 @@ class Organization(db.Model):
         return country_name(self.country)
 
     def named_in(self, language: str) -> str | None:
-        """Return the organization's name in a language (ISO 639-1), None if nobody gave one."""
+        """Return the organization's name in a language (ISO 639-1), None if nobody gave one.
+
+        `name` is the English name: English pages and documents never need the names of other languages.
+        """
+        if language == wording.SOURCE_LANGUAGE:
+            return self.name
         return next((name.name for name in self.names if name.language == language), None)
 
     def name_in(self, language: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 import pycountry
 from sqlalchemy import select
 
-from drafting.domain.text import phrasing
+from drafting.domain.text import phrasing, wording
 from drafting.extensions import db
 from drafting.models import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName, limits
 
@@ -68,6 +68,8 @@ def _checked_names(names: dict[str, str | None] | None) -> dict[str, str | None]
     for language, name in (names or {}).items():
         if not (len(language) == 2 and language.islower() and pycountry.languages.get(alpha_2=language)):
             raise DirectoryError(f"name_{language}", f"{language} is not an ISO 639-1 language code.")
+        if language == wording.SOURCE_LANGUAGE:
+            raise DirectoryError("name", "The organization's name is its English name: give it as its name.")
         checked[language] = _optional_text(f"name_{language}", name, limits.NAME)
     return checked
 

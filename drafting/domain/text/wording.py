@@ -25,6 +25,7 @@ def translations(language: str | None) -> NullTranslations:
     return Translations.load(TRANSLATIONS_FOLDER, [printed_language(language)], domain=DOMAIN)
 
 
+@cache
 def has_catalog(language: str | None) -> bool:
     """Tell whether the application writes in this language: English, or a language with a compiled catalog."""
     if not language or not language.isalpha():
