@@ -368,3 +368,20 @@ def test_the_english_name_is_the_organizations_name_and_no_other():
         directory.create_organization("Seoul", OrganizationKind.city, "KR", names={"en": "Seoul City"})
     seoul = directory.create_organization("Seoul", OrganizationKind.city, "KR", names={"ja": "ソウル"})
     assert (seoul.name_in("en"), seoul.name_in("ja"), seoul.name_in("ko")) == ("Seoul", "ソウル", "Seoul")
+
+
+def test_a_template_inserted_into_a_japanese_declaration_prints_its_values_in_japanese(japanese_case, make_template):
+    from drafting.domain.draft_editing import insert_template
+    from drafting.domain.text import placeholders
+
+    declaration = japanese_case["declaration"]
+    template = make_template(
+        name="次回総会", language="ja",
+        body="{{host_organization}}（{{host_country}}）は、{{meeting_dates}}に開催された{{meeting_ordinal}}"
+             "総会に続き、{{next_meeting_ordinal}}総会を{{next_meeting_date}}に開催する。",
+    )
+    values = placeholders.known_values(declaration) | {"next_meeting_date": "2011-10-26"}
+    clause = insert_template(declaration, template, values)
+    assert clause.body == (
+        "東京都（日本）は、2010年11月8日～9日に開催された第9回総会に続き、第10回総会を2011年10月26日に開催する。"
+    )
