@@ -385,3 +385,30 @@ def test_a_template_inserted_into_a_japanese_declaration_prints_its_values_in_ja
     assert clause.body == (
         "東京都（日本）は、2010年11月8日～9日に開催された第9回総会に続き、第10回総会を2011年10月26日に開催する。"
     )
+
+
+def test_the_hosts_reply_and_decision_reach_a_japanese_delegate_in_japanese(client, login_as, japanese_case, mailbox):
+    from drafting.domain.consultation import add_comment
+
+    case = japanese_case
+    declaration = case["declaration"]
+    version = circulation.circulate(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
+    seoul = case["delegates"]["Seoul"]
+    comment = add_comment(version, 1, seoul, "第1項に賛成する。")
+    amendment = add_comment(version, 2, seoul, "年を明記する。", "次回総会は、2011年10月にソウルにおいて開催する。")
+    db.session.commit()
+    mailbox.messages.clear()
+    login_as(case["drafter"])
+    desk = f"/declarations/{declaration.id}/comments"
+    assert client.post(f"{desk}/{comment.id}/reply", data={"body": "ありがとうございます。"}).status_code == 302
+    assert client.post(f"{desk}/{amendment.id}/decision", data={"decision": "rejected", "reason": "日程は未定である。"}
+                       ).status_code == 302
+
+    [(_, replied), (_, decided)] = mailbox.messages
+    assert replied["Subject"] == "東京宣言：第1項へのご意見に東京都が返信しました"
+    assert decided["Subject"] == "東京宣言：第1次草案第2項への修正案は不採用となりました"
+    own = [version.fingerprint, "http://localhost/declarations/"]
+    for message in (replied, decided):
+        for body in mailbox.texts(message):
+            assert ascii_words(re.sub(r"<[^>]+>", " ", body), own) <= {"versions", "comment"}
+    assert "理由：日程は未定である。" in mailbox.texts(decided)[0]

@@ -1,12 +1,24 @@
 """What every template may use: filters for dates and clause text, and the permission predicates."""
 
+from collections.abc import Callable
+
 from flask import Flask
+from markupsafe import Markup
 
 from drafting.domain import permissions
 from drafting.domain.text import markup, phrasing, wording
 from drafting.models.organizations import country_name
 from drafting.rendering import stored_pdfs
 from drafting.web.auth.forms import EmptyForm
+
+
+def html_words_in(language: str) -> Callable[..., Markup]:
+    """Return gettext for HTML e-mails: the catalog's message may hold markup (our own), its values are escaped."""
+
+    def gettext(message: str, **values) -> Markup:
+        return Markup(wording.translations(language).gettext(message)).format(**values)  # nosec B704
+
+    return gettext
 
 
 def register(app: Flask) -> None:
@@ -19,6 +31,7 @@ def register(app: Flask) -> None:
     # The documents, their PDFs and the e-mails about a declaration speak its language:
     # such a template starts with {% set _ = words_in(declaration.language) %}.
     app.jinja_env.globals["words_in"] = wording.words_in
+    app.jinja_env.globals["html_words_in"] = html_words_in
     app.jinja_env.globals["version_label"] = stored_pdfs.version_label
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["EmptyForm"] = EmptyForm
