@@ -1,6 +1,7 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
-library, a Tokyo declaration in drafting and another in consultation, with a comment and an
-amendment from two delegates, and an archive of three adopted declarations of past plenaries.
+library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
+consultation, with a comment and an amendment from two delegates, and an archive of three adopted
+declarations of past plenaries.
 
 Loading it again adds nothing: every object is looked up by its unique name or e-mail address
 first, and what exists already is left as it is.
@@ -30,6 +31,7 @@ from drafting.models import (
     NetworkMembership,
     Organization,
     OrganizationKind,
+    OrganizationName,
     ParticipantRole,
     TemplateCategory,
     User,
@@ -50,25 +52,26 @@ class City:
     name: str
     country: str  # ISO 3166-1 alpha-2
     local_name: str | None  # None where the English name is the city's own
+    japanese_name: str  # as the Tokyo Metropolitan Government's pages name the member cities
     joined_on: date
     left_on: date | None = None
 
 
 CITIES = (
-    City("Tokyo", "JP", "東京", FOUNDED_ON),
-    City("Bangkok", "TH", "กรุงเทพมหานคร", FOUNDED_ON),
-    City("Delhi", "IN", "दिल्ली", FOUNDED_ON),
-    City("Hanoi", "VN", "Hà Nội", FOUNDED_ON),
-    City("Jakarta", "ID", None, FOUNDED_ON),
-    City("Kuala Lumpur", "MY", None, FOUNDED_ON),
-    City("Manila", "PH", "Maynila", FOUNDED_ON),
-    City("Seoul", "KR", "서울", FOUNDED_ON),
-    City("Singapore", "SG", None, FOUNDED_ON),
-    City("Taipei", "TW", "臺北", FOUNDED_ON),
-    City("Yangon", "MM", "ရန်ကုန်", FOUNDED_ON),
-    City("Beijing", "CN", "北京", FOUNDED_ON, left_on=date(2005, 8, 1)),
-    City("Tomsk", "RU", "Томск", ENLARGED_ON),
-    City("Ulaanbaatar", "MN", "Улаанбаатар", ENLARGED_ON),
+    City("Tokyo", "JP", "東京", "東京", FOUNDED_ON),
+    City("Bangkok", "TH", "กรุงเทพมหานคร", "バンコク", FOUNDED_ON),
+    City("Delhi", "IN", "दिल्ली", "デリー", FOUNDED_ON),
+    City("Hanoi", "VN", "Hà Nội", "ハノイ", FOUNDED_ON),
+    City("Jakarta", "ID", None, "ジャカルタ", FOUNDED_ON),
+    City("Kuala Lumpur", "MY", None, "クアラルンプール", FOUNDED_ON),
+    City("Manila", "PH", "Maynila", "マニラ", FOUNDED_ON),
+    City("Seoul", "KR", "서울", "ソウル", FOUNDED_ON),
+    City("Singapore", "SG", None, "シンガポール", FOUNDED_ON),
+    City("Taipei", "TW", "臺北", "台北", FOUNDED_ON),
+    City("Yangon", "MM", "ရန်ကုန်", "ヤンゴン", FOUNDED_ON),
+    City("Beijing", "CN", "北京", "北京", FOUNDED_ON, left_on=date(2005, 8, 1)),
+    City("Tomsk", "RU", "Томск", "トムスク", ENLARGED_ON),
+    City("Ulaanbaatar", "MN", "Улаанбаатар", "ウランバートル", ENLARGED_ON),
 )
 
 
@@ -125,6 +128,25 @@ DRAFTER_VALUES = {
     "next_meeting_year": "2028",
     "next_meeting_date": "2028-10-16",
 }
+
+
+# The same meeting's declaration in Japanese, in the older layout of the ANMC21 declarations: the
+# document writes every word of its own in Japanese and names the cities by their Japanese names.
+JAPANESE = dict(
+    title="東京宣言",
+    subtitle="次世代のアジアのための強靱で低炭素かつ健康な都市",
+    meeting_name="アジア大都市ネットワーク21総会",
+    meeting_number=15,
+    meeting_acronym=NETWORK_ACRONYM,
+    place="東京",
+    starts_on=date(2027, 11, 8),
+    ends_on=date(2027, 11, 9),
+    language="ja",
+    layout=DeclarationLayout.named_in_opening,
+)
+JAPANESE_PREAMBLE = "我々は、ネットワークの共同事業の成果を確認し、次のとおり宣言する。"
+JAPANESE_VALUES = {"network": "アジア大都市ネットワーク21", "next_meeting_city": "ソウル", "next_meeting_year": "2028"}
+JAPANESE_CATEGORIES = (TemplateCategory.cooperation, TemplateCategory.climate, TemplateCategory.next_meeting)
 
 
 # A second declaration, already circulated, so that the review can be tried at once.
@@ -207,6 +229,9 @@ def load_demo() -> list[Login]:
     declaration = _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
     if declaration is not None:
         _propose_co_host(declaration, cities[CO_HOST_CITY], host_drafter)
+    _load_declaration(
+        network, cities[HOST_CITY], host_drafter, JAPANESE, JAPANESE_PREAMBLE, JAPANESE_CATEGORIES, JAPANESE_VALUES
+    )
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
     for plenary in ARCHIVE:
         _load_adopted(network, cities, plenary)
@@ -245,7 +270,9 @@ def _load_city(city: City) -> Organization:
             name=city.name, kind=OrganizationKind.city, country=city.country, local_name=city.local_name
         )
         db.session.add(organization)
-        db.session.flush()
+    if organization.named_in("ja") is None:
+        organization.names.append(OrganizationName(language="ja", name=city.japanese_name))
+    db.session.flush()
     return organization
 
 
@@ -271,7 +298,7 @@ def _load_declaration(
     declaration = create_declaration(host, created_by, **fields, network_id=network.id, preamble=preamble)
     values = placeholders.known_values(declaration) | drafter_values
     for category in categories:
-        insert_template(declaration, _first_template(category), values)
+        insert_template(declaration, _first_template(category, declaration.language), values)
     invite_network_members(declaration, network, ParticipantRole.participant, on=declaration.starts_on)
     return declaration
 
@@ -358,12 +385,12 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
     db.session.flush()
 
 
-def _first_template(category: TemplateCategory) -> ClauseTemplate:
+def _first_template(category: TemplateCategory, language: str) -> ClauseTemplate:
     template = db.session.scalars(
         select(ClauseTemplate)
-        .where(ClauseTemplate.category == category, ClauseTemplate.language == "en")
+        .where(ClauseTemplate.category == category, ClauseTemplate.language == language)
         .order_by(ClauseTemplate.id)
     ).first()
     if template is None:
-        raise LookupError(f"The clause library has no English template of the category {category.label}.")
+        raise LookupError(f"The clause library has no template in {language} of the category {category.label}.")
     return template

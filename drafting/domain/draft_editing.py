@@ -152,7 +152,7 @@ def insert_template(declaration: Declaration, template: ClauseTemplate, raw_valu
     """Append a clause made from a template, its placeholders filled; raise UnfilledPlaceholders."""
     _require_editable(declaration)
     found = placeholders.parse(template.heading or "", template.body)
-    printed, errors = placeholders.fill_all(found, raw_values)
+    printed, errors = placeholders.fill_all(found, raw_values, declaration.language)
     if errors:
         raise UnfilledPlaceholders(errors)
     heading = placeholders.fill(template.heading or "", printed) or None

@@ -28,6 +28,14 @@ class PublishedOrganization:
     country: str  # ISO 3166 alpha-2
     country_name: str  # its English name then, as the list printed it
     local_name: str | None
+    # Its name as the declaration's language printed it, where that is not `name`; records of
+    # adoptions before names per language have none.
+    printed_name: str | None = None
+
+    @property
+    def listed_name(self) -> str:
+        """Return the name the adopted document lists it by."""
+        return self.printed_name or self.name
 
 
 @dataclass(frozen=True)
@@ -77,16 +85,21 @@ class PublishedRecord:
 
     def statements(self) -> list[Statement]:
         """Return the statements of the participants that affirmed with one, in the order of the list."""
-        by_name = {participant.organization.name: participant for participant in self.participants}
+        by_name = {participant.organization.listed_name: participant for participant in self.participants}
         listed = [by_name[name] for group in self.affirmed_by for name in group.organizations]
         return [
-            Statement(p.organization.name, p.organization.country_name, p.statement) for p in listed if p.statement
+            Statement(p.organization.listed_name, p.organization.country_name, p.statement)
+            for p in listed if p.statement
         ]
 
     def to_json(self) -> dict:
         """Return the record as plain JSON data, to be stored with the declaration."""
         data = asdict(self)
         data["answers"] = {str(answer_id): answer for answer_id, answer in data["answers"].items()}
+        # A record without names in another language reads as records always have.
+        for organization in [data["host"], *(participant["organization"] for participant in data["participants"])]:
+            if organization["printed_name"] is None:
+                del organization["printed_name"]
         return data
 
     @classmethod
@@ -104,10 +117,11 @@ class PublishedRecord:
         )
 
 
-def _organization(organization: Organization) -> PublishedOrganization:
+def _organization(organization: Organization, language: str) -> PublishedOrganization:
+    printed = organization.name_in(language)
     return PublishedOrganization(
         organization.name, organization.kind.value, organization.country, organization.country_name,
-        organization.local_name,
+        organization.local_name, printed if printed != organization.name else None,
     )
 
 
@@ -123,17 +137,17 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
     )
     network = declaration.network
     return PublishedRecord(
-        host=_organization(declaration.host),
+        host=_organization(declaration.host, declaration.language),
         network=PublishedNetwork(network.name, network.acronym) if network else None,
         participants=[
             PublishedParticipant(
-                _organization(p.organization), p.role.value, p.position,
+                _organization(p.organization, declaration.language), p.role.value, p.position,
                 live[p.organization_id].answer.value if p.organization_id in live else None,
                 live[p.organization_id].statement if p.organization_id in live else None,
             )
             for p in participants
         ],
-        affirmed_by=composed_document.country_groups(affirming, declaration.country_order),
+        affirmed_by=composed_document.country_groups(affirming, declaration.country_order, declaration.language),
         answers={a.id: PublishedAnswer(a.organization.name, a.delegate.name) for a in answers},
     )
 

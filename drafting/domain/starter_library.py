@@ -197,7 +197,7 @@ STARTER_TEMPLATES = [
         "This declaration is hereby proposed by {{host_organization}}, {{host_country}} on {{end_date}}, "
         "and affirmed by the participating cities and organizations.",
     ),
-    # In Japanese, without the ordinal and date placeholders: they print English words.
+    # In Japanese. Placeholders print in the declaration's language, ordinals and dates included.
     StarterTemplate(
         "We hereby declare",
         TemplateCategory.cooperation,

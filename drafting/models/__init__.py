@@ -16,7 +16,7 @@ from drafting.models.declarations import (
 )
 from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.form_submissions import FormSubmission
-from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
+from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
 from drafting.models.stored_pdfs import StoredPdf
@@ -45,6 +45,7 @@ __all__ = [
     "Network",
     "NetworkMembership",
     "Organization",
+    "OrganizationName",
     "OrganizationKind",
     "OutgoingMessage",
     "Participant",

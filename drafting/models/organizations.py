@@ -8,12 +8,19 @@ from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
+from drafting.domain.text import wording
 from drafting.extensions import db
 from drafting.models import limits
 
 
-def country_name(code: str) -> str:
-    """Return the English name people use for an ISO 3166 alpha-2 country code."""
+def country_name(code: str, language: str = "en") -> str:
+    """Return the name people use for an ISO 3166 alpha-2 country code, in a language the application writes.
+
+    In English it is pycountry's common name, as the published lists and the archive have always
+    printed it ("Myanmar", where CLDR's English says "Myanmar (Burma)"); in another language, CLDR's.
+    """
+    if wording.printed_language(language) != wording.SOURCE_LANGUAGE:
+        return wording.locale_of(language).territories.get(code, code)
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
@@ -52,13 +59,48 @@ class Organization(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list["NetworkMembership"]] = relationship(back_populates="organization")
+    names: Mapped[list["OrganizationName"]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", order_by="OrganizationName.language"
+    )
 
     @property
     def country_name(self) -> str:
         return country_name(self.country)
 
+    def named_in(self, language: str) -> str | None:
+        """Return the organization's name in a language (ISO 639-1), None if nobody gave one.
+
+        `name` is the English name: English pages and documents never need the names of other languages.
+        """
+        if language == wording.SOURCE_LANGUAGE:
+            return self.name
+        return next((name.name for name in self.names if name.language == language), None)
+
+    def name_in(self, language: str) -> str:
+        """Return the name a document in this language prints: the name in that language if known, else `name`."""
+        return self.named_in(language) or self.name
+
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} ({self.country})>"
+
+
+class OrganizationName(db.Model):
+    """An organization's name in one language: ソウル特別市 in Japanese for the Seoul Metropolitan Government."""
+
+    __tablename__ = "organization_names"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "language"),
+        limits.length_check("name", limits.NAME, 1),
+        limits.length_check("language", limits.LANGUAGE, 2),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # ISO 639-1, as Declaration.language.
+    language: Mapped[str] = mapped_column(String(limits.LANGUAGE))
+    name: Mapped[str] = mapped_column(String(limits.NAME))
+
+    organization: Mapped[Organization] = relationship(back_populates="names")
 
 
 class Network(db.Model):

@@ -35,6 +35,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from drafting.domain.text import fingerprint as fingerprints
+from drafting.domain.text import wording
 from drafting.domain.text.composed_document import Document
 from drafting.domain.published_record import Statement
 from drafting.rendering import pdf_conformance
@@ -174,6 +175,20 @@ def _html(document: Document, options: PdfOptions) -> str:
     )
 
 
+def _css_string(text: str) -> str:
+    # A CSS string of our own catalog's words: quotes, backslashes and line breaks escaped all the same.
+    return '"' + "".join(c if c.isalnum() or c in " ./-" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def page_numbers_css(language: str) -> str:
+    """Return the rule that numbers the pages in the document's language: "Page 1 of 2"."""
+    words = wording.gettext(language, "Page {page} of {pages}")
+    before, _, rest = words.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    content = f"{_css_string(before)} counter(page) {_css_string(between)} counter(pages) {_css_string(after)}"
+    return f"@page {{ @bottom-right {{ content: {content} }} }}"
+
+
 def _font_config() -> FontConfiguration:
     """Return this thread's font configuration, made on its first PDF.
 
@@ -188,17 +203,19 @@ def _font_config() -> FontConfiguration:
     return _per_thread.font_config
 
 
-def _stylesheets(page_size: str) -> tuple[StaticOnlyFetcher, list[CSS]]:
-    """Return the fetcher of the static folder and the stylesheets for a page size, parsed once per thread."""
+def _stylesheets(page_size: str, language: str) -> tuple[StaticOnlyFetcher, list[CSS]]:
+    """Return the fetcher of the static folder and the stylesheets for a page size and a language, parsed once
+    per thread."""
     font_config = _font_config()
     static_folder = Path(current_app.static_folder).resolve()
-    key = (static_folder, page_size)
+    key = (static_folder, page_size, language)
     if key not in _per_thread.stylesheets:
         fetcher = StaticOnlyFetcher(static_folder)
         _per_thread.stylesheets[key] = fetcher, [
             CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher, font_config=font_config),
             # The size is one of PAGE_SIZES' own values, never user text.
             CSS(string=f"@page {{ size: {PAGE_SIZES[page_size]} }}", url_fetcher=fetcher),
+            CSS(string=page_numbers_css(language), url_fetcher=fetcher),
         ]
     return _per_thread.stylesheets[key]
 
@@ -208,7 +225,7 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
     if options.page_size not in PAGE_SIZES:
         raise ValueError(f"No page size {options.page_size!r}; there are {', '.join(PAGE_SIZES)}.")
     with weasyprint_log_forwarded():
-        fetcher, stylesheets = _stylesheets(options.page_size)
+        fetcher, stylesheets = _stylesheets(options.page_size, document.language)
         canonical_text = Attachment(
             string=options.canonical_text.encode("utf-8"),
             name=CANONICAL_TEXT_NAME,

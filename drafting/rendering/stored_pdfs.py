@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from drafting.domain import audit, final_text, published_record
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
-from drafting.domain.text import composed_document, phrasing
+from drafting.domain.text import composed_document, phrasing, wording
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, StoredPdf, Version
 from drafting.rendering import pdf, signing
@@ -95,13 +95,13 @@ def _kept(version: Version, kind: str, page_size: str, render) -> StoredPdf:
 
 
 def _keywords(declaration: Declaration, *more: str) -> list[str]:
-    words = ["declaration", declaration.meeting_name, declaration.meeting_acronym, declaration.place,
+    words = [wording.gettext(declaration.language, "declaration"), declaration.meeting_name, declaration.meeting_acronym, declaration.place,
              str(declaration.ends_on.year), *more]
     return [word for word in words if word]
 
 
-def _meeting(declaration: Declaration) -> str:
-    return f"{composed_document.meeting_phrase(declaration)}, {declaration.place}"
+def _meeting(declaration: Declaration) -> dict[str, str]:
+    return {"meeting": composed_document.meeting_phrase(declaration), "place": declaration.place}
 
 
 def _statements(record: published_record.PublishedRecord) -> list[published_record.Statement]:
@@ -125,8 +125,9 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         kind=pdf.ADOPTED,
         canonical_text=version.canonical_text,
         metadata=pdf.PdfMetadata(
-            author=record.host.name,
-            subject=f"Declaration adopted at {_meeting(declaration)}",
+            author=record.host.listed_name,
+            subject=wording.gettext(declaration.language, "Declaration adopted at {meeting}, {place}",
+                                    **_meeting(declaration)),
             keywords=_keywords(declaration),
             created=adopted_at,
         ),
@@ -151,9 +152,23 @@ def store_adopted(declaration: Declaration) -> None:
         adopted_pdf(declaration, page_size)
 
 
+def version_label(version: Version) -> str:
+    """Return a version's label in its declaration's language: "Draft 2", "Final"."""
+    language = version.declaration.language
+    draft = re.fullmatch(r"Draft ([0-9]+)", version.label)
+    if draft:
+        return wording.gettext(language, "Draft {number}", number=draft.group(1))
+    return wording.gettext(language, "Final") if version.label == "Final" else version.label
+
+
 def circulated_label(version: Version) -> str:
-    """Return what a circulated version's PDF prints on every page: "DRAFT 2", "FINAL TEXT FOR AFFIRMATION"."""
-    return "FINAL TEXT FOR AFFIRMATION" if version.is_final else version.label.upper()
+    """Return what a circulated version's PDF prints on every page, in the declaration's language: "DRAFT 2"."""
+    language = version.declaration.language
+    if version.is_final:
+        return wording.gettext(language, "FINAL TEXT FOR AFFIRMATION")
+    # Labels are "Draft 2" as circulation names them; an imported one may be another text, printed as it is.
+    draft = re.fullmatch(r"Draft ([0-9]+)", version.label)
+    return wording.gettext(language, "DRAFT {number}", number=draft.group(1)) if draft else version.label.upper()
 
 
 def render_circulated(version: Version, page_size: str = "A4") -> tuple[bytes, int]:
@@ -164,13 +179,14 @@ def render_circulated(version: Version, page_size: str = "A4") -> tuple[bytes, i
         kind=pdf.CIRCULATED,
         canonical_text=version.canonical_text,
         metadata=pdf.PdfMetadata(
-            author=declaration.host.name,
-            subject=f"{version.label} of the declaration of {_meeting(declaration)}",
-            keywords=_keywords(declaration, version.label),
+            author=declaration.host.name_in(declaration.language),
+            subject=wording.gettext(declaration.language, "{label} of the declaration of {meeting}, {place}",
+                                    label=version_label(version), **_meeting(declaration)),
+            keywords=_keywords(declaration, version_label(version)),
             created=circulated_at,
         ),
         label=circulated_label(version),
-        circulated=phrasing.format_date(circulated_at.date()),
+        circulated=phrasing.format_date(circulated_at.date(), declaration.language),
         page_size=page_size,
     )
     return pdf.render(version_document(version), options)

@@ -1,21 +1,40 @@
 """What every template may use: filters for dates and clause text, and the permission predicates."""
 
+from collections.abc import Callable
+
 from flask import Flask
+from markupsafe import Markup
 
 from drafting.domain import permissions
-from drafting.domain.text import markup, phrasing, redline_markup
+from drafting.domain.text import markup, phrasing, redline_markup, wording
 from drafting.models.organizations import country_name
+from drafting.rendering import stored_pdfs
 from drafting.web import submitted_once
 from drafting.web.auth.forms import EmptyForm
+
+
+def html_words_in(language: str) -> Callable[..., Markup]:
+    """Return gettext for HTML e-mails: the catalog's message may hold markup (our own), its values are escaped."""
+
+    def gettext(message: str, **values) -> Markup:
+        return Markup(wording.translations(language).gettext(message)).format(**values)  # nosec B704
+
+    return gettext
 
 
 def register(app: Flask) -> None:
     """Install the filters and globals on the app's Jinja environment."""
     app.jinja_env.filters["long_date"] = phrasing.format_date
+    app.jinja_env.filters["number_in"] = phrasing.format_number
     app.jinja_env.filters["clause_html"] = markup.to_html
     app.jinja_env.filters["paragraph_html"] = markup.paragraph_html
     app.jinja_env.filters["redline_blocks"] = redline_markup.blocks
     app.jinja_env.filters["country_name"] = country_name
+    # The documents, their PDFs and the e-mails about a declaration speak its language:
+    # such a template starts with {% set _ = words_in(declaration.language) %}.
+    app.jinja_env.globals["words_in"] = wording.words_in
+    app.jinja_env.globals["html_words_in"] = html_words_in
+    app.jinja_env.globals["version_label"] = stored_pdfs.version_label
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["EmptyForm"] = EmptyForm
     app.jinja_env.globals["submission_key"] = submitted_once.key_field

@@ -68,13 +68,25 @@ participants = sa.table(
     'participants', sa.column('id', sa.Integer), sa.column('declaration_id', sa.Integer),
     sa.column('organization_id', sa.Integer), sa.column('role', sa.String),
 )
-# What drafting.domain.text.composed_document.default_closing_formula reads of an organization.
 Named = namedtuple('Named', 'name country_name')
+
+
+def default_closing_formula(hosts: list[Named], adopted_on) -> str:
+    """Write the default closing formula as the application wrote it at this revision: in English."""
+    from drafting.domain.text import phrasing
+
+    if len(hosts) == 1:
+        proposers = f"{hosts[0].name}, {hosts[0].country_name}"
+    else:
+        proposers = phrasing.join_names([f"{host.name} ({host.country_name})" for host in hosts])
+    return (
+        f"This declaration is hereby proposed by {proposers} on "
+        f"{phrasing.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
+    )
 
 
 def _host_alone_in_default_formulas(connection) -> None:
     """Name the host alone in the default closing formulas of open declarations that named co-hosts too."""
-    from drafting.domain.text.composed_document import default_closing_formula
     from drafting.models.organizations import country_name
 
     def named(organization_id: int) -> Named:

@@ -307,12 +307,13 @@ def _check_meeting(declaration: Fields, columns: dict, final: dict, which: str) 
     The archive and the API show them beside the fingerprint, which covers only the text.
     """
     meeting = Declaration(**{name: columns[name] for name in (
-        "meeting_name", "meeting_number", "meeting_acronym", "place", "starts_on", "ends_on")})
+        "meeting_name", "meeting_number", "meeting_acronym", "place", "starts_on", "ends_on", "language")})
     opening = final["opening"].casefold()
-    # An opening or a header the host wrote says what the host wrote: only the defaults name the meeting.
+    # An opening or a header the host wrote says what the host wrote: only the defaults name the meeting,
+    # its dates as the declaration's language names them and the place as it is.
     named = () if columns.get("opening") is not None else (
         (declaration.path_of("meeting"), meeting_phrase(meeting), "name"),
-        (declaration.path_of("place"), f"held in {meeting.place} ", "say the meeting was held in"),
+        (declaration.path_of("place"), meeting.place, "say the meeting was held in"),
         (declaration.path_of("starts_on"), dates_phrase(meeting), "say the meeting was held"),
     )
     for path, said, missing in named:

@@ -9,9 +9,9 @@ from datetime import date
 import pycountry
 from sqlalchemy import select
 
-from drafting.domain.text import phrasing
+from drafting.domain.text import phrasing, wording
 from drafting.extensions import db
-from drafting.models import Network, NetworkMembership, Organization, OrganizationKind, limits
+from drafting.models import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName, limits
 
 
 class DirectoryError(ValueError):
@@ -62,31 +62,66 @@ def _checked_name(model: type[Organization] | type[Network], name: str | None, r
     return name
 
 
+def _checked_names(names: dict[str, str | None] | None) -> dict[str, str | None]:
+    """Return the names by ISO 639-1 language, None where one is left blank; raise DirectoryError for bad input."""
+    checked = {}
+    for language, name in (names or {}).items():
+        if not (len(language) == 2 and language.islower() and pycountry.languages.get(alpha_2=language)):
+            raise DirectoryError(f"name_{language}", f"{language} is not an ISO 639-1 language code.")
+        if language == wording.SOURCE_LANGUAGE:
+            raise DirectoryError("name", "The organization's name is its English name: give it as its name.")
+        checked[language] = _optional_text(f"name_{language}", name, limits.NAME)
+    return checked
+
+
+def _set_names(organization: Organization, names: dict[str, str | None]) -> None:
+    # A blank name removes the language's name: documents in it print `name` again.
+    by_language = {row.language: row for row in organization.names}
+    for language, name in names.items():
+        row = by_language.get(language)
+        if name is None:
+            if row is not None:
+                organization.names.remove(row)
+        elif row is None:
+            organization.names.append(OrganizationName(language=language, name=name))
+        else:
+            row.name = name
+
+
 def create_organization(
-    name: str, kind: OrganizationKind, country: str, local_name: str | None = None
+    name: str, kind: OrganizationKind, country: str, local_name: str | None = None,
+    names: dict[str, str | None] | None = None,
 ) -> Organization:
-    """Add an organization; raise DirectoryError for a missing, long or taken name or an unknown country."""
+    """Add an organization with its names in other languages, by language.
+
+    Raises DirectoryError for a missing, long or taken name, an unknown country or language.
+    """
     organization = Organization(
         name=_checked_name(Organization, name),
         kind=_checked_kind(kind),
         country=checked_country(country),
         local_name=_optional_text("local_name", local_name, limits.NAME),
     )
+    _set_names(organization, _checked_names(names))
     db.session.add(organization)
     db.session.flush()
     return organization
 
 
 def update_organization(
-    organization: Organization, name: str, kind: OrganizationKind, country: str, local_name: str | None = None
+    organization: Organization, name: str, kind: OrganizationKind, country: str, local_name: str | None = None,
+    names: dict[str, str | None] | None = None,
 ) -> None:
-    """Change an organization; raise DirectoryError, changing nothing, for bad input."""
+    """Change an organization and the names in other languages it is given (others stay); raise
+    DirectoryError, changing nothing, for bad input."""
     name = _checked_name(Organization, name, renamed=organization)
     kind = _checked_kind(kind)
     country = checked_country(country)
     local_name = _optional_text("local_name", local_name, limits.NAME)
+    names = _checked_names(names)
     organization.name, organization.kind = name, kind
     organization.country, organization.local_name = country, local_name
+    _set_names(organization, names)
     db.session.flush()
 
 

@@ -8,8 +8,9 @@ import enum
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from drafting.domain.text import default_wording, markup, phrasing
+from drafting.domain.text import default_wording, markup, phrasing, wording
 from drafting.models import Declaration, DeclarationLayout, DatePosition, Organization, Participant, ParticipantRole
+from drafting.models.organizations import country_name
 
 
 @dataclass(frozen=True)
@@ -70,17 +71,24 @@ class Document:
 
 
 def meeting_phrase(declaration: Declaration) -> str:
-    """Name the meeting with its ordinal: "the 13th Asia Smart City Conference"."""
+    """Name the meeting with its ordinal: "the 13th Asia Smart City Conference", 第9回アジア大都市ネットワーク21総会."""
+    language = declaration.language
     if declaration.meeting_number:
-        return f"the {phrasing.ordinal(declaration.meeting_number)} {declaration.meeting_name}"
-    return f"the {declaration.meeting_name}"
+        return wording.gettext(
+            language, "the {ordinal} {meeting}",
+            ordinal=phrasing.ordinal(declaration.meeting_number, language), meeting=declaration.meeting_name,
+        )
+    return wording.gettext(language, "the {meeting}", meeting=declaration.meeting_name)
 
 
 def dates_phrase(declaration: Declaration) -> str:
     """Say when the meeting was held: "on May 2, 2026" or "from November 8 to 9, 2010"."""
+    language = declaration.language
     if declaration.starts_on == declaration.ends_on:
-        return f"on {phrasing.format_date(declaration.starts_on)}"
-    return f"from {phrasing.format_date_range(declaration.starts_on, declaration.ends_on)}"
+        return wording.gettext(language, "on {date}", date=phrasing.format_date(declaration.starts_on, language))
+    dates = phrasing.format_date_range(declaration.starts_on, declaration.ends_on, language)
+    return wording.gettext(language, "from {dates}", dates=dates)
+
 
 
 class Part(enum.Enum):
@@ -105,15 +113,26 @@ def host_organizations(declaration: Declaration) -> list[Organization]:
     return [declaration.host, *co_hosts]
 
 
-def default_closing_formula(hosts: list[Organization], adopted_on: date) -> str:
-    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date."""
+def default_closing_formula(hosts: list[Organization], adopted_on: date, language: str = "en") -> str:
+    """Return the "proposed and affirmed" closing formula naming the host and co-hosts, for a date, in a language."""
     if len(hosts) == 1:
-        proposers = f"{hosts[0].name}, {hosts[0].country_name}"
+        proposers = wording.pgettext(
+            language, "the host named in the closing formula", "{name}, {country}",
+            name=hosts[0].name_in(language), country=country_name(hosts[0].country, language),
+        )
     else:
-        proposers = phrasing.join_names([f"{host.name} ({host.country_name})" for host in hosts])
-    return (
-        f"This declaration is hereby proposed by {proposers} on "
-        f"{phrasing.format_date(adopted_on)}, and affirmed by the participating cities and organizations."
+        proposers = phrasing.join_names([
+            wording.pgettext(
+                language, "a host among several named in the closing formula", "{name} ({country})",
+                name=host.name_in(language), country=country_name(host.country, language),
+            )
+            for host in hosts
+        ], language)
+    return wording.gettext(
+        language,
+        "This declaration is hereby proposed by {proposers} on {date}, and affirmed by the participating cities "
+        "and organizations.",
+        proposers=proposers, date=phrasing.format_date(adopted_on, language),
     )
 
 
@@ -135,36 +154,51 @@ def date_position(declaration: Declaration, layout: DeclarationLayout) -> DatePo
     return DatePosition.both if layout is DeclarationLayout.named_in_opening else DatePosition.title
 
 
-def in_host_order(participants: list[Participant]) -> list[Participant]:
-    """Return participants in the host's order; those the host has not placed follow, by name."""
+def in_host_order(participants: list[Participant], language: str = "en") -> list[Participant]:
+    """Return participants in the host's order; those the host has not placed follow, by name in the language."""
 
     def host_order(participant: Participant) -> tuple:
         position = participant.position if participant.position is not None else float("inf")
-        return (position, participant.organization.name.casefold())
+        return (position, participant.organization.name_in(language).casefold())
 
     return sorted(participants, key=host_order)
 
 
-def group_participants(participants: list, country_order: list[str] | None = None) -> list[tuple[str, list]]:
-    """Group participants by country, in the host's order of countries (else by name), and the host's order within each."""
+def group_participants(participants: list, country_order: list[str] | None = None,
+                       language: str = "en") -> list[tuple[str, list]]:
+    """Group participants by country, in the host's order of countries (else by name in the language), and the
+    host's order within each."""
     groups: dict[str, list] = {}
-    for participant in in_host_order(participants):
+    for participant in in_host_order(participants, language):
         groups.setdefault(participant.organization.country, []).append(participant)
     order = list(country_order or [])
 
     def country_key(code: str) -> tuple:
         placed = order.index(code) if code in order else len(order)
-        return (placed, groups[code][0].organization.country_name.casefold())
+        return (placed, country_name(code, language).casefold())
 
-    return [(groups[code][0].organization.country_name, groups[code]) for code in sorted(groups, key=country_key)]
+    return [(country_name(code, language), groups[code]) for code in sorted(groups, key=country_key)]
 
 
-def country_groups(participants: list, country_order: list[str] | None = None) -> list[CountryGroup]:
-    """Return the organizations of the participants as the document lists them, by country."""
+def country_groups(participants: list, country_order: list[str] | None = None,
+                   language: str = "en") -> list[CountryGroup]:
+    """Return the organizations of the participants as the document lists them, by country, named in the language."""
     return [
-        CountryGroup(country, [p.organization.name for p in members])
-        for country, members in group_participants(participants, country_order)
+        CountryGroup(country, [p.organization.name_in(language) for p in members])
+        for country, members in group_participants(participants, country_order, language)
     ]
+
+
+def unnamed_in_language(declaration: Declaration) -> list:
+    """Return the participating organizations with no name in the declaration's language, by name.
+
+    The document prints their `name` instead; in English that name is the one meant.
+    """
+    if declaration.language == wording.SOURCE_LANGUAGE:
+        return []
+    organizations = {p.organization for p in declaration.participants}
+    missing = [organization for organization in organizations if organization.named_in(declaration.language) is None]
+    return sorted(missing, key=lambda organization: organization.name.casefold())
 
 
 def participants_in_document(declaration: Declaration, layout: DeclarationLayout) -> list[Participant]:
@@ -172,17 +206,33 @@ def participants_in_document(declaration: Declaration, layout: DeclarationLayout
     listed = declaration.listed_participants
     if not hosts_listed(declaration, layout):
         listed = [p for p in listed if p.role is not ParticipantRole.host]
-    return in_host_order(listed)
+    return in_host_order(listed, declaration.language)
 
 
 def opening_paragraph(declaration: Declaration, layout: DeclarationLayout, named: list[str]) -> str:
     """Write the opening paragraph: which meeting convened where, when, and (in the older layout) who."""
-    where_and_when = f"{meeting_phrase(declaration)} held in {declaration.place} {dates_phrase(declaration)}"
-    theme = f' under the theme "{declaration.subtitle}"' if declaration.subtitle else ""
+    language = declaration.language
+    details = {
+        "meeting": meeting_phrase(declaration), "place": declaration.place, "dates": dates_phrase(declaration),
+        "theme": declaration.subtitle,
+    }
     if layout is DeclarationLayout.named_in_opening and named:
-        return f"We, the representatives of {phrasing.join_names(named)}, participated in {where_and_when}{theme}."
-    sentence = f"{where_and_when}{theme}."
+        names = phrasing.join_names(named, language)
+        if declaration.subtitle:
+            return wording.gettext(
+                language, 'We, the representatives of {names}, participated in {meeting} held in {place} {dates} '
+                'under the theme "{theme}".', names=names, **details,
+            )
+        return wording.gettext(
+            language, "We, the representatives of {names}, participated in {meeting} held in {place} {dates}.",
+            names=names, **details,
+        )
+    if declaration.subtitle:
+        sentence = wording.gettext(language, '{meeting} held in {place} {dates} under the theme "{theme}".', **details)
+    else:
+        sentence = wording.gettext(language, "{meeting} held in {place} {dates}.", **details)
     return sentence[0].upper() + sentence[1:]
+
 
 
 def default_text(declaration: Declaration, part: Part, layout: DeclarationLayout | None = None,
@@ -193,13 +243,13 @@ def default_text(declaration: Declaration, part: Part, layout: DeclarationLayout
     if part is Part.header:
         return default_wording.header(declaration.meeting_acronym, dated.year) if declaration.meeting_acronym else ""
     if part is Part.opening:
-        named = [p.organization.name for p in participants_in_document(declaration, layout)]
+        named = [p.organization.name_in(declaration.language) for p in participants_in_document(declaration, layout)]
         return opening_paragraph(declaration, layout, named)
     if part is Part.date_line:
-        return phrasing.format_date(dated)
+        return phrasing.format_date(dated, declaration.language)
     if part is Part.closing_formula:
-        return default_closing_formula(host_organizations(declaration), declaration.ends_on)
-    return default_wording.LIST_HEADING
+        return default_closing_formula(host_organizations(declaration), declaration.ends_on, declaration.language)
+    return wording.gettext(declaration.language, "Participating cities and organizations")
 
 
 def is_default(declaration: Declaration, part: Part) -> bool:
@@ -242,7 +292,7 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
         ],
         closing_formula=markup.paragraphs(part_text(declaration, Part.closing_formula, layout, dated)),
         signatories=[] if older else country_groups(participants_in_document(declaration, layout),
-                                                    declaration.country_order),
+                                                    declaration.country_order, declaration.language),
         place_and_date=end_line if position in (DatePosition.end, DatePosition.both) else None,
         dated_under_title=position in (DatePosition.title, DatePosition.both),
         list_heading=part_text(declaration, Part.list_heading, layout, dated),

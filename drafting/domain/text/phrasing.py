@@ -1,35 +1,73 @@
-"""English forms of dates, date ranges, ordinals and lists, as printed in declarations."""
+"""Dates, date ranges, ordinals and lists as declarations print them, in a declaration's language.
+
+CLDR (through Babel) gives each language's forms; the few words it has no form for (the word
+between a meeting's two dates, the ordinal's suffixes) are messages of drafting/translations.
+Without a language, everything is English, as the application's own pages write it.
+"""
 
 from datetime import date
 
+from babel.dates import format_date as cldr_date
+from babel.dates import parse_pattern
+from babel.lists import format_list
+from babel.numbers import format_decimal
 
-def format_date(day: date) -> str:
-    """Write a date as declarations do: "November 9, 2010"."""
-    return f"{day:%B} {day.day}, {day.year}"
+from drafting.domain.text import wording
+
+# CLDR's interval pattern that names the month, to be widened to the month's full name as
+# declarations spell it ("November 8 to 9, 2010"); languages that write months as numbers keep them.
+RANGE_SKELETON = "yMMMd"
 
 
-def format_date_range(first: date, last: date) -> str:
-    """Write a meeting's dates: "November 8 to 9, 2010", or a single date when they are equal."""
+def format_date(day: date, language: str = "en") -> str:
+    """Write a date as declarations do: "November 9, 2010", 2010年11月9日."""
+    return cldr_date(day, format="long", locale=wording.locale_of(language))
+
+
+def format_date_range(first: date, last: date, language: str = "en") -> str:
+    """Write a meeting's dates: "November 8 to 9, 2010", 2010年11月8日～9日, or a single date when they are equal."""
     if first == last:
-        return format_date(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first:%B} {first.day} to {last.day}, {last.year}"
-    if first.year == last.year:
-        return f"{first:%B} {first.day} to {last:%B} {last.day}, {last.year}"
-    return f"{format_date(first)} to {format_date(last)}"
+        return format_date(first, language)
+    locale = wording.locale_of(language)
+    greatest_difference = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+    start_pattern, end_pattern = locale.interval_formats[RANGE_SKELETON][greatest_difference]
+    start = parse_pattern(_full_months(start_pattern)).apply(first, locale)
+    end = parse_pattern(_full_months(end_pattern)).apply(last, locale)
+    # CLDR ends the start's pattern with its own dash; declarations say "to" (or the language's word).
+    separator = locale.interval_formats[None].replace("{0}", "").replace("{1}", "")
+    stripped = start.rstrip().removesuffix(separator.strip()).rstrip()
+    if stripped == start.rstrip():
+        return start + end
+    return stripped + wording.pgettext(language, "between the two dates of a meeting", " to ") + end
 
 
-def ordinal(number: int) -> str:
-    """Write 1 as "1st", 2 as "2nd", 13 as "13th", 22 as "22nd"."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+def _full_months(pattern: str) -> str:
+    return pattern.replace("MMMM", "MMM").replace("MMM", "MMMM")
 
 
-def join_names(names: list[str]) -> str:
-    """Join names as a sentence does: "A", "A and B", "A, B, and C"."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
+def ordinal(number: int, language: str = "en") -> str:
+    """Write a meeting's number as an ordinal: 1st, 2nd, 13th, 22nd; 第9回 in Japanese.
+
+    CLDR says which ordinal form a number takes in the language; the catalog gives that form's words.
+    """
+    forms = {
+        "zero": wording.pgettext(language, "ordinal, CLDR form zero", "{number}th", number=number),
+        "one": wording.pgettext(language, "ordinal, CLDR form one", "{number}st", number=number),
+        "two": wording.pgettext(language, "ordinal, CLDR form two", "{number}nd", number=number),
+        "few": wording.pgettext(language, "ordinal, CLDR form few", "{number}rd", number=number),
+        "many": wording.pgettext(language, "ordinal, CLDR form many", "{number}th", number=number),
+        "other": wording.pgettext(language, "ordinal, CLDR form other", "{number}th", number=number),
+    }
+    return forms[wording.locale_of(language).ordinal_form(number)]
+
+
+def join_names(names: list[str], language: str = "en") -> str:
+    """Join names as a sentence does: "A", "A and B", "A, B, and C"; A、B、C in Japanese."""
+    if not names:
+        return ""
+    return format_list(names, style="standard", locale=wording.locale_of(language))
+
+
+def format_number(number: int, language: str = "en") -> str:
+    """Write a count as the language groups its digits: 1,234."""
+    return format_decimal(number, locale=wording.locale_of(language))

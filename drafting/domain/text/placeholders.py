@@ -12,6 +12,7 @@ from datetime import date
 
 from drafting.domain.text import phrasing
 from drafting.models import limits
+from drafting.models.organizations import country_name
 
 TYPES = {
     "text": "Text",
@@ -112,8 +113,8 @@ def parse(*texts: str) -> list[Placeholder]:
     return list(found.values())
 
 
-def render_value(placeholder: Placeholder, raw: str) -> str:
-    """Turn a value typed by the drafter into the words printed; raise ValueError with a message."""
+def render_value(placeholder: Placeholder, raw: str, language: str = "en") -> str:
+    """Turn a value typed by the drafter into the words printed in a declaration's language; raise ValueError."""
     value = (raw or "").strip()
     if not value:
         raise ValueError("Fill in this placeholder.")
@@ -131,10 +132,10 @@ def render_value(placeholder: Placeholder, raw: str) -> str:
         number = re.fullmatch(r"([0-9]{1,4})(?:st|nd|rd|th)?", value)
         if not number or int(number.group(1)) == 0:
             raise ValueError("Write a positive number, e.g. 13.")
-        return phrasing.ordinal(int(number.group(1)))
+        return phrasing.ordinal(int(number.group(1)), language)
     if placeholder.type == "date":
         try:
-            return phrasing.format_date(date.fromisoformat(value))
+            return phrasing.format_date(date.fromisoformat(value), language)
         except ValueError:
             raise ValueError("Write the date as YYYY-MM-DD, e.g. 2026-11-09.") from None
     return value
@@ -145,26 +146,29 @@ def fill(text: str, printed: dict[str, str]) -> str:
     return _TOKEN.sub(lambda match: printed[_placeholder_at(text, match).name], text or "")
 
 
-def fill_all(placeholders: list[Placeholder], raw_values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Check and print each placeholder's raw value; return (printed values, error message by name)."""
+def fill_all(
+    placeholders: list[Placeholder], raw_values: dict[str, str], language: str = "en"
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Check and print each placeholder's raw value in a language; return (printed values, error message by name)."""
     printed, errors = {}, {}
     for placeholder in placeholders:
         try:
-            printed[placeholder.name] = render_value(placeholder, raw_values.get(placeholder.name, ""))
+            printed[placeholder.name] = render_value(placeholder, raw_values.get(placeholder.name, ""), language)
         except ValueError as error:
             errors[placeholder.name] = str(error)
     return printed, errors
 
 
 def known_values(declaration) -> dict[str, str]:
-    """Return the raw values a declaration already knows, to pre-fill a template's placeholders."""
+    """Return the raw values a declaration already knows, in its language, to pre-fill a template's placeholders."""
+    language = declaration.language
     values = {
-        "host_city": declaration.host.name,
-        "host_organization": declaration.host.name,
-        "host_country": declaration.host.country_name,
+        "host_city": declaration.host.name_in(language),
+        "host_organization": declaration.host.name_in(language),
+        "host_country": country_name(declaration.host.country, language),
         "meeting_name": declaration.meeting_name,
         "meeting_acronym": declaration.meeting_acronym or "",
-        "meeting_dates": phrasing.format_date_range(declaration.starts_on, declaration.ends_on),
+        "meeting_dates": phrasing.format_date_range(declaration.starts_on, declaration.ends_on, language),
         "place": declaration.place,
         "start_date": declaration.starts_on.isoformat(),
         "end_date": declaration.ends_on.isoformat(),

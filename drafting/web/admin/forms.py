@@ -9,6 +9,8 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from drafting.domain.clause_library import language_name
+from drafting.domain.text import wording
 from drafting.models import OrganizationKind, UserRole, limits
 from drafting.models.organizations import country_name
 from drafting.web.text_fields import SingleLine
@@ -60,6 +62,38 @@ class OrganizationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [SelectChoice("", "Choose…")] + country_choices()
+
+    def language_fields(self) -> list:
+        """Return the fields of the names in other languages, one per language documents are written in."""
+        return [self[f"name_{language}"] for language in other_languages()]
+
+    def names(self) -> dict[str, str]:
+        """Return the names in other languages as posted, by language."""
+        return {language: self[f"name_{language}"].data for language in other_languages()}
+
+
+def other_languages() -> list[str]:
+    """Return the languages but English that documents are written in: each has a name field."""
+    return [language for language in wording.written_languages() if language != wording.SOURCE_LANGUAGE]
+
+
+@cache
+def organization_form_class() -> type[OrganizationForm]:
+    """Return the organization form with a field for the name in each other language (a catalog brings one)."""
+    fields = {
+        f"name_{language}": StringField(f"Name in {language_name(language)}", validators=[SingleLine()])
+        for language in other_languages()
+    }
+    return type("OrganizationNamesForm", (OrganizationForm,), fields)
+
+
+def organization_form(organization=None) -> OrganizationForm:
+    """Return the organization form, filled in with the organization's names when it shows one first."""
+    form = organization_form_class()(obj=organization)
+    if organization is not None and not form.is_submitted():
+        for language in other_languages():
+            form[f"name_{language}"].data = organization.named_in(language)
+    return form
 
 
 class NetworkForm(FlaskForm):

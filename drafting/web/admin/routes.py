@@ -18,7 +18,7 @@ from drafting.web.admin.forms import (
     MembershipForm,
     NetworkForm,
     NewUserForm,
-    OrganizationForm,
+    organization_form,
 )
 from drafting.web.auth.routes import begin_session
 from drafting.web.submitted_once import once
@@ -72,11 +72,11 @@ def organizations():
 @once(back=lambda: url_for("admin.organizations"))
 def new_organization():
     """Add an organization."""
-    form = OrganizationForm()
+    form = organization_form()
     if form.validate_on_submit():
         try:
             organization = directory.create_organization(
-                form.name.data, form.kind.data, form.country.data, form.local_name.data
+                form.name.data, form.kind.data, form.country.data, form.local_name.data, form.names()
             )
         except directory.DirectoryError as error:
             _refuse(form, error)
@@ -89,13 +89,13 @@ def new_organization():
 
 @bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
 def edit_organization(organization_id: int):
-    """Change an organization's name, kind, country or local name."""
+    """Change an organization's name, kind, country, local name or names in other languages."""
     organization = db.get_or_404(Organization, organization_id)
-    form = OrganizationForm(obj=organization)
+    form = organization_form(organization)
     if form.validate_on_submit():
         try:
             directory.update_organization(
-                organization, form.name.data, form.kind.data, form.country.data, form.local_name.data
+                organization, form.name.data, form.kind.data, form.country.data, form.local_name.data, form.names()
             )
         except directory.DirectoryError as error:
             _refuse(form, error)

@@ -9,6 +9,7 @@ from drafting.domain.clock import utcnow
 from drafting.domain.people import delegate_invitations
 from drafting.domain.people.accounts import AccountError
 from drafting.domain.people.delegate_invitations import InvitationLinkError, InvitationRefused
+from drafting.domain.text import wording
 from drafting.extensions import db
 from drafting.models import Declaration, Organization, Participant
 from drafting.rendering import notifications
@@ -61,7 +62,11 @@ def _send_invitation(invitation, token: str) -> None:
     """Queue the e-mail with the invitation's link, in the invitation's transaction, and say so."""
     notifications.notify(
         [invitation],
-        f"{invitation.declaration.title}: invitation to act for {invitation.organization.name}",
+        wording.gettext(
+            invitation.declaration.language, "{title}: invitation to act for {organization}",
+            title=invitation.declaration.title,
+            organization=invitation.organization.name_in(invitation.declaration.language),
+        ),
         "delegate_invitation",
         invitation=invitation,
         link=url_for("delegates.accept", token=token, _external=True),

@@ -9,11 +9,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from drafting.domain import consultation, permissions
-from drafting.domain.text import markup, redline
+from drafting.domain.text import markup, redline, wording
 from drafting.domain.text.composed_document import DocumentClause
 from drafting.extensions import db
 from drafting.models import Clause, Comment, CommentStatus, Declaration, Version
-from drafting.rendering import notifications
+from drafting.rendering import notifications, stored_pdfs
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.submitted_once import once
 from drafting.web.desk.forms import CommentFilterForm, DecisionForm, ReplyForm
@@ -156,6 +156,16 @@ def _refused(declaration: Declaration, comment: Comment, form: FlaskForm, refuse
     return _render_desk(declaration, Failed(comment.parent_id or comment.id, form), status)
 
 
+def _decision_words(amendment: Comment) -> str:
+    """Return the host's decision on an amendment as its author's e-mail says it, in the declaration's language."""
+    language = amendment.declaration.language
+    return {
+        "accepted": wording.pgettext(language, "an amendment has been ...", "accepted"),
+        "accepted_with_changes": wording.pgettext(language, "an amendment has been ...", "accepted with changes"),
+        "rejected": wording.pgettext(language, "an amendment has been ...", "rejected"),
+    }[amendment.decision.value]
+
+
 def _tell_author(thread: Comment, subject: str, template: str, **context) -> str:
     """Queue an e-mail to the author of a thread about the host's reply or decision; return what to tell the host about it."""
     author = thread.author
@@ -190,7 +200,11 @@ def reply(declaration_id: int, comment_id: int):
     thread = posted.parent
     told = _tell_author(
         thread,
-        f"{declaration.title}: {posted.organization.name} answered your comment on clause {thread.clause_number}",
+        wording.gettext(
+            declaration.language, "{title}: {organization} answered your comment on clause {clause}",
+            title=declaration.title, organization=posted.organization.name_in(declaration.language),
+            clause=thread.clause_number,
+        ),
         "comment_answered",
         reply=posted,
     )
@@ -234,11 +248,16 @@ def decide(declaration_id: int, comment_id: int):
     except consultation.CommentRefused as refused:
         return _refused(declaration, amendment, form, refused)
     decided = amendment.decision.value.replace("_", " ")
+    told_decided = _decision_words(amendment)
     told = _tell_author(
         amendment,
-        f"{declaration.title}: your amendment to clause {amendment.clause_number} of {amendment.version.label} is {decided}",
+        wording.gettext(
+            declaration.language, "{title}: your amendment to clause {clause} of {label} is {decided}",
+            title=declaration.title, clause=amendment.clause_number, label=stored_pdfs.version_label(amendment.version),
+            decided=told_decided,
+        ),
         "amendment_decided",
-        decided=decided,
+        decided=told_decided,
     )
     db.session.commit()
     flash(f"The amendment of {amendment.organization.name} to clause {amendment.clause_number} is {decided}. {told}")

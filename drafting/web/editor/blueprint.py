@@ -7,17 +7,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from drafting.domain import permissions
 from drafting.extensions import db
-from drafting.models import Clause, Declaration, Network, Participant
+from drafting.models import Clause, Declaration, Network, Organization, Participant
 from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("editor", __name__, url_prefix="/declarations")
 
 # Everything the editor and the preview print, loaded in a fixed number of queries.
 WHOLE_DECLARATION = (
-    joinedload(Declaration.host),
+    joinedload(Declaration.host).selectinload(Organization.names),
     joinedload(Declaration.network),
     selectinload(Declaration.clauses).joinedload(Clause.template),
-    selectinload(Declaration.participants).joinedload(Participant.organization),
+    selectinload(Declaration.participants).joinedload(Participant.organization).selectinload(Organization.names),
     selectinload(Declaration.versions),
 )
 

@@ -9,11 +9,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from drafting.domain import circulation, draft_editing, permissions, workflow
-from drafting.domain.text import composed_document
+from drafting.domain import circulation, clause_library, draft_editing, permissions, workflow
+from drafting.domain.text import composed_document, wording
 from drafting.extensions import db
 from drafting.models import DeclarationLayout, Organization
-from drafting.rendering import notifications
+from drafting.rendering import notifications, stored_pdfs
 # Each of these modules adds its routes to the blueprint: importing them here registers them with it.
 from drafting.web.editor import clauses, details, library_insert, participants, parts  # noqa: F401
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
@@ -90,6 +90,8 @@ def show(declaration_id: int):
             formdata=None, networks=all_networks() if editable else [], network_id=declaration.network_id or 0
         ),
         participants_by_country=composed_document.group_participants(declaration.participants, declaration.country_order),
+        unnamed=composed_document.unnamed_in_language(declaration),
+        language_name=clause_library.language_name(declaration.language),
         circulate_form=CirculateForm(formdata=None),
         final_form=ProposeFinalForm(formdata=None),
         open_draft=open_draft,
@@ -113,7 +115,10 @@ def circulate(declaration_id: int):
         return refused(str(error), declaration)
     sent = notifications.notify(
         circulation.delegates(declaration),
-        f"{declaration.title}: {version.label} for your comments",
+        wording.gettext(
+            declaration.language, "{title}: {label} for your comments",
+            title=declaration.title, label=stored_pdfs.version_label(version),
+        ),
         "draft_circulated",
         declaration=declaration,
         version=version,

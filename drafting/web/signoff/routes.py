@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import audit, circulation, final_text, permissions, signoff, workflow
-from drafting.domain.text import composed_document, phrasing
+from drafting.domain.text import composed_document, phrasing, wording
 from drafting.extensions import db
 from drafting.models import User
 from drafting.rendering import notifications
@@ -47,7 +47,9 @@ def propose_final(declaration_id: int):
     except REFUSALS as refused:
         return _refused(str(refused), declaration)
     sent = notifications.notify(
-        circulation.delegates(declaration), f"{declaration.title}: the final text, for your answer", "final_proposed",
+        circulation.delegates(declaration),
+        wording.gettext(declaration.language, "{title}: the final text, for your answer", title=declaration.title),
+        "final_proposed",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
     db.session.commit()
@@ -97,7 +99,8 @@ def remind(declaration_id: int):
     final = final_text.final_version(declaration)
     recipients = _delegates_of(declaration, {p.organization_id for p in reminded})
     notifications.notify(
-        recipients, f"Reminder: {declaration.title} awaits your answer", "answer_reminder",
+        recipients, wording.gettext(declaration.language, "Reminder: {title} awaits your answer", title=declaration.title),
+        "answer_reminder",
         declaration=declaration, version=final, deadline=circulation.deadline_day(final),
     )
     db.session.commit()
@@ -124,7 +127,9 @@ def reopen(declaration_id: int):
     except REFUSALS as refused:
         return _refused(str(refused), declaration, "signoff.progress")
     notifications.notify(
-        circulation.delegates(declaration), f"{declaration.title} is reopened for consultation", "reopened",
+        circulation.delegates(declaration),
+        wording.gettext(declaration.language, "{title} is reopened for consultation", title=declaration.title),
+        "reopened",
         declaration=declaration, reason=form.reason.data,
     )
     db.session.commit()
