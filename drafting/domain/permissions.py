@@ -11,12 +11,15 @@ that drafts stay confidential.
 
 from typing import NamedTuple
 
+from sqlalchemy import select
 
 from drafting.domain import workflow
 from drafting.domain.circulation import deadline_day, deadline_passed, latest_version
 from drafting.domain.text import phrasing
+from drafting.extensions import db
 from drafting.models import (
-    Comment, CommentStatus, Declaration, DeclarationState, Participant, ParticipantRole, UserRole, Version,
+    Comment, CommentStatus, Declaration, DeclarationState, Mandate, Organization, Participant, ParticipantRole, User,
+    UserRole, Version,
 )
 
 EDITABLE_STATES = {DeclarationState.drafting, DeclarationState.consultation}
@@ -95,7 +98,7 @@ def can_see_versions(user, declaration: Declaration) -> bool:
 def can_read_comment(user, comment: Comment) -> bool:
     """Tell whether the user may read a comment's thread: host staff and administrators any, a delegate their own."""
     return can_see_working_draft(user, comment.declaration) or (
-        _signed_in(user) and comment.organization_id == user.organization_id
+        acts_for_invited(user, comment.declaration) and comment.organization_id == user.organization_id
     )
 
 
@@ -104,9 +107,50 @@ def can_see_working_draft(user, declaration: Declaration) -> bool:
     return _signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
 
 
+def mandate_for(user, declaration: Declaration) -> Mandate | None:
+    """Return the confirmed, unrevoked mandate under which the user acts on the declaration, if any.
+
+    A mandate for this declaration comes before one for every declaration: it says more.
+    """
+    if not _signed_in(user) or user.organization_id is None:
+        return None
+    return db.session.scalars(
+        select(Mandate).join(User, User.id == Mandate.user_id)
+        .where(Mandate.user_id == user.id, Mandate.covering(declaration.id))
+        .order_by(Mandate.declaration_id.is_(None), Mandate.id)
+    ).first()
+
+
+def speaks_for_organization(user, declaration: Declaration) -> bool:
+    """Tell whether the user speaks for their own organization on the declaration.
+
+    Its drafters and focal points do, always: the organization itself named them (an
+    administrator or its focal point made their account). A delegate does only under a confirmed
+    mandate that covers the declaration: a host may ask for a delegate, never make one.
+    """
+    if not _signed_in(user) or user.organization_id is None:
+        return False
+    if user.role is UserRole.drafter or user.focal_point:
+        return True
+    return user.role is UserRole.delegate and mandate_for(user, declaration) is not None
+
+
 def acts_for_invited(user, declaration: Declaration) -> bool:
     """Tell whether the user acts for an invited organization (participant or observer), whose delegates comment."""
-    return _signed_in(user) and user.organization_id in invited_organization_ids(declaration)
+    return (
+        _signed_in(user) and user.organization_id in invited_organization_ids(declaration)
+        and speaks_for_organization(user, declaration)
+    )
+
+
+def _no_mandate(user, declaration: Declaration, what: str) -> Refusal:
+    # A delegate of an invited organization without a mandate is told whom to ask, not just "no".
+    if _signed_in(user) and user.is_delegate and user.organization_id in invited_organization_ids(declaration):
+        return Refusal(
+            f"{user.organization.name} has not confirmed you as its delegate for the {declaration.title}: "
+            "ask one of its focal points."
+        )
+    return Refusal(what)
 
 
 def is_host_drafter(user, declaration: Declaration) -> bool:
@@ -117,7 +161,7 @@ def is_host_drafter(user, declaration: Declaration) -> bool:
 def acts_for_participant(user, declaration: Declaration) -> bool:
     """Tell whether the user acts for an invited participant (not an observer, not a host), whose delegates answer."""
     participants = {p.organization_id for p in declaration.participants if p.role is ParticipantRole.participant}
-    return _signed_in(user) and user.organization_id in participants
+    return _signed_in(user) and user.organization_id in participants and speaks_for_organization(user, declaration)
 
 
 def can_read_audit(user, declaration: Declaration) -> bool:
@@ -151,7 +195,7 @@ def why_not_comment(user, version: Version) -> Refusal | None:
     if refusal := _commenting_closed(user, declaration):
         return refusal
     if not acts_for_invited(user, declaration):
-        return Refusal("Only delegates of the invited organizations comment on their behalf.")
+        return _no_mandate(user, declaration, "Only delegates of the invited organizations comment on their behalf.")
     return None
 
 
@@ -239,7 +283,7 @@ def why_not_answer(user, declaration: Declaration) -> Refusal | None:
     if declaration.state is not DeclarationState.affirmation:
         return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
     if not acts_for_participant(user, declaration):
-        return Refusal("Only delegates of the participating organizations answer, each for their own.")
+        return _no_mandate(user, declaration, "Only delegates of the participating organizations answer, each for their own.")
     final = latest_version(declaration)
     if deadline_passed(final):
         return Refusal(f"Answers closed at the deadline, the end of {phrasing.format_date(deadline_day(final))}.")
@@ -301,18 +345,36 @@ def may_remind(user, declaration: Declaration) -> bool:
     return why_not_remind(user, declaration) is None
 
 
-def why_not_invite_delegate(user, declaration: Declaration) -> Refusal | None:
-    """Say why the user may not invite delegates to the declaration now; None if they may."""
+def why_not_request_delegate(user, declaration: Declaration) -> Refusal | None:
+    """Say why the user may not ask an invited organization for a delegate now; None if they may."""
     if not is_host_drafter(user, declaration):
-        return Refusal("Only the host's drafters invite delegates.")
+        return Refusal("Only the host's drafters ask for delegates.")
     if declaration.state in CLOSED_STATES:
         return Refusal(f"The declaration is {declaration.state.value}: it takes no new delegates.")
     return None
 
 
-def may_invite_delegate(user, declaration: Declaration) -> bool:
-    """Tell whether the user may invite delegates by e-mail now."""
-    return why_not_invite_delegate(user, declaration) is None
+def may_request_delegate(user, declaration: Declaration) -> bool:
+    """Tell whether the user may ask the invited organizations for delegates now."""
+    return why_not_request_delegate(user, declaration) is None
+
+
+def is_focal_point_of(user, organization_id: int | None) -> bool:
+    """Tell whether the user is an active focal point of that organization."""
+    return _signed_in(user) and user.focal_point and organization_id is not None and user.organization_id == organization_id
+
+
+def why_not_vouch(user, organization: Organization) -> Refusal | None:
+    """Say why the user may not decide who speaks for the organization (its delegates, drafters,
+    mandates and requests); None if they may: its own focal points and administrators."""
+    if _signed_in(user) and (user.is_admin or is_focal_point_of(user, organization.id)):
+        return None
+    return Refusal(f"Only a focal point of {organization.name} or an administrator decides who speaks for it.")
+
+
+def may_vouch(user, organization: Organization) -> bool:
+    """Tell whether the user decides who speaks for the organization."""
+    return why_not_vouch(user, organization) is None
 
 
 def may_uninvite(user, participant: Participant) -> bool:

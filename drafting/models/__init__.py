@@ -13,6 +13,7 @@ from drafting.models.declarations import (
     ParticipantRole,
 )
 from drafting.models.delegate_invitations import DelegateInvitation
+from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
@@ -36,6 +37,8 @@ __all__ = [
     "DeclarationState",
     "DelegateInvitation",
     "FailedSignIn",
+    "Mandate",
+    "MandateStatus",
     "Network",
     "NetworkMembership",
     "Organization",
