@@ -2,6 +2,10 @@
 library, a Tokyo declaration in drafting and another in consultation, with a comment and an
 amendment from two delegates, and an archive of three adopted declarations of past plenaries.
 
+Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
+every declaration that their focal point confirmed, and Tokyo's request for a delegate of Manila
+waits for Manila's focal point.
+
 Loading it again adds nothing: every object is looked up by its unique name or e-mail address
 first, and what exists already is left as it is.
 """
@@ -12,10 +16,12 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from drafting.domain import final_text, signoff
+from drafting.domain import final_text, permissions, signoff
+from drafting.domain.clock import utcnow
 from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment, version_document
 from drafting.domain.draft_editing import create_declaration, insert_template
+from drafting.domain.people import mandates
 from drafting.domain.people.accounts import create_user, find_user
 from drafting.domain.people.participants import invite_network_members
 from drafting.domain.starter_library import load_starter_library
@@ -78,9 +84,14 @@ class Person:
     name: str
     role: UserRole
     city: str | None  # the organization the person acts for; None for the secretariat
+    focal_point: bool = False
+
+    @property
+    def described(self) -> str:
+        return f"{self.role.value}, focal point" if self.focal_point else self.role.value
 
 
-# In the order the logins are printed: administrator, host drafters, delegates.
+# In the order the logins are printed: administrator, host drafters, delegates, focal points.
 PEOPLE = (
     Person("secretariat@anmc21.example.org", "Mariko Ishida", UserRole.administrator, None),
     Person("haruka.ito@tokyo.example.org", "Haruka Ito", UserRole.drafter, "Tokyo"),
@@ -88,7 +99,13 @@ PEOPLE = (
     Person("jiwoo.kim@seoul.example.org", "Ji-woo Kim", UserRole.delegate, "Seoul"),
     Person("ananya.srisuk@bangkok.example.org", "Ananya Srisuk", UserRole.delegate, "Bangkok"),
     Person("rina.kusuma@jakarta.example.org", "Rina Kusuma", UserRole.delegate, "Jakarta"),
+    Person("minho.lee@seoul.example.org", "Min-ho Lee", UserRole.drafter, "Seoul", focal_point=True),
+    Person("somchai.wong@bangkok.example.org", "Somchai Wong", UserRole.drafter, "Bangkok", focal_point=True),
+    Person("dewi.lestari@jakarta.example.org", "Dewi Lestari", UserRole.drafter, "Jakarta", focal_point=True),
+    Person("jose.santos@manila.example.org", "Jose Santos", UserRole.drafter, "Manila", focal_point=True),
 )
+# The delegate Tokyo asks Manila for on the declaration in consultation; Manila has not answered yet.
+MANILA_PROPOSED = "ana.reyes@manila.example.org"
 
 HOST_CITY = "Tokyo"
 DECLARATION = dict(
@@ -199,13 +216,14 @@ def load_demo() -> list[Login]:
     """Add whatever part of the demonstration is missing and return its logins, administrator first."""
     network, cities = _load_network()
     accounts = [_load_account(person, cities) for person in PEOPLE]
+    _load_mandates(accounts)
     load_starter_library()
     host_drafter = next(account for account in accounts if account.role is UserRole.drafter)
     _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
     for plenary in ARCHIVE:
         _load_adopted(network, cities, plenary)
-    return [Login(person.email, PASSWORD, person.role.value) for person in PEOPLE]
+    return [Login(person.email, PASSWORD, person.described) for person in PEOPLE]
 
 
 def _load_network() -> tuple[Network, dict[str, Organization]]:
@@ -250,7 +268,16 @@ def _load_account(person: Person, cities: dict[str, Organization]) -> User:
     if account is None:
         organization = cities[person.city] if person.city else None
         account = create_user(person.email, person.name, PASSWORD, person.role, organization)
+        account.focal_point = person.focal_point
     return account
+
+
+def _load_mandates(accounts: list[User]) -> None:
+    """Give each delegate a mandate for every declaration, confirmed by their city's focal point."""
+    focal_points = {account.organization_id: account for account in accounts if account.focal_point}
+    for account in accounts:
+        if account.role is UserRole.delegate and not mandates.mandates_of(account):
+            mandates.grant_mandate(account, None, focal_points[account.organization_id], utcnow())
 
 
 def _load_declaration(
@@ -285,6 +312,8 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
     add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+    manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
+    mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
 
 
 def _archive_account(city: Organization, role: UserRole) -> User:
@@ -294,6 +323,14 @@ def _archive_account(city: Organization, role: UserRole) -> User:
     """
     email = f"archive.{role.value}.{city.name.lower().replace(' ', '-')}@anmc21.example.org"
     return find_user(email) or create_user(email, f"Archive of {city.name}", secrets.token_urlsafe(24), role, city)
+
+
+def _archive_delegate(city: Organization, declaration: Declaration, administrator: User) -> User:
+    """Return the archive's delegate of a city, with a mandate for the declaration that the secretariat confirmed."""
+    delegate = _archive_account(city, UserRole.delegate)
+    if not permissions.mandate_for(delegate, declaration):
+        mandates.grant_mandate(delegate, declaration, administrator, utcnow())
+    return delegate
 
 
 def _load_adopted(network: Network, cities: dict[str, Organization], plenary: PastPlenary) -> None:
@@ -325,7 +362,7 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
         city = participant.organization
         if city.id == host.id:
             continue
-        delegate = _archive_account(city, UserRole.delegate)
+        delegate = _archive_delegate(city, declaration, find_user(PEOPLE[0].email))
         if city.name in plenary.declined:
             signoff.answer(final, delegate, Answer.declined, True)
         elif city.name in statements:

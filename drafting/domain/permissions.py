@@ -145,7 +145,8 @@ def acts_for_invited(user, declaration: Declaration) -> bool:
 
 def _no_mandate(user, declaration: Declaration, what: str) -> Refusal:
     # A delegate of an invited organization without a mandate is told whom to ask, not just "no".
-    if _signed_in(user) and user.is_delegate and user.organization_id in invited_organization_ids(declaration):
+    if (_signed_in(user) and user.is_delegate and user.organization_id in invited_organization_ids(declaration)
+            and mandate_for(user, declaration) is None):
         return Refusal(
             f"{user.organization.name} has not confirmed you as its delegate for the {declaration.title}: "
             "ask one of its focal points."
