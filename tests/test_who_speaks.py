@@ -298,3 +298,19 @@ def test_a_request_goes_to_the_focal_points_by_mail(client, login_as, outbox, wo
     assert message["To"] == "focal@seoul.example.org" and "asks Seoul" in message["Subject"]
     body = message.get_body(("plain",)).get_content()
     assert "minji@seoul.example.org" in body and f"/organizations/{world['seoul'].id}/people" in body
+
+
+def test_a_delegate_an_administrator_or_the_operator_opens_acts_for_every_declaration(client, login_as, runner, world,
+                                                                                     make_user):
+    administrator = make_user(role=UserRole.administrator)
+    login_as(administrator)
+    client.post("/admin/users/new", data={"email": "web@seoul.example.org", "name": "Web", "role": "delegate",
+                                          "organization": world["seoul"].id, "password": "a long passphrase"})
+    made = runner.invoke(args=["user", "create", "--email", "cli@seoul.example.org", "--name", "Cli", "--organization",
+                               SEOUL, "--password", "a long passphrase", "--role", "delegate"])
+    assert made.exit_code == 0, made.output
+    for address, confirmer in (("web@seoul.example.org", administrator), ("cli@seoul.example.org", None)):
+        user = db.session.scalar(select(User).filter_by(email=address))
+        [mandate] = mandates.mandates_of(user)
+        assert mandate.declaration_id is None and mandate.confirmed_by == confirmer
+        assert permissions.acts_for_invited(user, world["declaration"])

@@ -203,6 +203,21 @@ def grant_mandate(delegate: User, declaration: Declaration | None, by: User, now
     return mandate
 
 
+def mandate_from_the_operator(delegate: User, now: datetime) -> Mandate:
+    """Give a delegate made on the server's command line a mandate for every declaration, confirmed by
+    "an administrator": whoever runs the commands administers the platform, like the administrators
+    whose delegates the migration to mandates kept acting."""
+    mandate = Mandate(
+        organization_id=delegate.organization_id, user=delegate, email=delegate.email,
+        status=MandateStatus.confirmed, confirmed_at=now, created_at=now,
+    )
+    db.session.add(mandate)
+    db.session.flush()
+    audit.record("mandate given", None, None, organization=delegate.organization.name, delegate=delegate.email,
+                 scope="every declaration")
+    return mandate
+
+
 def revoke_mandate(mandate: Mandate, by: User, now: datetime) -> None:
     """Revoke a confirmed mandate: the delegate no longer acts under it. Raise InvitationRefused,
     changing nothing, unless `by` vouches for the organization and the mandate is confirmed."""
