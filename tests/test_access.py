@@ -97,6 +97,7 @@ ROUTES = {
     ("affirmation.answer", "POST"): lambda state: SEE_VERSIONS[state] & SIGNED_IN,
     ("signoff.progress", "GET"): staff_of,
     ("signoff.trail", "GET"): staff_of,
+    ("signoff.certificate", "GET"): staff_of,
     ("signoff.propose_final", "POST"): staff_of,
     ("signoff.remind", "POST"): staff_of,
     ("signoff.reopen", "POST"): staff_of,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from drafting.domain import audit, consultation, permissions, signoff
-from drafting.domain.clock import utcnow
+from drafting.domain.clock import as_utc, utcnow
 from drafting.domain.people import mandates
 from drafting.domain.people.delegate_invitations import InvitationRefused, invite_member
 from drafting.domain.people.participants import invite
@@ -314,3 +314,41 @@ def test_a_delegate_an_administrator_or_the_operator_opens_acts_for_every_declar
         [mandate] = mandates.mandates_of(user)
         assert mandate.declaration_id is None and mandate.confirmed_by == confirmer
         assert permissions.acts_for_invited(user, world["declaration"])
+
+
+def test_the_certificate_of_completion_is_a_page_and_is_embedded_in_the_adopted_pdf(client, login_as, world,
+                                                                                    propose_final):
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    from drafting.rendering import stored_pdfs
+
+    final = propose_final(world["declaration"], by=world["host"])
+    login_as(world["delegate"])
+    client.post(f"/declarations/{world['declaration'].id}/affirmation", data={"answer": "affirmed", "authorised": "y"})
+    signoff.adopt(world["declaration"], world["host"])
+    db.session.commit()
+    login_as(world["host"])
+    page = client.get(f"/declarations/{world['declaration'].id}/certificate").get_data(as_text=True)
+    row = re.search(rf"<td>{SEOUL}</td>(.*?)</tr>", page, re.S).group(1)
+    assert "Ji-woo Kim (delegate)" in row and "Seo-yeon Park" in row and final.fingerprint in row
+    login_as(world["attacker"])
+    # The adopted declaration is public; its certificate page stays with the host's staff.
+    assert client.get(f"/declarations/{world['declaration'].id}/certificate").status_code == 403
+
+    reader = PdfReader(io.BytesIO(stored_pdfs.adopted_pdf(world["declaration"]).content))
+    [certificate] = reader.attachments["certificate-of-completion.json"]
+    record = json.loads(certificate)
+    assert record["fingerprint"] == final.fingerprint
+    seoul = next(entry for entry in record["answers"] if entry["organization"] == SEOUL)
+    mandate = permissions.mandate_for(world["delegate"], world["declaration"])
+    assert seoul == {
+        "organization": SEOUL, "country": "KR", "answer": "affirmed", "answered_by": "Ji-woo Kim",
+        "acting_as": "delegate", "confirmed_by": "Seo-yeon Park",
+        "confirmed_at": as_utc(mandate.confirmed_at).isoformat(),
+        "answered_at": seoul["answered_at"], "fingerprint": final.fingerprint,
+    }
+    assert "@" not in certificate.decode()  # the adopted PDF is public: names, never addresses
+

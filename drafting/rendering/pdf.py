@@ -41,6 +41,7 @@ CIRCULATED = "circulated"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 # The name another part of the application (verification by upload) looks for: keep it.
 CANONICAL_TEXT_NAME = "canonical-text.txt"
+CERTIFICATE_NAME = "certificate-of-completion.json"
 PDF_VARIANT = "pdf/a-3b"
 # The address at which the renderer sees the static folder. The .invalid domain never resolves
 # (RFC 6761), so not even a fetch that slipped past StaticOnlyFetcher could reach a server.
@@ -109,6 +110,8 @@ class PdfOptions:
     statements: list[Statement] = field(default_factory=list)  # printed in the adopted PDF's annex
     # The audit trail's head at adoption (its count of events, the last one's hash), for ADOPTED.
     audit_head: tuple[int, str] | None = None
+    # The certificate of completion (drafting.domain.completion) as JSON, embedded in ADOPTED.
+    certificate: str | None = None
 
 
 @contextmanager
@@ -175,6 +178,17 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
         modified=options.metadata.created,
         url_fetcher=fetcher,
     )
+    attachments = [canonical_text]
+    if options.certificate is not None:
+        attachments.append(Attachment(
+            string=options.certificate.encode("utf-8"),
+            name=CERTIFICATE_NAME,
+            description="Certificate of completion: who answered for each participant, under whose confirmation, when.",
+            relationship="Supplement",
+            created=options.metadata.created,
+            modified=options.metadata.created,
+            url_fetcher=fetcher,
+        ))
     with weasyprint_log_forwarded():
         stylesheets = [
             CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher),
@@ -185,5 +199,5 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
         laid_out = html.render(color_profiles=_color_profiles(), stylesheets=stylesheets,
                                pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
         content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
-                                     attachments=[canonical_text])
+                                     attachments=attachments)
     return content, len(laid_out.pages)
