@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from drafting.domain import audit, consultation, permissions, signoff
 from drafting.domain.clock import as_utc, utcnow
 from drafting.domain.people import mandates
-from drafting.domain.people.delegate_invitations import InvitationRefused, invite_member
+from drafting.domain.people.delegate_invitations import InvitationRefused, deactivate_member, invite_member
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import (
@@ -352,3 +352,11 @@ def test_the_certificate_of_completion_is_a_page_and_is_embedded_in_the_adopted_
     }
     assert "@" not in certificate.decode()  # the adopted PDF is public: names, never addresses
 
+
+
+def test_a_focal_point_does_not_close_their_own_account_nor_invite_an_administrator(world):
+    with pytest.raises(InvitationRefused, match="Your own account is closed by another focal point"):
+        deactivate_member(world["seoul_focal"], world["seoul_focal"], utcnow())
+    with pytest.raises(InvitationRefused, match="Invite a delegate or a drafter"):
+        invite_member(world["seoul"], "boss@seoul.example.org", UserRole.administrator, world["seoul_focal"], utcnow())
+    assert world["seoul_focal"].active and count(DelegateInvitation) == 0

@@ -128,6 +128,8 @@ def deactivate_member(user: User, by: User, now: datetime) -> int:
     if user.organization is None or user.is_admin:
         raise InvitationRefused("Administrators' accounts are closed by an administrator.")
     refuse_unless_vouching(by, user.organization)
+    if user.id == by.id:
+        raise InvitationRefused("Your own account is closed by another focal point or an administrator.")
     if not user.active:
         raise InvitationRefused(f"{user.name}'s account is closed already.")
     user.active = False

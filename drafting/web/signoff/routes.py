@@ -105,7 +105,7 @@ def remind(declaration_id: int):
     reached = {recipient.organization_id for recipient in recipients}
     unreachable = sorted(p.organization.name for p in reminded if p.organization_id not in reached)
     if unreachable:
-        flash(f"No delegate of {phrasing.join_names(unreachable)} has an account to e-mail: invite one.", "warning")
+        flash(f"No confirmed delegate of {phrasing.join_names(unreachable)} to e-mail: ask for one.", "warning")
     return redirect(url_for("signoff.progress", declaration_id=declaration.id))
 
 
