@@ -12,9 +12,7 @@ from drafting.extensions import db
 from drafting.models import Declaration, Mandate, Organization, User, UserRole
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
-from drafting.web.people.forms import (
-    ConfirmRequestForm, MandateForm, MemberInvitationForm,
-)
+from drafting.web.people.forms import ConfirmRequestForm, MandateForm, MemberInvitationForm
 
 bp = Blueprint("people", __name__)
 
