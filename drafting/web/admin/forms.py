@@ -111,4 +111,4 @@ class EditUserForm(UserForm):
 
 class FocalPointForm(FlaskForm):
     # "yes" names the account a focal point of its organization, anything else unnames it.
-    named = HiddenField()
+    named = HiddenField(validators=[SingleLine()])
