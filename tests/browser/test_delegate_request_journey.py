@@ -4,6 +4,7 @@ confirms the person Tokyo proposed, who sets a password through the link and ans
 import email
 import email.policy
 import re
+import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,10 +41,16 @@ def _final_text_for_seoul(app, drafter_email: str) -> int:
 
 
 def _invitation_link(app, address: str) -> str:
-    for path in sorted(Path(app.config["MAIL_FILE_DIRECTORY"]).glob("*.eml"), key=lambda p: p.stat().st_mtime):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if message["To"] == address:
-            return re.search(r"https?://\S+(/invitations/\S+)", message.get_body(("plain",)).get_content()).group(1)
+    # The server sends its mail once the response is finished: the message may come a moment later.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for path in Path(app.config["MAIL_FILE_DIRECTORY"]).glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            body = message.get_body(("plain",)) if message["To"] == address else None
+            link = body and re.search(r"https?://\S+(/invitations/\S+)", body.get_content())
+            if link:  # else the file is still being written
+                return link.group(1)
+        time.sleep(0.1)
     raise AssertionError(f"no invitation was sent to {address}")
 
 
