@@ -40,11 +40,11 @@ def _final_text_for_seoul(app, drafter_email: str) -> int:
         return declaration.id
 
 
-def _invitation_link(app, address: str) -> str:
+def _invitation_link(directory: Path, address: str) -> str:
     # The server sends its mail once the response is finished: the message may come a moment later.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        for path in Path(app.config["MAIL_FILE_DIRECTORY"]).glob("*.eml"):
+        for path in directory.glob("*.eml"):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             body = message.get_body(("plain",)) if message["To"] == address else None
             link = body and re.search(r"https?://\S+(/invitations/\S+)", body.get_content())
@@ -54,7 +54,9 @@ def _invitation_link(app, address: str) -> str:
     raise AssertionError(f"no invitation was sent to {address}")
 
 
-def test_tokyo_asks_seoul_for_a_delegate_and_seoul_confirms(live_server, browser, sign_in):
+def test_tokyo_asks_seoul_for_a_delegate_and_seoul_confirms(live_server, browser, sign_in, monkeypatch, tmp_path):
+    # This test's mail in a folder of its own: the suite's shared one holds every run's messages.
+    monkeypatch.setitem(live_server.app.config, "MAIL_FILE_DIRECTORY", str(tmp_path))
     drafter = live_server.login_for("drafter")
     focal = next(login for login in live_server.logins if login.email == "minho.lee@seoul.example.org")
     declaration_id = _final_text_for_seoul(live_server.app, drafter.email)
@@ -82,7 +84,7 @@ def test_tokyo_asks_seoul_for_a_delegate_and_seoul_confirms(live_server, browser
     seoul.context.close()
 
     delegate = browser.new_context(base_url=live_server.url).new_page()
-    delegate.goto(_invitation_link(live_server.app, address))
+    delegate.goto(_invitation_link(tmp_path, address))
     delegate.get_by_label("Your name").fill("Seo-yoon Choi")
     delegate.get_by_label("Password", exact=True).fill("a long new passphrase")
     delegate.get_by_label("Password again").fill("a long new passphrase")
