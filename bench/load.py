@@ -56,8 +56,10 @@ from config import TestConfig
 from drafting import create_app
 from drafting.domain import audit, signoff
 from drafting.domain.circulation import circulate
+from drafting.domain.clock import utcnow
 from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user, find_user
+from drafting.domain.people.mandates import mandate_from_the_operator
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import (
@@ -123,6 +125,7 @@ def seed_cast(delegates: int) -> Cast:
         db.session.add(organization)
         user = create_user(f"delegate{number:03}@city{number:03}.example.org", f"Delegate {number:03}", PASSWORD,
                            UserRole.delegate, organization)
+        mandate_from_the_operator(user, utcnow())
         made.append(Delegate(user.email, organization.id, organization.name))
     db.session.commit()
     return Cast(drafter.email, made)

@@ -22,8 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from config import TestConfig  # noqa: E402
 from drafting import create_app  # noqa: E402
 from drafting.domain import circulation, signoff  # noqa: E402
+from drafting.domain.clock import utcnow  # noqa: E402
 from drafting.domain.draft_editing import add_clause, create_declaration  # noqa: E402
 from drafting.domain.people.accounts import create_user  # noqa: E402
+from drafting.domain.people.mandates import mandate_from_the_operator  # noqa: E402
 from drafting.domain.people.participants import invite  # noqa: E402
 from drafting.extensions import db  # noqa: E402
 from drafting.models import Answer, Declaration, Organization, OrganizationKind, ParticipantRole, UserRole  # noqa: E402
@@ -99,6 +101,7 @@ def _adopt(declaration: Declaration, drafter, participants: list[Organization], 
     for organization in participants:
         delegate = create_user(f"delegate{organization.id}@bench.example.org", "Bench Delegate", PASSWORD,
                                UserRole.delegate, organization)
+        mandate_from_the_operator(delegate, utcnow())
         statement = statements.get(organization.name)
         if statement:
             signoff.answer(final, delegate, Answer.affirmed_with_statement, True, statement=statement)

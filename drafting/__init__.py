@@ -63,6 +63,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     from drafting.web.editor.routes import bp as editor_bp
     from drafting.web.library.routes import bp as library_bp
     from drafting.web.main.routes import bp as main_bp
+    from drafting.web.people.routes import bp as people_bp
     from drafting.web.review.routes import bp as review_bp
     from drafting.web.signoff.routes import bp as signoff_bp
 
@@ -75,6 +76,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.register_blueprint(desk_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(delegates_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(affirmation_bp)
     app.register_blueprint(signoff_bp)
     app.register_blueprint(downloads_bp)

@@ -8,6 +8,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from drafting.domain.clock import utcnow
+from drafting.domain.people import mandates
 from drafting.domain.people.accounts import AccountError, create_user
 from drafting.domain.text import characters
 from drafting.extensions import db
@@ -68,6 +70,8 @@ def create_user_command(email, name, organization_name, password, admin, role) -
         account = create_user(email, name, password, UserRole.administrator if admin else UserRole(role), organization)
     except AccountError as error:
         raise click.BadParameter(str(error), param_hint=f"--{error.field}") from None
+    if account.is_delegate and organization is not None:
+        mandates.mandate_from_the_operator(account, utcnow())
     db.session.commit()
     click.echo(f"Created {account.role.value} {account.email}.")
 

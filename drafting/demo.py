@@ -3,6 +3,10 @@ library, a Tokyo declaration in drafting, the same meeting's declaration in Japa
 consultation, with a comment and an amendment from two delegates, and an archive of three adopted
 declarations of past plenaries.
 
+Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
+every declaration that their focal point confirmed, and Tokyo's request for a delegate of Manila
+waits for Manila's focal point.
+
 Loading it again adds nothing: every object is looked up by its unique name or e-mail address
 first, and what exists already is left as it is.
 """
@@ -13,10 +17,43 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from drafting.domain import final_text, signoff
+from drafting.demo_content import (
+    ARCHIVE,
+    ARCHIVE_CATEGORIES,
+    ARCHIVE_PREAMBLE,
+    BANGKOK_ADDITION,
+    BANGKOK_WHY,
+    CITIES,
+    CLAUSE_CATEGORIES,
+    COMMENT_DAYS,
+    CONSULTED,
+    CONSULTED_CATEGORIES,
+    CONSULTED_PREAMBLE,
+    CO_HOST_CITY,
+    City,
+    DECLARATION,
+    DRAFTER_VALUES,
+    HOST_CITY,
+    JAPANESE,
+    JAPANESE_CATEGORIES,
+    JAPANESE_PREAMBLE,
+    JAPANESE_VALUES,
+    MANILA_PROPOSED,
+    NETWORK_ACRONYM,
+    NETWORK_NAME,
+    PASSWORD,
+    PEOPLE,
+    PREAMBLE,
+    PastPlenary,
+    Person,
+    SEOUL_COMMENT,
+)
+from drafting.domain import final_text, permissions, signoff
+from drafting.domain.clock import utcnow
 from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment, version_document
 from drafting.domain.draft_editing import create_declaration, insert_template
+from drafting.domain.people import mandates
 from drafting.domain.people.accounts import create_user, find_user
 from drafting.domain.people.participants import change_role, invite_network_members
 from drafting.domain.starter_library import load_starter_library
@@ -26,7 +63,6 @@ from drafting.models import (
     Answer,
     ClauseTemplate,
     Declaration,
-    DeclarationLayout,
     Network,
     NetworkMembership,
     Organization,
@@ -37,179 +73,6 @@ from drafting.models import (
     User,
     UserRole,
 )
-
-# Every demonstration account has this password, so that it can be printed once for all.
-PASSWORD = "anmc21-demo-2027"  # nosec B105
-
-NETWORK_NAME = "Asian Network of Major Cities 21"
-NETWORK_ACRONYM = "ANMC21"
-FOUNDED_ON = date(2001, 10, 1)
-ENLARGED_ON = date(2012, 6, 1)
-
-
-@dataclass(frozen=True)
-class City:
-    name: str
-    country: str  # ISO 3166-1 alpha-2
-    local_name: str | None  # None where the English name is the city's own
-    japanese_name: str  # as the Tokyo Metropolitan Government's pages name the member cities
-    joined_on: date
-    left_on: date | None = None
-
-
-CITIES = (
-    City("Tokyo", "JP", "東京", "東京", FOUNDED_ON),
-    City("Bangkok", "TH", "กรุงเทพมหานคร", "バンコク", FOUNDED_ON),
-    City("Delhi", "IN", "दिल्ली", "デリー", FOUNDED_ON),
-    City("Hanoi", "VN", "Hà Nội", "ハノイ", FOUNDED_ON),
-    City("Jakarta", "ID", None, "ジャカルタ", FOUNDED_ON),
-    City("Kuala Lumpur", "MY", None, "クアラルンプール", FOUNDED_ON),
-    City("Manila", "PH", "Maynila", "マニラ", FOUNDED_ON),
-    City("Seoul", "KR", "서울", "ソウル", FOUNDED_ON),
-    City("Singapore", "SG", None, "シンガポール", FOUNDED_ON),
-    City("Taipei", "TW", "臺北", "台北", FOUNDED_ON),
-    City("Yangon", "MM", "ရန်ကုန်", "ヤンゴン", FOUNDED_ON),
-    City("Beijing", "CN", "北京", "北京", FOUNDED_ON, left_on=date(2005, 8, 1)),
-    City("Tomsk", "RU", "Томск", "トムスク", ENLARGED_ON),
-    City("Ulaanbaatar", "MN", "Улаанбаатар", "ウランバートル", ENLARGED_ON),
-)
-
-
-@dataclass(frozen=True)
-class Person:
-    email: str
-    name: str
-    role: UserRole
-    city: str | None  # the organization the person acts for; None for the secretariat
-
-
-# In the order the logins are printed: administrator, drafters (the host's first), delegates.
-PEOPLE = (
-    Person("secretariat@anmc21.example.org", "Mariko Ishida", UserRole.administrator, None),
-    Person("haruka.ito@tokyo.example.org", "Haruka Ito", UserRole.drafter, "Tokyo"),
-    Person("kenji.mori@tokyo.example.org", "Kenji Mori", UserRole.drafter, "Tokyo"),
-    # Seoul's drafter finds Tokyo's proposal to co-host on her home page, and answers it.
-    Person("minseo.park@seoul.example.org", "Min-seo Park", UserRole.drafter, "Seoul"),
-    Person("jiwoo.kim@seoul.example.org", "Ji-woo Kim", UserRole.delegate, "Seoul"),
-    Person("ananya.srisuk@bangkok.example.org", "Ananya Srisuk", UserRole.delegate, "Bangkok"),
-    Person("rina.kusuma@jakarta.example.org", "Rina Kusuma", UserRole.delegate, "Jakarta"),
-)
-
-HOST_CITY = "Tokyo"
-CO_HOST_CITY = "Seoul"  # proposed co-host of the Tokyo Declaration; the proposal waits for Seoul's answer
-DECLARATION = dict(
-    title="Tokyo Declaration",
-    subtitle="Resilient, low-carbon and healthy cities for the next generation of Asia",
-    meeting_name="Plenary Meeting of the Asian Network of Major Cities 21",
-    meeting_number=15,
-    meeting_acronym=NETWORK_ACRONYM,
-    place="Tokyo",
-    starts_on=date(2027, 11, 8),
-    ends_on=date(2027, 11, 9),
-    language="en",
-)
-PREAMBLE = (
-    "Twenty-six years after our Network was founded in this same city, we took stock of our joint "
-    "projects, heard how each of our cities has met floods, heat, epidemics and rapid growth since we "
-    "last met, and agreed on the work we will take up together in the coming years.\n\n"
-    "At the close of the meeting, we declare the following:"
-)
-# One clause from the first English starter template of each category, in this order.
-CLAUSE_CATEGORIES = (
-    TemplateCategory.cooperation,
-    TemplateCategory.climate,
-    TemplateCategory.crisis_management,
-    TemplateCategory.health,
-    TemplateCategory.next_meeting,
-)
-# Placeholder values the declaration cannot know by itself.
-DRAFTER_VALUES = {
-    "next_meeting_city": "Seoul",
-    "next_meeting_year": "2028",
-    "next_meeting_date": "2028-10-16",
-}
-
-
-# The same meeting's declaration in Japanese, in the older layout of the ANMC21 declarations: the
-# document writes every word of its own in Japanese and names the cities by their Japanese names.
-JAPANESE = dict(
-    title="東京宣言",
-    subtitle="次世代のアジアのための強靱で低炭素かつ健康な都市",
-    meeting_name="アジア大都市ネットワーク21総会",
-    meeting_number=15,
-    meeting_acronym=NETWORK_ACRONYM,
-    place="東京",
-    starts_on=date(2027, 11, 8),
-    ends_on=date(2027, 11, 9),
-    language="ja",
-    layout=DeclarationLayout.named_in_opening,
-)
-JAPANESE_PREAMBLE = "我々は、ネットワークの共同事業の成果を確認し、次のとおり宣言する。"
-JAPANESE_VALUES = {"network": "アジア大都市ネットワーク21", "next_meeting_city": "ソウル", "next_meeting_year": "2028"}
-JAPANESE_CATEGORIES = (TemplateCategory.cooperation, TemplateCategory.climate, TemplateCategory.next_meeting)
-
-
-# A second declaration, already circulated, so that the review can be tried at once.
-CONSULTED = dict(
-    title="Tokyo Declaration on Cities and Extreme Heat",
-    subtitle="Keeping our residents safe in the hottest summers on record",
-    meeting_name="Special Meeting of the Asian Network of Major Cities 21 on Extreme Heat",
-    meeting_acronym=NETWORK_ACRONYM,
-    place="Tokyo",
-    starts_on=date(2027, 2, 15),
-    ends_on=date(2027, 2, 16),
-    language="en",
-)
-CONSULTED_PREAMBLE = (
-    "Every one of our cities lived through record heat in recent summers. We met to share what "
-    "protected our residents and what did not, and we declare the following:"
-)
-CONSULTED_CATEGORIES = (TemplateCategory.climate, TemplateCategory.environment, TemplateCategory.health)
-COMMENT_DAYS = 21
-SEOUL_COMMENT = (
-    "Seoul supports this clause. Could the host add a word on cooling shelters? Our network of "
-    "shelters in community centres saved lives during the 2024 heat wave."
-)
-BANGKOK_WHY = "Bangkok proposes to name a concrete measure, so that the clause commits us to something we can report on."
-BANGKOK_ADDITION = (
-    "\n\nBy the next plenary meeting, each of our cities will publish a heat action plan with its "
-    "cooling centres, its alerts and the care it gives to the elderly and to outdoor workers."
-)
-
-
-@dataclass(frozen=True)
-class PastPlenary:
-    """An adopted declaration of the archive; its host and participants answer through archive accounts."""
-
-    host: str
-    number: int
-    starts_on: date
-    ends_on: date
-    next_city: str
-    layout: DeclarationLayout
-    declined: tuple[str, ...] = ()
-    statements: tuple[tuple[str, str], ...] = ()
-
-
-ARCHIVE = (
-    PastPlenary("Seoul", 10, date(2011, 10, 26), date(2011, 10, 27), "Singapore", DeclarationLayout.named_in_opening),
-    PastPlenary(
-        "Singapore", 11, date(2012, 6, 5), date(2012, 6, 6), "Hanoi", DeclarationLayout.named_in_opening,
-        statements=(("Tomsk", "Tomsk is honoured to take part for the first time and will host a working-level "
-                              "meeting on winter resilience."),),
-    ),
-    PastPlenary(
-        "Hanoi", 12, date(2013, 11, 19), date(2013, 11, 20), "Tomsk", DeclarationLayout.listed_by_country,
-        declined=("Yangon",),
-        statements=(("Bangkok", "Bangkok will report on its flood-response centre at the next plenary."),),
-    ),
-)
-ARCHIVE_PREAMBLE = (
-    "Meeting in plenary, we reviewed the joint projects of our Network and the lessons each of our "
-    "cities has drawn since we last met, and we declare the following:"
-)
-ARCHIVE_CATEGORIES = (TemplateCategory.cooperation, TemplateCategory.crisis_management, TemplateCategory.next_meeting)
-
 
 @dataclass(frozen=True)
 class Login:
@@ -224,6 +87,7 @@ def load_demo() -> list[Login]:
     """Add whatever part of the demonstration is missing and return its logins, administrator first."""
     network, cities = _load_network()
     accounts = [_load_account(person, cities) for person in PEOPLE]
+    _load_mandates(accounts)
     load_starter_library()
     host_drafter = next(account for account in accounts if account.role is UserRole.drafter)
     declaration = _load_declaration(network, cities[HOST_CITY], host_drafter, DECLARATION, PREAMBLE, CLAUSE_CATEGORIES)
@@ -235,7 +99,7 @@ def load_demo() -> list[Login]:
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
     for plenary in ARCHIVE:
         _load_adopted(network, cities, plenary)
-    return [Login(person.email, PASSWORD, person.role.value) for person in PEOPLE]
+    return [Login(person.email, PASSWORD, person.described) for person in PEOPLE]
 
 
 def _load_network() -> tuple[Network, dict[str, Organization]]:
@@ -282,7 +146,16 @@ def _load_account(person: Person, cities: dict[str, Organization]) -> User:
     if account is None:
         organization = cities[person.city] if person.city else None
         account = create_user(person.email, person.name, PASSWORD, person.role, organization)
+        account.focal_point = person.focal_point
     return account
+
+
+def _load_mandates(accounts: list[User]) -> None:
+    """Give each delegate a mandate for every declaration, confirmed by their city's focal point."""
+    focal_points = {account.organization_id: account for account in accounts if account.focal_point}
+    for account in accounts:
+        if account.role is UserRole.delegate and not mandates.mandates_of(account):
+            mandates.grant_mandate(account, None, focal_points[account.organization_id], utcnow())
 
 
 def _load_declaration(
@@ -325,6 +198,8 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
     add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+    manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
+    mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
 
 
 def _archive_account(city: Organization, role: UserRole) -> User:
@@ -334,6 +209,14 @@ def _archive_account(city: Organization, role: UserRole) -> User:
     """
     email = f"archive.{role.value}.{city.name.lower().replace(' ', '-')}@anmc21.example.org"
     return find_user(email) or create_user(email, f"Archive of {city.name}", secrets.token_urlsafe(24), role, city)
+
+
+def _archive_delegate(city: Organization, declaration: Declaration, administrator: User) -> User:
+    """Return the archive's delegate of a city, with a mandate for the declaration that the secretariat confirmed."""
+    delegate = _archive_account(city, UserRole.delegate)
+    if not permissions.mandate_for(delegate, declaration):
+        mandates.grant_mandate(delegate, declaration, administrator, utcnow())
+    return delegate
 
 
 def _load_adopted(network: Network, cities: dict[str, Organization], plenary: PastPlenary) -> None:
@@ -367,7 +250,7 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
         city = participant.organization
         if city.id == host.id:
             continue
-        delegate = _archive_account(city, UserRole.delegate)
+        delegate = _archive_delegate(city, declaration, find_user(PEOPLE[0].email))
         if city.name in plenary.declined:
             signoff.answer(final, delegate, Answer.declined, True)
         elif city.name in statements:

@@ -22,8 +22,10 @@ from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
 from drafting.extensions import db as _db
 from drafting.extensions import limiter
+from drafting.domain.clock import utcnow
 from drafting.models import (
-    ClauseTemplate, DeclarationState, Organization, OrganizationKind, ParticipantRole, TemplateCategory, UserRole,
+    ClauseTemplate, DeclarationState, Mandate, MandateStatus, Organization, OrganizationKind, ParticipantRole,
+    TemplateCategory, UserRole,
 )
 from tests.databases import suite_database_url
 
@@ -150,13 +152,18 @@ def make_organization():
 def make_user(make_organization):
     numbers = itertools.count(1)
 
-    def make(role=UserRole.drafter, organization=None, email=None, name=None):
+    def make(role=UserRole.drafter, organization=None, email=None, name=None, mandate=True):
+        """A delegate holds a confirmed mandate for every declaration unless `mandate` is False,
+        as one an administrator opened would."""
         if organization is None and role is not UserRole.administrator:
             organization = make_organization()
         number = next(numbers)
         user = create_user(
             email or f"user{number}@example.org", name or f"Test User {number}", PASSWORD, role, organization
         )
+        if role is UserRole.delegate and mandate:
+            _db.session.add(Mandate(organization_id=organization.id, user=user, email=user.email,
+                                    status=MandateStatus.confirmed, confirmed_at=utcnow()))
         _db.session.commit()
         return user
 

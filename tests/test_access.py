@@ -10,11 +10,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from drafting.domain import consultation, signoff
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.models import DeclarationState, Network, NetworkMembership, ParticipantRole, UserRole
+from drafting.models import DeclarationState, Mandate, Network, NetworkMembership, ParticipantRole, UserRole
 from tests.conftest import PASSWORD
 
 S = DeclarationState
@@ -99,6 +100,7 @@ ROUTES = {
     ("affirmation.answer", "POST"): lambda state: SEE_VERSIONS[state] & SIGNED_IN,
     ("signoff.progress", "GET"): staff_of,
     ("signoff.trail", "GET"): staff_of,
+    ("signoff.certificate", "GET"): staff_of,
     ("signoff.propose_final", "POST"): staff_of,
     ("signoff.remind", "POST"): staff_of,
     ("signoff.reopen", "POST"): staff_of,
@@ -106,11 +108,17 @@ ROUTES = {
     ("signoff.withdraw", "POST"): staff_of,
     ("delegates.invite", "GET"): host_drafter,
     ("delegates.invite", "POST"): host_drafter,
+    # An organization's people: its focal points (none here: see test_focal_points) and administrators.
+    **{("people." + name, method): (lambda state: {"administrator"}) for name, methods in {
+        "index": ["GET", "POST"], "confirm": ["POST"], "decline": ["POST"], "revoke": ["POST"], "grant": ["POST"],
+        "deactivate": ["POST"],
+    }.items() for method in methods},
     **{("admin." + name, method): (lambda state: {"administrator"}) for name, methods in {
         "index": ["GET"], "organizations": ["GET"], "new_organization": ["GET", "POST"],
         "edit_organization": ["GET", "POST"], "networks": ["GET"], "new_network": ["GET", "POST"],
         "edit_network": ["GET", "POST"], "network": ["GET"], "add_membership": ["POST"],
         "end_membership": ["GET", "POST"], "users": ["GET"], "new_user": ["GET", "POST"], "edit_user": ["GET", "POST"],
+        "focal_point": ["POST"],
     }.items() for method in methods},
 }
 # The working draft: visible to the host's staff, editable by its drafters while it is not frozen.
@@ -184,6 +192,7 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
             "network_id": network.id,
             "organization_id": guest.id,
             "user_id": users["participant"].id,
+            "mandate_id": db.session.scalars(select(Mandate.id).filter_by(user_id=users["participant"].id)).first(),
             "membership_id": network.memberships[0].id,
             "filename": "style.css",
             "slug": "closing-formula",

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from drafting.domain import audit, permissions, signoff
+from drafting.domain import audit, organization_permissions, permissions, signoff
 from drafting.domain.people import participants
 from drafting.domain.text.composed_document import Part, part_text
 from drafting.extensions import db
@@ -115,7 +115,7 @@ def test_only_the_named_organization_answers_the_proposal(client, login_as, case
     declaration = case["declaration"]
     seoul = name_co_host(client, login_as, case)
     if who != "anonymous":
-        assert not permissions.may_answer_co_host_proposal(case[who], seoul)
+        assert not organization_permissions.may_answer_co_host_proposal(case[who], seoul)
         login_as(case[who])
     events = len(audit.trail(declaration))
     response = client.post(answer_url(seoul), data={"answer": "accept"})
@@ -166,7 +166,7 @@ def test_a_proposal_is_answered_only_while_the_text_can_change(client, login_as,
     seoul = name_co_host(client, login_as, case)
     circulate(declaration, by=case["host_drafter"])
     propose_final(declaration, by=case["host_drafter"])
-    assert not permissions.may_answer_co_host_proposal(case["seoul_drafter"], seoul)
+    assert not organization_permissions.may_answer_co_host_proposal(case["seoul_drafter"], seoul)
     with pytest.raises(participants.InvitationError, match="final text"):
         participants.answer_co_host_proposal(seoul, case["seoul_drafter"], accept=True)
     assert seoul.role is ParticipantRole.observer
@@ -336,7 +336,7 @@ def test_an_imported_open_declaration_asks_its_co_hosts_again(client, login_as, 
 def test_an_administrator_may_answer_for_the_organization(client, login_as, case, make_user):
     seoul = name_co_host(client, login_as, case)
     administrator = make_user(role=UserRole.administrator)
-    assert permissions.may_answer_co_host_proposal(administrator, seoul)
+    assert organization_permissions.may_answer_co_host_proposal(administrator, seoul)
     assert participants.pending_co_host_proposals(administrator) == [seoul]
     participants.answer_co_host_proposal(seoul, administrator, accept=False)
     assert next(e for e in audit.trail(case["declaration"]) if e.action == "co-host declined").actor == administrator

@@ -11,8 +11,10 @@ from config import TestConfig
 from drafting import create_app
 from drafting.domain import audit, signoff
 from drafting.domain.circulation import circulate
+from drafting.domain.clock import utcnow
 from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
+from drafting.domain.people.mandates import mandate_from_the_operator
 from drafting.domain.people.participants import invite
 from drafting.extensions import db as _db
 from drafting.models import (
@@ -65,6 +67,8 @@ def final_text_awaiting_answers(app, number: int) -> dict:
         drafter = create_user(f"drafter{number}@tokyo.example.org", "Drafter", PASSWORD, UserRole.drafter, host)
         delegates = [create_user(f"delegate{number}-{i}@seoul.example.org", f"Delegate {i}", PASSWORD,
                                  UserRole.delegate, seoul) for i in (1, 2)]
+        for delegate in delegates:
+            mandate_from_the_operator(delegate, utcnow())
         declaration = create_declaration(host, drafter, title=f"Declaration {number}", meeting_name="Meeting",
                                          place="Tokyo", starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 2))
         add_clause(declaration, None, "We will work together.")

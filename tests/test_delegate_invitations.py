@@ -1,4 +1,5 @@
-"""Inviting delegates by e-mail: the host's page, the single-use link, and the invitee's new account."""
+"""Account invitations: a focal point invites a person of its organization by e-mail, the single-use
+link, and the invitee's new account; and the host's page, which asks organizations for delegates."""
 
 import email
 import email.policy
@@ -23,14 +24,16 @@ from drafting.domain.people.delegate_invitations import (
     accept_invitation,
     find_invitation,
     invitation_status,
-    invite_delegate,
+    invite_member,
 )
+from drafting.domain.people.mandates import request_delegate
 from drafting.domain.people.participants import invite
 from drafting.domain.people.single_use_links import make_token, read_token
 from drafting.extensions import db
 from drafting.models import (
     DeclarationState,
     DelegateInvitation,
+    Mandate,
     Organization,
     OrganizationKind,
     ParticipantRole,
@@ -58,7 +61,15 @@ def case(make_declaration, make_organization, make_user):
         "declaration": declaration, "tokyo": tokyo, "seoul": seoul, "bangkok": bangkok,
         "manila": make_organization("Manila", "PH"),
         "drafter": make_user(organization=tokyo, email="mariko@tokyo.example.org", name="Mariko Sato"),
+        "seoul_focal": focal_point(make_user(organization=seoul, email="focal@seoul.example.org", name="Seo-yeon Park")),
+        "bangkok_focal": focal_point(make_user(organization=bangkok, email="focal@bangkok.example.org")),
     }
+
+
+def focal_point(user):
+    user.focal_point = True
+    db.session.commit()
+    return user
 
 
 def page(case):
@@ -69,10 +80,14 @@ def invitation_count() -> int:
     return db.session.scalar(select(func.count()).select_from(DelegateInvitation))
 
 
+def request_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Mandate).where(Mandate.requested_by_id.is_not(None)))
+
+
 def invited(case, address="minji@seoul.example.org", organization="seoul", now=None):
     """Invite a delegate through the domain; return the invitation and its link's path."""
-    invitation, token = invite_delegate(case["declaration"], case[organization], address, case["drafter"],
-                                        now or utcnow())
+    invitation, token = invite_member(case[organization], address, UserRole.delegate, case[f"{organization}_focal"],
+                                      now or utcnow())
     db.session.commit()
     return invitation, f"/invitations/{token}"
 
@@ -94,21 +109,19 @@ def field_error(page_html: str, field: str, message: str) -> bool:
     return bool(match) and message in html.unescape(match.group(1))
 
 
-def test_the_host_invites_and_the_invitee_becomes_a_delegate(app, client, login_as, case, tmp_path, monkeypatch):
+def test_the_focal_point_invites_and_the_invitee_becomes_a_delegate(app, client, login_as, case, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_FILE_DIRECTORY", str(tmp_path))
-    login_as(case["drafter"])
-    form = client.get(page(case)).get_data(as_text=True)
-    assert '<option value="%d">Seoul</option>' % case["seoul"].id in form and ">Manila<" not in form
-    sent = client.post(page(case), data={"organization_id": case["seoul"].id, "email": " Minji@Seoul.example.org "},
-                       follow_redirects=True)
+    login_as(case["seoul_focal"])
+    people = f"/organizations/{case['seoul'].id}/people"
+    sent = client.post(people, data={"email": " Minji@Seoul.example.org ", "role": "delegate"}, follow_redirects=True)
     assert sent.status_code == 200 and "Invitation sent to minji@seoul.example.org." in sent.get_data(as_text=True)
 
     message, link = link_in_mail(tmp_path)
     text = message.get_body(("plain",)).get_content()
     invitation = db.session.scalar(select(DelegateInvitation))
     assert message["To"] == "minji@seoul.example.org"
-    assert "Yokohama Declaration" in message["Subject"] and "Seoul" in message["Subject"]
-    assert "Mariko Sato of Tokyo" in text and "Yokohama Declaration" in text
+    assert "Seoul" in message["Subject"]
+    assert "Seo-yeon Park of Seoul" in text
     expiry = invitation.expires_at
     assert f"{expiry:%B} {expiry.day}, {expiry.year}" in text
     assert link in message.get_body(("html",)).get_content()
@@ -116,7 +129,7 @@ def test_the_host_invites_and_the_invitee_becomes_a_delegate(app, client, login_
     client.post("/logout")
     shown = client.get(link)
     assert shown.status_code == 200
-    assert all(words in shown.get_data(as_text=True) for words in ("Yokohama Declaration", "Seoul", "Mariko Sato"))
+    assert all(words in shown.get_data(as_text=True) for words in ("Seoul", "Seo-yeon Park", "delegate"))
     accepted = client.post(link, data=accept_data())
     assert accepted.status_code == 302 and accepted.location == "/"
     assert "Min-ji Kim" in client.get("/").get_data(as_text=True)  # signed in
@@ -137,8 +150,8 @@ def test_the_host_invites_and_the_invitee_becomes_a_delegate(app, client, login_
 def test_only_the_hash_of_the_secret_is_stored_and_the_link_expires_after_the_configured_days(app, case, monkeypatch):
     monkeypatch.setitem(app.config, "DELEGATE_INVITATION_DAYS", 3)
     now = utcnow()
-    invitation, token = invite_delegate(case["declaration"], case["seoul"], "minji@seoul.example.org",
-                                        case["drafter"], now)
+    invitation, token = invite_member(case["seoul"], "minji@seoul.example.org", UserRole.delegate,
+                                      case["seoul_focal"], now)
     assert invitation.expires_at == now + timedelta(days=3)
     invitation_id, secret = read_token(LINK_PURPOSE, token)
     assert invitation_id == invitation.id and invitation.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
@@ -151,7 +164,7 @@ def test_only_the_hash_of_the_secret_is_stored_and_the_link_expires_after_the_co
 
 def test_the_default_validity_is_seven_days(case):
     now = utcnow()
-    invitation, _ = invite_delegate(case["declaration"], case["seoul"], "minji@seoul.example.org", case["drafter"], now)
+    invitation, _ = invite_member(case["seoul"], "minji@seoul.example.org", UserRole.delegate, case["seoul_focal"], now)
     assert invitation.expires_at - now == timedelta(days=7)
 
 
@@ -159,7 +172,7 @@ def test_an_expired_link_gets_a_clear_page_and_stores_nothing(client, case):
     invitation, link = invited(case, now=utcnow() - timedelta(days=8))
     shown = client.get(link)
     assert shown.status_code == 410
-    assert "has expired" in shown.get_data(as_text=True) and "Ask the host" in shown.get_data(as_text=True)
+    assert "has expired" in shown.get_data(as_text=True) and "Ask the focal point" in shown.get_data(as_text=True)
     assert client.post(link, data=accept_data()).status_code == 410
     assert find_user(invitation.email) is None and invitation.used_at is None
 
@@ -236,30 +249,38 @@ def test_an_observer_gets_delegates_too(case):
     ("tokyo", "Tokyo hosts this declaration; its staff accounts are made by an administrator."),
     ("manila", "Choose an organization invited to this declaration."),
 ])
-def test_only_invited_organizations_get_delegates(client, login_as, case, organization, message):
+def test_only_invited_organizations_are_asked_for_delegates(client, login_as, case, organization, message):
     login_as(case["drafter"])
     response = client.post(page(case), data={"organization_id": case[organization].id,
                                              "email": "someone@example.org"})
     assert response.status_code == 422 and field_error(response.get_data(as_text=True), "organization_id", message)
-    assert invitation_count() == 0
+    assert request_count() == 0
 
 
 def test_a_co_host_is_refused_like_the_host(case, make_organization, make_co_host):
     yokohama = make_organization("Yokohama", "JP")
     make_co_host(case["declaration"], yokohama)
     with pytest.raises(InvitationRefused, match="Yokohama hosts this declaration") as refused:
-        invite_delegate(case["declaration"], yokohama, "someone@example.org", case["drafter"], utcnow())
+        request_delegate(case["declaration"], yokohama, "someone@example.org", case["drafter"], utcnow())
     assert refused.value.field == "organization_id"
 
 
 @pytest.mark.parametrize("address, message", [
     ("not an address", "An email address must have an @-sign."),
-    ("", "Give the delegate's e-mail address."),
 ])
-def test_a_bad_address_is_refused_at_the_field(client, login_as, case, address, message):
+def test_a_bad_proposed_address_is_refused_at_the_field(client, login_as, case, address, message):
     login_as(case["drafter"])
     response = client.post(page(case), data={"organization_id": case["seoul"].id, "email": address})
     assert response.status_code == 422 and field_error(response.get_data(as_text=True), "email", message)
+    assert request_count() == 0
+
+
+def test_a_focal_points_bad_address_is_refused_at_the_field(client, login_as, case):
+    login_as(case["seoul_focal"])
+    for address, message in (("not an address", "An email address must have an @-sign."),
+                             ("", "Give the person's e-mail address.")):
+        response = client.post(f"/organizations/{case['seoul'].id}/people", data={"email": address, "role": "delegate"})
+        assert response.status_code == 422 and field_error(response.get_data(as_text=True), "email", message)
     assert invitation_count() == 0
 
 
@@ -271,8 +292,9 @@ def test_a_bad_address_is_refused_at_the_field(client, login_as, case, address, 
 ])
 def test_an_address_with_an_account_needs_no_invitation(client, login_as, case, make_user, role, organization, message):
     make_user(role=role, organization=case[organization], email="minji@seoul.example.org")
-    login_as(case["drafter"])
-    response = client.post(page(case), data={"organization_id": case["seoul"].id, "email": "MinJi@Seoul.example.org"})
+    login_as(case["seoul_focal"])
+    response = client.post(f"/organizations/{case['seoul'].id}/people",
+                           data={"email": "MinJi@Seoul.example.org", "role": "delegate"})
     assert response.status_code == 422 and field_error(response.get_data(as_text=True), "email", message)
     assert invitation_count() == 0
 
@@ -280,7 +302,7 @@ def test_an_address_with_an_account_needs_no_invitation(client, login_as, case, 
 def test_an_administrators_address_needs_no_invitation(case, make_user):
     make_user(role=UserRole.administrator, email="admin@example.org")
     with pytest.raises(InvitationRefused, match="acts for the network secretariat") as refused:
-        invite_delegate(case["declaration"], case["seoul"], "admin@example.org", case["drafter"], utcnow())
+        invite_member(case["seoul"], "admin@example.org", UserRole.delegate, case["seoul_focal"], utcnow())
     assert refused.value.field == "email"
 
 
@@ -289,11 +311,11 @@ def test_a_closed_declaration_takes_no_new_delegates(client, login_as, case, sta
     case["declaration"].state = state
     db.session.commit()
     with pytest.raises(InvitationRefused, match=f"The declaration is {state.value}"):
-        invite_delegate(case["declaration"], case["seoul"], "minji@seoul.example.org", case["drafter"], utcnow())
+        request_delegate(case["declaration"], case["seoul"], "minji@seoul.example.org", case["drafter"], utcnow())
     login_as(case["drafter"])
     assert "it takes no new delegates" in client.get(page(case)).get_data(as_text=True)
     response = client.post(page(case), data={"organization_id": case["seoul"].id, "email": "minji@seoul.example.org"})
-    assert response.status_code == 409 and invitation_count() == 0
+    assert response.status_code == 409 and request_count() == 0
 
 
 def who(case, make_user, make_organization):
@@ -319,7 +341,7 @@ def who(case, make_user, make_organization):
     ("other drafter", 404, 404),
     ("host drafter", 200, 200),
 ])
-def test_only_host_drafters_may_invite(client, login_as, case, make_user, make_organization,
+def test_only_host_drafters_may_ask_for_delegates(client, login_as, case, make_user, make_organization,
                                        state, kind, drafting_status, consultation_status):
     case["declaration"].state = state
     db.session.commit()
@@ -330,35 +352,37 @@ def test_only_host_drafters_may_invite(client, login_as, case, make_user, make_o
     assert client.get(page(case)).status_code == expected
     posted = client.post(page(case), data={"organization_id": case["seoul"].id, "email": "new@seoul.example.org"})
     assert posted.status_code == (302 if expected == 200 else expected)
-    assert invitation_count() == (1 if expected == 200 else 0)
+    assert request_count() == (1 if expected == 200 else 0)
+    assert invitation_count() == 0  # a host never makes an account
 
 
 def test_the_domain_refuses_anyone_but_a_host_drafter(case, make_user):
     delegate = make_user(role=UserRole.delegate, organization=case["seoul"])
     with pytest.raises(InvitationRefused, match="Only the host's drafters"):
-        invite_delegate(case["declaration"], case["seoul"], "new@seoul.example.org", delegate, utcnow())
-    assert invitation_count() == 0
+        request_delegate(case["declaration"], case["seoul"], "new@seoul.example.org", delegate, utcnow())
+    assert request_count() == 0
 
 
-def test_the_page_lists_the_delegates_and_the_invitations(client, login_as, case, make_user):
+def test_the_people_page_lists_the_accounts_and_the_invitations(client, login_as, case, make_user):
     make_user(role=UserRole.delegate, organization=case["seoul"], name="Ji-ho Park")
     used, _ = invited(case, "minji@seoul.example.org")
     accept_invitation(used, "Min-ji Kim", NEW_PASSWORD, utcnow())
-    invited(case, "old@bangkok.example.org", "bangkok", now=utcnow() - timedelta(days=10))
-    invited(case, "new@bangkok.example.org", "bangkok")
+    invited(case, "old@seoul.example.org", now=utcnow() - timedelta(days=10))
+    invited(case, "new@seoul.example.org")
+    invited(case, "somchai@bangkok.example.org", "bangkok")
     db.session.commit()
-    login_as(case["drafter"])
-    listing = client.get(page(case)).get_data(as_text=True)
-    assert "Ji-ho Park" in listing and "Min-ji Kim" in listing
+    login_as(case["seoul_focal"])
+    listing = client.get(f"/organizations/{case['seoul'].id}/people").get_data(as_text=True)
+    assert "Ji-ho Park" in listing and "Min-ji Kim" in listing and "somchai" not in listing
 
     def row(address):
         return re.search(rf"<td>{re.escape(address)}</td>(.*?)</tr>", listing, re.S).group(1)
 
-    assert "accepted" in row("minji@seoul.example.org") and "by Min-ji Kim" in row("minji@seoul.example.org")
-    assert "expired" in row("old@bangkok.example.org")
-    assert "pending" in row("new@bangkok.example.org") and "Mariko Sato" in row("new@bangkok.example.org")
+    assert "accepted" in row("minji@seoul.example.org")
+    assert "expired" in row("old@seoul.example.org")
+    assert "pending" in row("new@seoul.example.org") and "Seo-yeon Park" in row("new@seoul.example.org")
     statuses = sorted(invitation_status(i, utcnow()) for i in db.session.scalars(select(DelegateInvitation)))
-    assert statuses == ["expired", "pending", "used"]
+    assert statuses == ["expired", "pending", "pending", "used"]
 
 
 class TestAtOnce:
@@ -387,7 +411,9 @@ class TestAtOnce:
             declaration = create_declaration(tokyo, drafter, title="Yokohama Declaration", meeting_name="Meeting",
                                              place="Yokohama", starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 2))
             invite(declaration, seoul, ParticipantRole.participant)
-            _, token = invite_delegate(declaration, seoul, "minji@seoul.example.org", drafter, utcnow())
+            focal = create_user("focal@seoul.example.org", "Seo-yeon", PASSWORD, UserRole.drafter, seoul)
+            focal.focal_point = True
+            _, token = invite_member(seoul, "minji@seoul.example.org", UserRole.delegate, focal, utcnow())
             db.session.commit()
         clients = [live_app.test_client(), live_app.test_client()]
         responses = at_once(*(lambda c=c: c.post(f"/invitations/{token}", data=accept_data()) for c in clients))

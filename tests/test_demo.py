@@ -120,7 +120,7 @@ def test_the_logins_start_with_the_administrator_and_cover_every_role(db):
     assert len({login.email for login in logins}) == len(logins)
     for login in logins:
         user = db.session.scalar(select(User).where(User.email == login.email))
-        assert user.role.value == login.role
+        assert login.role == (f"{user.role.value}, focal point" if user.focal_point else user.role.value)
         assert user.organization is None or user.organization.name in CURRENT_MEMBERS
 
 
@@ -185,3 +185,20 @@ def test_the_demonstrations_adopted_pdfs_are_signed_and_verify_says_so(db, clien
         assert "This is the very file we published" in html
         assert "It was signed by this platform, Common Name: drafting development (self-signed), on " in html
         assert "Nothing in the file changed since it was signed." in html
+
+
+def test_the_demonstration_has_focal_points_a_pending_request_and_confirmed_delegates(db):
+    from drafting.domain import permissions
+    from drafting.domain.people import mandates
+    from drafting.models import Declaration, Mandate, MandateStatus
+
+    logins = load_demo()
+    focal = [login for login in logins if login.role == "drafter, focal point"]
+    assert len(focal) >= 3
+    [request] = db.session.scalars(select(Mandate).where(Mandate.status == MandateStatus.requested)).all()
+    assert request.organization.name == "Manila" and request.email == "ana.reyes@manila.example.org"
+    consulted = db.session.scalar(select(Declaration).where(Declaration.title == "Tokyo Declaration on Cities and Extreme Heat"))
+    confirmed = {user.email for user, _ in mandates.confirmed_delegates(consulted)}
+    assert {"jiwoo.kim@seoul.example.org", "ananya.srisuk@bangkok.example.org", "rina.kusuma@jakarta.example.org"} <= confirmed
+    jiwoo = db.session.scalar(select(User).where(User.email == "jiwoo.kim@seoul.example.org"))
+    assert permissions.mandate_for(jiwoo, consulted).confirmed_by.email == "minho.lee@seoul.example.org"

@@ -412,23 +412,3 @@ def test_the_hosts_reply_and_decision_reach_a_japanese_delegate_in_japanese(clie
         for body in mailbox.texts(message):
             assert ascii_words(re.sub(r"<[^>]+>", " ", body), own) <= {"versions", "comment"}
     assert "理由：日程は未定である。" in mailbox.texts(decided)[0]
-
-
-def test_an_invitation_to_act_on_a_japanese_declaration_is_japanese(client, login_as, japanese_case, mailbox):
-    case = japanese_case
-    declaration = case["declaration"]
-    login_as(case["drafter"])
-    seoul = case["organizations"]["Seoul"]
-    response = client.post(f"/declarations/{declaration.id}/delegates",
-                           data={"organization_id": seoul.id, "email": "jiwoo@seoul.example.org"})
-    assert response.status_code == 302
-    [(_, message)] = mailbox.messages
-    assert message["Subject"] == "東京宣言：ソウル特別市の代表としてのご招待"
-    text, html = mailbox.texts(message)
-    link = re.search(r"http://localhost/\S+", text).group(0)
-    assert f'href="{link}"' in html
-    for body in (text, html):
-        # The link's path and its secret are the application's own; the person's name is theirs.
-        words = ascii_words(re.sub(r"<[^>]+>", " ", body), [link, "http://localhost/", "伊藤春香"])
-        assert words == set(), words
-    assert "東京都の伊藤春香より、東京宣言（アジア大都市ネットワーク21総会）について" in text

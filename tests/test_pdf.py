@@ -182,7 +182,7 @@ def test_the_pdf_is_pdf_a_3a_and_pdf_ua_1_and_carries_its_canonical_text(adopt):
     declaration = adopt()
     final = signoff.final_version(declaration)
     document = reader(published(declaration)[0])
-    assert list(document.attachments) == [pdf.CANONICAL_TEXT_NAME]
+    assert list(document.attachments) == [pdf.CANONICAL_TEXT_NAME, pdf.CERTIFICATE_NAME]
     embedded = document.attachments[pdf.CANONICAL_TEXT_NAME][0].decode("utf-8")
     assert embedded == final.canonical_text
     assert fingerprint.fingerprint(embedded) == final.fingerprint
@@ -306,12 +306,13 @@ def test_nothing_in_user_text_is_fetched_embedded_or_read(
     assert set(fetched) <= {pdf.STATIC_BASE + pdf.STYLESHEET}
     with open("/etc/passwd", encoding="utf-8") as passwd:
         first_line = passwd.readline().strip()
-    for content in rendered:
+    attached = [[pdf.CANONICAL_TEXT_NAME, pdf.CERTIFICATE_NAME], [pdf.CANONICAL_TEXT_NAME]]
+    for content, names in zip(rendered, attached, strict=True):
         document = reader(content)
         # The markup is printed as the text it is.
         whole = " ".join(pages_text(content))
         assert '<img src="file:///etc/passwd">' in whole and f"<img src=\"{server}/img.png\">" in whole
-        assert list(document.attachments) == [pdf.CANONICAL_TEXT_NAME]
+        assert list(document.attachments) == names
         streams = _streams(document)
         assert PASSWD_LINE.encode() in first_line.encode() and first_line.encode() not in streams
         for page in document.pages:

@@ -14,10 +14,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from drafting.domain.clock import utcnow
 from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment
 from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
+from drafting.domain.people.mandates import mandate_from_the_operator
 from drafting.domain.people.participants import invite
 from drafting.extensions import db as _db
 from drafting.models import AuditEvent, Clause, Comment, ParticipantRole, UserRole
@@ -37,6 +39,7 @@ def declaration_in_consultation(app, number: int) -> dict:
         drafters = [create_user(f"drafter{number}-{i}@host.example.org", f"Drafter {i}", PASSWORD, UserRole.drafter,
                                 host) for i in (1, 2)]
         delegate = create_user(f"delegate{number}@seoul.example.org", "Delegate", PASSWORD, UserRole.delegate, seoul)
+        mandate_from_the_operator(delegate, utcnow())
         declaration = create_declaration(host, drafters[0], title=f"Declaration {number}", meeting_name="Meeting",
                                          place="Tokyo", starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 2))
         add_clause(declaration, None, "We will work together.")

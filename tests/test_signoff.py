@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
-from drafting.domain import audit, draft_editing as composition, final_text, signoff, workflow
+from drafting.domain import audit, draft_editing as composition, final_text, permissions, signoff, workflow
 from drafting.domain.people.participants import invite
 from drafting.domain.text import composed_document as document
 from drafting.extensions import db
@@ -206,7 +206,9 @@ def test_every_transition_and_decision_is_in_the_audit_trail_whose_chain_holds(a
         {"organization": "Jakarta", "role": "observer"},
     ]
     assert events[4].detail["affirmed_for"] == affirmation["drafter"].organization.name
-    assert events[5].detail == {"organization": "Seoul", "answer": "affirmed", "fingerprint": affirmation["final"].fingerprint}
+    mandate = permissions.mandate_for(affirmation["Seoul"], declaration)
+    assert events[5].detail == {"organization": "Seoul", "answer": "affirmed", "fingerprint": affirmation["final"].fingerprint,
+                                "mandate": mandate.id}
     assert audit.verify().intact
 
 

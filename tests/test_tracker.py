@@ -219,5 +219,5 @@ def test_the_host_is_told_which_participants_have_no_delegate_to_remind(client, 
     db.session.commit()
     login_as(case["drafter"])
     page = remind(client, case)
-    assert "No delegate of Phnom Penh has an account to e-mail: invite one." in page
+    assert "No confirmed delegate of Phnom Penh to e-mail: ask for one." in page
     assert "sokha@phnompenh.example.org" not in recipients(outbox())

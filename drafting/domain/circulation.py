@@ -8,7 +8,7 @@ from drafting.domain import workflow
 from drafting.domain.clock import as_utc
 from drafting.domain.text import composed_document, fingerprint
 from drafting.extensions import db
-from drafting.models import Declaration, DeclarationState, User, Version
+from drafting.models import Declaration, DeclarationState, Mandate, User, UserRole, Version
 
 
 class CirculationError(ValueError):
@@ -111,10 +111,15 @@ def latest_version(declaration: Declaration) -> Version | None:
 
 
 def delegates(declaration: Declaration) -> list[User]:
-    """Return the active users of every invited participant and observer, hosts excluded."""
+    """Return the confirmed delegates of the invited participants and observers: the active
+    delegates whose confirmed mandate covers the declaration. They are the ones e-mailed about it,
+    so that a host reaches nobody its invited organizations did not vouch for."""
     invited = [participant.organization_id for participant in declaration.invited_participants]
+    mandated = select(Mandate.id).where(Mandate.user_id == User.id, Mandate.covering(declaration.id)).exists()
     return list(
         db.session.scalars(
-            select(User).where(User.organization_id.in_(invited), User.active).order_by(User.email)
+            select(User)
+            .where(User.organization_id.in_(invited), User.active, User.role == UserRole.delegate, mandated)
+            .order_by(User.email)
         )
     )

@@ -11,12 +11,15 @@ that drafts stay confidential.
 
 from typing import NamedTuple
 
+from sqlalchemy import select
 
 from drafting.domain import workflow
 from drafting.domain.circulation import deadline_day, deadline_passed, is_void, latest_version
 from drafting.domain.text import phrasing
+from drafting.extensions import db
 from drafting.models import (
-    Comment, CommentStatus, Declaration, DeclarationState, Participant, ParticipantRole, UserRole, Version,
+    Comment, CommentStatus, Declaration, DeclarationState, Mandate, Participant, ParticipantRole, User,
+    UserRole, Version,
 )
 
 EDITABLE_STATES = {DeclarationState.drafting, DeclarationState.consultation}
@@ -32,13 +35,14 @@ class Refusal(NamedTuple):
     field: str | None = None
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
+    """Tell whether the user is someone signed in, not an anonymous visitor."""
     return bool(user is not None and user.is_authenticated)
 
 
 def is_host_staff(user, declaration: Declaration) -> bool:
     """Tell whether the user works for the host or a co-host of the declaration."""
-    return _signed_in(user) and user.organization_id in declaration.host_organization_ids
+    return signed_in(user) and user.organization_id in declaration.host_organization_ids
 
 
 def invited_organization_ids(declaration: Declaration) -> set[int]:
@@ -50,7 +54,7 @@ def can_view(user, declaration: Declaration) -> bool:
     """Tell whether the user may see the declaration at all."""
     if declaration.state is DeclarationState.adopted:
         return True
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if user.is_admin or is_host_staff(user, declaration):
         return True
@@ -68,17 +72,17 @@ def can_edit(user, declaration: Declaration) -> bool:
 
 def can_create_declaration(user) -> bool:
     """Tell whether the user may start a declaration hosted by their own organization."""
-    return _signed_in(user) and user.role is UserRole.drafter and user.organization_id is not None
+    return signed_in(user) and user.role is UserRole.drafter and user.organization_id is not None
 
 
 def can_manage_library(user) -> bool:
     """Tell whether the user may create and edit clause templates: administrators and drafters."""
-    return _signed_in(user) and user.role in (UserRole.administrator, UserRole.drafter)
+    return signed_in(user) and user.role in (UserRole.administrator, UserRole.drafter)
 
 
 def can_administer(user) -> bool:
     """Tell whether the user may manage organizations, networks and accounts."""
-    return _signed_in(user) and user.is_admin
+    return signed_in(user) and user.is_admin
 
 
 def can_see_versions(user, declaration: Declaration) -> bool:
@@ -95,18 +99,60 @@ def can_see_versions(user, declaration: Declaration) -> bool:
 def can_read_comment(user, comment: Comment) -> bool:
     """Tell whether the user may read a comment's thread: host staff and administrators any, a delegate their own."""
     return can_see_working_draft(user, comment.declaration) or (
-        _signed_in(user) and comment.organization_id == user.organization_id
+        acts_for_invited(user, comment.declaration) and comment.organization_id == user.organization_id
     )
 
 
 def can_see_working_draft(user, declaration: Declaration) -> bool:
     """Tell whether the user may see the working draft: host staff and administrators, never delegates."""
-    return _signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
+    return signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
+
+
+def mandate_for(user, declaration: Declaration) -> Mandate | None:
+    """Return the confirmed, unrevoked mandate under which the user acts on the declaration, if any.
+
+    A mandate for this declaration comes before one for every declaration: it says more.
+    """
+    if not signed_in(user) or user.organization_id is None:
+        return None
+    return db.session.scalars(
+        select(Mandate).join(User, User.id == Mandate.user_id)
+        .where(Mandate.user_id == user.id, Mandate.covering(declaration.id))
+        .order_by(Mandate.declaration_id.is_(None), Mandate.id)
+    ).first()
+
+
+def speaks_for_organization(user, declaration: Declaration) -> bool:
+    """Tell whether the user speaks for their own organization on the declaration.
+
+    Its drafters and focal points do, always: the organization itself named them (an
+    administrator or its focal point made their account). A delegate does only under a confirmed
+    mandate that covers the declaration: a host may ask for a delegate, never make one.
+    """
+    if not signed_in(user) or user.organization_id is None:
+        return False
+    if user.role is UserRole.drafter or user.focal_point:
+        return True
+    return user.role is UserRole.delegate and mandate_for(user, declaration) is not None
 
 
 def acts_for_invited(user, declaration: Declaration) -> bool:
     """Tell whether the user acts for an invited organization (participant or observer), whose delegates comment."""
-    return _signed_in(user) and user.organization_id in invited_organization_ids(declaration)
+    return (
+        signed_in(user) and user.organization_id in invited_organization_ids(declaration)
+        and speaks_for_organization(user, declaration)
+    )
+
+
+def _no_mandate(user, declaration: Declaration, what: str) -> Refusal:
+    # A delegate of an invited organization without a mandate is told whom to ask, not just "no".
+    if (signed_in(user) and user.is_delegate and user.organization_id in invited_organization_ids(declaration)
+            and mandate_for(user, declaration) is None):
+        return Refusal(
+            f"{user.organization.name} has not confirmed you as its delegate for the {declaration.title}: "
+            "ask one of its focal points."
+        )
+    return Refusal(what)
 
 
 def is_host_drafter(user, declaration: Declaration) -> bool:
@@ -117,7 +163,7 @@ def is_host_drafter(user, declaration: Declaration) -> bool:
 def acts_for_participant(user, declaration: Declaration) -> bool:
     """Tell whether the user acts for an invited participant (not an observer, not a host), whose delegates answer."""
     participants = {p.organization_id for p in declaration.participants if p.role is ParticipantRole.participant}
-    return _signed_in(user) and user.organization_id in participants
+    return signed_in(user) and user.organization_id in participants and speaks_for_organization(user, declaration)
 
 
 def can_read_audit(user, declaration: Declaration) -> bool:
@@ -153,7 +199,7 @@ def why_not_comment(user, version: Version) -> Refusal | None:
     if refusal := _commenting_closed(user, declaration):
         return refusal
     if not acts_for_invited(user, declaration):
-        return Refusal("Only delegates of the invited organizations comment on their behalf.")
+        return _no_mandate(user, declaration, "Only delegates of the invited organizations comment on their behalf.")
     return None
 
 
@@ -182,7 +228,7 @@ def may_reply(user, comment: Comment) -> bool:
 
 def why_not_withdraw(user, comment: Comment) -> Refusal | None:
     """Say why the user may not withdraw this comment now; None if they may."""
-    if not _signed_in(user) or comment.author_id != user.id:
+    if not signed_in(user) or comment.author_id != user.id:
         return Refusal("Only its author can withdraw a comment.")
     if refusal := _comments_closed(comment.declaration):
         return refusal
@@ -242,7 +288,7 @@ def why_not_answer(user, declaration: Declaration) -> Refusal | None:
         return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
     # The drafters of a host or co-host answer for their own organization, as proposing answers for the proposer's.
     if not (acts_for_participant(user, declaration) or is_host_drafter(user, declaration)):
-        return Refusal("Only delegates of the participating organizations answer, each for their own.")
+        return _no_mandate(user, declaration, "Only delegates of the participating organizations answer, each for their own.")
     final = latest_version(declaration)
     if deadline_passed(final):
         return Refusal(f"Answers closed at the deadline, the end of {phrasing.format_date(deadline_day(final))}.")
@@ -304,18 +350,18 @@ def may_remind(user, declaration: Declaration) -> bool:
     return why_not_remind(user, declaration) is None
 
 
-def why_not_invite_delegate(user, declaration: Declaration) -> Refusal | None:
-    """Say why the user may not invite delegates to the declaration now; None if they may."""
+def why_not_request_delegate(user, declaration: Declaration) -> Refusal | None:
+    """Say why the user may not ask an invited organization for a delegate now; None if they may."""
     if not is_host_drafter(user, declaration):
-        return Refusal("Only the host's drafters invite delegates.")
+        return Refusal("Only the host's drafters ask for delegates.")
     if declaration.state in CLOSED_STATES:
         return Refusal(f"The declaration is {declaration.state.value}: it takes no new delegates.")
     return None
 
 
-def may_invite_delegate(user, declaration: Declaration) -> bool:
-    """Tell whether the user may invite delegates by e-mail now."""
-    return why_not_invite_delegate(user, declaration) is None
+def may_request_delegate(user, declaration: Declaration) -> bool:
+    """Tell whether the user may ask the invited organizations for delegates now."""
+    return why_not_request_delegate(user, declaration) is None
 
 
 def may_uninvite(user, participant: Participant) -> bool:
@@ -326,30 +372,3 @@ def may_uninvite(user, participant: Participant) -> bool:
 def may_change_role(user, participant: Participant) -> bool:
     """Tell whether the user may give this participant another role now: whoever may remove it, when they may."""
     return may_uninvite(user, participant)
-
-
-def why_not_answer_co_host_proposal(user, participant: Participant) -> Refusal | None:
-    """Say why the user may not accept or decline, for its organization, a proposal to co-host; None if they may.
-
-    The organization's own drafters answer (and administrators): never the host that proposed.
-    """
-    name = participant.organization.name
-    if not _signed_in(user):
-        return Refusal(f"Only the drafters of {name} answer a proposal that {name} co-host.")
-    own_drafter = user.role is UserRole.drafter and user.organization_id == participant.organization_id
-    if not (own_drafter or user.is_admin):
-        return Refusal(f"Only the drafters of {name} answer a proposal that {name} co-host.")
-    if not participant.co_host_proposed:
-        return Refusal(f"There is no proposal waiting for {name}'s answer.")
-    declaration = participant.declaration
-    if declaration.state not in EDITABLE_STATES:
-        return Refusal(
-            f"The declaration is in {declaration.state.value}: a co-host joins only while its text can change, "
-            "before the final text is proposed."
-        )
-    return None
-
-
-def may_answer_co_host_proposal(user, participant: Participant) -> bool:
-    """Tell whether the user may accept or decline, for its organization, a proposal to co-host now."""
-    return why_not_answer_co_host_proposal(user, participant) is None

@@ -21,6 +21,7 @@ from drafting.models import (
     Answer,
     Declaration,
     DeclarationLayout,
+    Mandate,
     Participant,
     User,
     Version,
@@ -40,7 +41,7 @@ class SignoffRefused(ValueError):
 
 
 def _record_answer(version: Version, organization_id: int, delegate: User, answer: Answer,
-                   statement: str | None = None, reason: str | None = None) -> Affirmation:
+                   statement: str | None = None, reason: str | None = None, mandate: Mandate | None = None) -> Affirmation:
     current = db.session.scalar(
         select(Affirmation).where(
             Affirmation.version_id == version.id,
@@ -57,6 +58,7 @@ def _record_answer(version: Version, organization_id: int, delegate: User, answe
         version=version,
         organization_id=organization_id,
         delegate=delegate,
+        mandate=mandate,
         answer=answer,
         statement=statement,
         reason=reason,
@@ -104,13 +106,16 @@ def answer(version: Version, delegate: User, given: Answer, authorised: bool,
     for field, value in (("statement", statement), ("reason", reason)):
         if value and len(value) > limits.STATEMENT:
             raise SignoffRefused(f"At most {limits.STATEMENT:,} characters; this has {len(value):,}.", field)
+    # The record keeps under whose confirmation a delegate answered; drafters and focal points need none.
+    mandate = permissions.mandate_for(delegate, declaration) if delegate.is_delegate else None
     affirmation = _record_answer(
         version, delegate.organization_id, delegate, given,
         statement if given is Answer.affirmed_with_statement else None,
         reason if given is Answer.declined else None,
+        mandate,
     )
     audit.record("answer", declaration, delegate, organization=delegate.organization.name,
-                 answer=given.value, fingerprint=version.fingerprint)
+                 answer=given.value, fingerprint=version.fingerprint, mandate=mandate.id if mandate else None)
     return affirmation
 
 

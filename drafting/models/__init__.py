@@ -16,6 +16,7 @@ from drafting.models.declarations import (
 )
 from drafting.models.delegate_invitations import DelegateInvitation
 from drafting.models.form_submissions import FormSubmission
+from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
@@ -42,6 +43,8 @@ __all__ = [
     "DelegateInvitation",
     "FailedSignIn",
     "FormSubmission",
+    "Mandate",
+    "MandateStatus",
     "Network",
     "NetworkMembership",
     "Organization",

@@ -10,6 +10,7 @@ from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import limits
 from drafting.models.declarations import Declaration
+from drafting.models.mandates import Mandate
 from drafting.models.organizations import Organization
 from drafting.models.users import User
 from drafting.models.versions import Version
@@ -44,6 +45,9 @@ class Affirmation(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     delegate_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The mandate the delegate answered under (who confirmed them, when); NULL for a drafter or a
+    # focal point, who act for their organization without one, and for answers older than mandates.
+    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandates.id"))
     answer: Mapped[Answer] = mapped_column(Enum(Answer, native_enum=False, length=30, validate_strings=True))
     # Printed in the annex when the answer is "affirmed with statement".
     statement: Mapped[str | None] = mapped_column(Text)
@@ -61,6 +65,7 @@ class Affirmation(db.Model):
     version: Mapped[Version] = relationship()
     organization: Mapped[Organization] = relationship()
     delegate: Mapped[User] = relationship()
+    mandate: Mapped[Mandate | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Affirmation {self.answer.value} by {self.organization_id} of version {self.version_id}>"

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     # The organization the user acts for; administrators of the secretariat may have none.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Named by an administrator: vouches for the organization's people (drafting.domain.people.focal_points).
+    focal_point: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organization: Mapped[Organization | None] = relationship()

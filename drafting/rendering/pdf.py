@@ -46,6 +46,7 @@ CIRCULATED = "circulated"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 # The name another part of the application (verification by upload) looks for: keep it.
 CANONICAL_TEXT_NAME = "canonical-text.txt"
+CERTIFICATE_NAME = "certificate-of-completion.json"
 # PDF/A-3 at level a, the accessible one: WeasyPrint tags the PDF for it (pdf_tags).
 PDF_VARIANT = "pdf/a-3a"
 
@@ -119,6 +120,8 @@ class PdfOptions:
     statements: list[Statement] = field(default_factory=list)  # printed in the adopted PDF's annex
     # The audit trail's head at adoption (its count of events, the last one's hash), for ADOPTED.
     audit_head: tuple[int, str] | None = None
+    # The certificate of completion (drafting.domain.completion) as JSON, embedded in ADOPTED.
+    certificate: str | None = None
 
 
 @contextmanager
@@ -235,9 +238,20 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
             modified=options.metadata.created,
             url_fetcher=fetcher,
         )
+        attachments = [canonical_text]
+        if options.certificate is not None:
+            attachments.append(Attachment(
+                string=options.certificate.encode("utf-8"),
+                name=CERTIFICATE_NAME,
+                description="Certificate of completion: who answered for each participant, under whose confirmation, when.",
+                relationship="Supplement",
+                created=options.metadata.created,
+                modified=options.metadata.created,
+                url_fetcher=fetcher,
+            ))
         html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
         laid_out = html.render(font_config=_font_config(), color_profiles=_color_profiles(),
                                stylesheets=stylesheets, pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
         content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
-                                     attachments=[canonical_text], finisher=pdf_conformance.finish)
+                                     attachments=attachments, finisher=pdf_conformance.finish)
     return content, len(laid_out.pages)

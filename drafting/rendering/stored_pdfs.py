@@ -13,7 +13,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting.domain import audit, final_text, published_record
+from drafting.domain import audit, completion, final_text, published_record
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing, wording
@@ -135,6 +135,7 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
         page_size=page_size,
         statements=_statements(record),
         audit_head=(anchor.events, anchor.hash) if anchor else None,
+        certificate=completion.certificate_json(declaration),
     )
     content, pages = pdf.render(final_text.adopted_document(declaration), options)
     return signing.sign(content), pages

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from drafting.domain import circulation, signoff
+from drafting.domain.clock import utcnow
 from drafting.domain.draft_editing import add_clause, create_declaration
 from drafting.domain.people.accounts import create_user
+from drafting.domain.people.mandates import mandate_from_the_operator
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Answer, Organization, OrganizationKind, ParticipantRole, UserRole
@@ -31,6 +33,7 @@ def hostile(live_server):
         db.session.flush()
         drafter = create_user("long.words@host.example.org", "Drafter", PASSWORD, UserRole.drafter, host)
         delegate = create_user("long.words@guest.example.org", "Delegate", PASSWORD, UserRole.delegate, guest)
+        mandate_from_the_operator(delegate, utcnow())
         declaration = create_declaration(
             host, drafter, title=token("Title", 200), subtitle=token("Theme", 300), meeting_name=token("Meeting", 200),
             meeting_acronym=token("ACRONYM", 40).upper(), place=token("Place", 200),

@@ -1,8 +1,12 @@
-"""Inviting delegates by e-mail: a host drafter invites a person to act for an invited organization.
+"""Account invitations: a focal point (or an administrator) invites a person of its own organization.
 
-The invitee gets a single-use link that expires (DELEGATE_INVITATION_DAYS) and chooses their own
-password through it. The link is made and read by drafting.domain.people.single_use_links: signed with the
-SECRET_KEY, with only the SHA-256 of its secret stored.
+The person gets a single-use link that expires (DELEGATE_INVITATION_DAYS) and chooses their own
+password through it; the account is made for the inviting organization only, as a delegate or a
+drafter. An invitation sent to confirm a host's request carries the confirmed mandate, which the
+new account then holds. The link is made and read by drafting.domain.people.single_use_links:
+signed with the SECRET_KEY, with only the SHA-256 of its secret stored.
+
+A host never sends one: it asks the organization for a delegate (drafting.domain.people.mandates).
 """
 
 from datetime import datetime, timedelta
@@ -10,24 +14,20 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from drafting.domain import permissions
+from drafting.domain import audit, organization_permissions
 from drafting.domain.clock import as_utc
 from drafting.domain.people import accounts
 from drafting.domain.people.accounts import AccountError
 from drafting.domain.people.single_use_links import make_token, new_secret, read_token, secret_matches
 from drafting.extensions import db
-from drafting.models import (
-    Declaration,
-    DelegateInvitation,
-    Organization,
-    User,
-    UserRole,
-)
+from drafting.models import DelegateInvitation, Mandate, MandateStatus, Organization, User, UserRole
 
 LINK_PURPOSE = "delegate invitation"
+INVITED_ROLES = (UserRole.delegate, UserRole.drafter)
+
 
 class InvitationRefused(ValueError):
-    """An invitation that cannot be made; `field` names the form field at fault, if one is."""
+    """An invitation or a change of people that cannot be made; `field` names the form field at fault, if one is."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -42,31 +42,25 @@ class InvitationLinkError(Exception):
         self.kind = kind
 
 
-def invited_organizations(declaration: Declaration) -> list[Organization]:
-    """Return the organizations invited as participant or observer, by name; hosts are not among them."""
-    organizations = [p.organization for p in declaration.invited_participants]
-    return sorted(organizations, key=lambda organization: organization.name)
+def refuse_unless_vouching(user: User, organization: Organization) -> None:
+    """Raise InvitationRefused unless the user is a focal point of the organization or an administrator."""
+    refusal = organization_permissions.why_not_vouch(user, organization)
+    if refusal is not None:
+        raise InvitationRefused(*refusal)
 
 
-def delegates_by_organization(declaration: Declaration) -> list[tuple[Organization, list[User]]]:
-    """Return each invited organization with the active accounts that act for it, by name."""
-    organizations = invited_organizations(declaration)
-    users = db.session.scalars(
-        select(User)
-        .where(User.organization_id.in_([organization.id for organization in organizations]), User.active)
-        .order_by(User.name)
-    )
-    by_organization: dict[int, list[User]] = {organization.id: [] for organization in organizations}
-    for user in users:
-        by_organization[user.organization_id].append(user)
-    return [(organization, by_organization[organization.id]) for organization in organizations]
+def members_of(organization: Organization) -> list[User]:
+    """Return the organization's accounts, active first, by name."""
+    return list(db.session.scalars(
+        select(User).where(User.organization_id == organization.id).order_by(User.active.desc(), User.name)
+    ))
 
 
-def invitations_of(declaration: Declaration) -> list[DelegateInvitation]:
-    """Return the declaration's delegate invitations, the latest first."""
+def invitations_of(organization: Organization) -> list[DelegateInvitation]:
+    """Return the organization's account invitations, the latest first."""
     return list(db.session.scalars(
         select(DelegateInvitation)
-        .where(DelegateInvitation.declaration_id == declaration.id)
+        .where(DelegateInvitation.organization_id == organization.id)
         .order_by(DelegateInvitation.created_at.desc(), DelegateInvitation.id.desc())
     ))
 
@@ -80,7 +74,8 @@ def invitation_status(invitation: DelegateInvitation, now: datetime) -> str:
     return "pending"
 
 
-def _existing_account_refusal(user: User, address: str, organization: Organization) -> str:
+def existing_account_refusal(user: User, address: str, organization: Organization) -> str:
+    """Say why an address that has an account already is not invited again."""
     if user.organization_id == organization.id:
         article = "an" if user.role is UserRole.administrator else "a"
         return f"{address} is {article} {user.role.value} of {organization.name} already."
@@ -88,37 +83,33 @@ def _existing_account_refusal(user: User, address: str, organization: Organizati
     return f"{address} acts for {acts_for}; one account acts for one organization."
 
 
-def invite_delegate(
-    declaration: Declaration, organization: Organization | None, email: str, invited_by: User, now: datetime
+def invite_member(
+    organization: Organization, email: str, role: UserRole, invited_by: User, now: datetime,
+    mandate: Mandate | None = None,
 ) -> tuple[DelegateInvitation, str]:
-    """Invite a person by e-mail to act for an invited organization; return the invitation and the
-    token to put in its link.
+    """Invite a person by e-mail to make an account of the organization; return the invitation and
+    the token to put in its link.
 
-    Raise InvitationRefused, changing nothing, when the inviter is not a host drafter, the
-    declaration is closed, the organization is not an invited one, or the address is bad or has an
-    account already.
+    Raise InvitationRefused, changing nothing, unless the inviter vouches for the organization, or
+    when the role is not delegate or drafter, or the address is bad or has an account already.
     """
-    refusal = permissions.why_not_invite_delegate(invited_by, declaration)
-    if refusal is not None:
-        raise InvitationRefused(*refusal)
-    if organization is None or organization.id not in permissions.invited_organization_ids(declaration):
-        if organization is not None and organization.id in declaration.host_organization_ids:
-            message = f"{organization.name} hosts this declaration; its staff accounts are made by an administrator."
-        else:
-            message = "Choose an organization invited to this declaration."
-        raise InvitationRefused(message, "organization_id")
+    refuse_unless_vouching(invited_by, organization)
+    if role not in INVITED_ROLES:
+        raise InvitationRefused("Invite a delegate or a drafter; administrators are made by administrators.", "role")
     try:
         address = accounts.normalize_email(email)
     except AccountError as error:
         raise InvitationRefused(str(error), "email") from None
     existing = accounts.find_user(address)
     if existing is not None:
-        raise InvitationRefused(_existing_account_refusal(existing, address, organization), "email")
+        raise InvitationRefused(existing_account_refusal(existing, address, organization), "email")
     secret, stored = new_secret()
     invitation = DelegateInvitation(
-        declaration=declaration,
+        declaration=mandate.declaration if mandate else None,
         organization=organization,
         email=address,
+        role=role,
+        mandate=mandate,
         secret_hash=stored,
         invited_by=invited_by,
         created_at=now,
@@ -126,7 +117,32 @@ def invite_delegate(
     )
     db.session.add(invitation)
     db.session.flush()
+    audit.record(f"{role.value} invited", invitation.declaration, invited_by,
+                 organization=organization.name, email=address)
     return invitation, make_token(LINK_PURPOSE, invitation.id, secret)
+
+
+def deactivate_member(user: User, by: User, now: datetime) -> int:
+    """Close the account of a delegate or drafter of the organization and revoke its mandates; return
+    how many mandates were revoked. Raise InvitationRefused, changing nothing, if `by` may not."""
+    if user.organization is None or user.is_admin:
+        raise InvitationRefused("Administrators' accounts are closed by an administrator.")
+    refuse_unless_vouching(by, user.organization)
+    if user.id == by.id:
+        raise InvitationRefused("Your own account is closed by another focal point or an administrator.")
+    if not user.active:
+        raise InvitationRefused(f"{user.name}'s account is closed already.")
+    user.active = False
+    revoked = 0
+    for mandate in db.session.scalars(
+        select(Mandate).where(Mandate.user_id == user.id, Mandate.status == MandateStatus.confirmed)
+    ):
+        mandate.status, mandate.ended_by, mandate.ended_at = MandateStatus.revoked, by, now
+        revoked += 1
+    db.session.flush()
+    audit.record(f"{user.role.value} removed", None, by, organization=user.organization.name,
+                 user=user.email, mandates_revoked=revoked)
+    return revoked
 
 
 def _check_usable(invitation: DelegateInvitation, now: datetime) -> None:
@@ -156,7 +172,8 @@ def _lock(invitation: DelegateInvitation) -> DelegateInvitation:
 
 
 def accept_invitation(invitation: DelegateInvitation, name: str, password: str, now: datetime) -> User:
-    """Create the invitee's delegate account through the invitation, which is then used up.
+    """Create the invitee's account through the invitation, which is then used up; the account
+    holds the invitation's mandate, if it carries one.
 
     Raise InvitationLinkError if the link was used or expired meanwhile, and AccountError,
     changing nothing, for a bad name or password or an address that has an account by now.
@@ -167,8 +184,10 @@ def accept_invitation(invitation: DelegateInvitation, name: str, password: str, 
         raise AccountError(
             "email", f"An account with the address {invitation.email} exists already: sign in with it instead."
         )
-    user = accounts.create_user(invitation.email, name, password, UserRole.delegate, invitation.organization)
+    user = accounts.create_user(invitation.email, name, password, invitation.role, invitation.organization)
     invitation.used_at = now
     invitation.user = user
+    if invitation.mandate is not None:
+        invitation.mandate.user = user
     db.session.flush()
     return user

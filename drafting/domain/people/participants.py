@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from drafting.domain import audit, permissions
+from drafting.domain import audit, organization_permissions, permissions
 from drafting.extensions import db
 from drafting.models import CoHostStatus, Declaration, Network, Organization, Participant, ParticipantRole, User
 
@@ -107,7 +107,7 @@ def change_role(participant: Participant, role: ParticipantRole, by: User | None
 
 def answer_co_host_proposal(participant: Participant, user: User, accept: bool) -> None:
     """Accept or decline, for the participant's organization, the proposal to co-host its declaration."""
-    refusal = permissions.why_not_answer_co_host_proposal(user, participant)
+    refusal = organization_permissions.why_not_answer_co_host_proposal(user, participant)
     if refusal is not None:
         raise InvitationError(refusal.message)
     declaration = participant.declaration
@@ -143,7 +143,7 @@ def who_answers_co_host_proposal(participant: Participant) -> list[User]:
     people = db.session.scalars(
         select(User).where(User.organization_id == participant.organization_id, User.active).order_by(User.email)
     )
-    return [person for person in people if permissions.may_answer_co_host_proposal(person, participant)]
+    return [person for person in people if organization_permissions.may_answer_co_host_proposal(person, participant)]
 
 
 def pending_co_host_proposals(user) -> list[Participant]:
@@ -151,4 +151,4 @@ def pending_co_host_proposals(user) -> list[Participant]:
     query = select(Participant).where(Participant.co_host_status == CoHostStatus.proposed).order_by(Participant.id)
     if not user.is_admin:
         query = query.where(Participant.organization_id == user.organization_id)
-    return [p for p in db.session.scalars(query) if permissions.may_answer_co_host_proposal(user, p)]
+    return [p for p in db.session.scalars(query) if organization_permissions.may_answer_co_host_proposal(user, p)]

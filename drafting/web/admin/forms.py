@@ -5,7 +5,7 @@ from functools import cache
 
 import pycountry
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -141,3 +141,8 @@ class NewUserForm(UserForm):
 class EditUserForm(UserForm):
     active = BooleanField("Active: may sign in")
     password = PasswordField("New password", validators=[SingleLine()])
+
+
+class FocalPointForm(FlaskForm):
+    # "yes" names the account a focal point of its organization, anything else unnames it.
+    named = HiddenField(validators=[SingleLine()])

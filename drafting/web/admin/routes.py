@@ -8,13 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from drafting.domain import permissions
-from drafting.domain.people import accounts, organizations as directory
+from drafting.domain.clock import utcnow
+from drafting.domain.people import accounts, focal_points, mandates, organizations as directory
+from drafting.domain.people.delegate_invitations import InvitationRefused
 from drafting.domain.text import phrasing
 from drafting.extensions import db, login_manager
 from drafting.models import Network, NetworkMembership, Organization, User
 from drafting.web.admin.forms import (
     EditUserForm,
     EndMembershipForm,
+    FocalPointForm,
     MembershipForm,
     NetworkForm,
     NewUserForm,
@@ -224,6 +227,9 @@ def new_user():
                 form.email.data, form.name.data, form.password.data, form.role.data,
                 _organization(form.organization.data),
             )
+            if user.is_delegate and user.organization is not None:
+                # An administrator opening a delegate's account vouches for them, as before mandates.
+                mandates.grant_mandate(user, None, current_user._get_current_object(), utcnow())
         except accounts.AccountError as error:
             _refuse(form, error)
         else:
@@ -231,6 +237,23 @@ def new_user():
             flash(f"The account of {user.name} ({user.email}) is open.")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/focal-point")
+def focal_point(user_id: int):
+    """Name an account a focal point of its organization, or unname it."""
+    user = db.get_or_404(User, user_id)
+    form = FocalPointForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        focal_points.name_focal_point(user, form.named.data == "yes", current_user._get_current_object())
+    except InvitationRefused as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    db.session.commit()
+    flash(f"{user.name} is {'now' if user.focal_point else 'no longer'} a focal point of {user.organization.name}.")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -258,4 +281,6 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(f"The account of {user.name} is saved.")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+    return render_template(
+        "admin/user_form.html", form=form, user=user, focal_point_form=FocalPointForm(formdata=None)
+    ), 422 if form.errors else 200

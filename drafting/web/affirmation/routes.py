@@ -46,6 +46,7 @@ def answer(declaration_id: int):
         final=final,
         document=consultation.version_document(final),
         current=current,
+        mandate=permissions.mandate_for(current_user, declaration),
         form=form,
         deadline=circulation.deadline_day(final),
     ), status

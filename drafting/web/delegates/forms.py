@@ -1,9 +1,9 @@
-"""Forms of inviting delegates and of accepting an invitation."""
+"""Forms of asking an organization for a delegate and of accepting an account invitation."""
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from drafting.domain.people.accounts import AccountError, check_password_rules
 from drafting.models import limits
@@ -14,15 +14,13 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class DelegateInvitationForm(FlaskForm):
+class DelegateRequestForm(FlaskForm):
     # The domain, not the choice list, refuses an organization that is not invited, with a message
     # that says why (the host, say) instead of "Not a valid choice".
     organization_id = SelectField("Organization", coerce=int, validate_choice=False)
     email = EmailField(
-        "E-mail address of the delegate", filters=[strip],
-        validators=[
-            SingleLine(), DataRequired(message="Give the delegate's e-mail address."), Length(max=limits.EMAIL),
-        ],
+        "Propose an e-mail address (optional)", filters=[strip],
+        validators=[SingleLine(), Optional(), Length(max=limits.EMAIL)],
     )
 
     def __init__(self, *args, organizations=(), **kwargs):

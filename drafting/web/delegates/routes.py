@@ -1,4 +1,4 @@
-"""Inviting delegates by e-mail, and the invitee's first visit where they set their password."""
+"""Asking the invited organizations for delegates, and an invitee's first visit where they set their password."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -6,15 +6,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from drafting.domain import permissions
 from drafting.domain.clock import utcnow
-from drafting.domain.people import delegate_invitations
+from drafting.domain.people import delegate_invitations, mandates
 from drafting.domain.people.accounts import AccountError
 from drafting.domain.people.delegate_invitations import InvitationLinkError, InvitationRefused
-from drafting.domain.text import wording
 from drafting.extensions import db
 from drafting.models import Declaration, Organization, Participant
 from drafting.rendering import notifications
 from drafting.web.auth.routes import begin_session
-from drafting.web.delegates.forms import AcceptInvitationForm, DelegateInvitationForm
+from drafting.web.delegates.forms import AcceptInvitationForm, DelegateRequestForm
 from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("delegates", __name__)
@@ -28,55 +27,56 @@ WITH_PARTICIPANTS = (
 @bp.route("/declarations/<int:declaration_id>/delegates", methods=["GET", "POST"])
 @login_required
 def invite(declaration_id: int):
-    """List the delegates and invitations of a declaration, and invite a delegate by e-mail."""
+    """List the declaration's confirmed delegates and requests, and ask an invited organization for a delegate."""
     declaration = declaration_or_404(
         declaration_id, current_user, permissions.is_host_drafter, options=WITH_PARTICIPANTS
     )
-    form = DelegateInvitationForm(organizations=delegate_invitations.invited_organizations(declaration))
+    form = DelegateRequestForm(organizations=mandates.invited_organizations(declaration))
     if form.validate_on_submit():
         try:
-            invitation, token = delegate_invitations.invite_delegate(
-                declaration, db.session.get(Organization, form.organization_id.data), form.email.data,
+            request = mandates.request_delegate(
+                declaration, form.organization_id.data and db.session.get(Organization, form.organization_id.data),
+                form.email.data,
                 current_user._get_current_object(), utcnow(),
             )
         except InvitationRefused as error:
             (form[error.field].errors if error.field else form.form_errors).append(str(error))
         else:
-            _send_invitation(invitation, token)
+            _send_request(request)
             db.session.commit()
             return redirect(url_for("delegates.invite", declaration_id=declaration.id))
     # A refusal without a field is about the declaration's state, not the input.
     status = 409 if form.form_errors else 422 if form.errors else 200
-    now = utcnow()
     return render_template(
         "delegates/invite.html",
         declaration=declaration,
         form=form,
-        delegates=delegate_invitations.delegates_by_organization(declaration),
-        invitations=[(i, delegate_invitations.invitation_status(i, now))
-                     for i in delegate_invitations.invitations_of(declaration)],
+        delegates=mandates.confirmed_delegates(declaration),
+        requests=mandates.requests_of(declaration),
     ), status
 
 
-def _send_invitation(invitation, token: str) -> None:
-    """Queue the e-mail with the invitation's link, in the invitation's transaction, and say so."""
+def _send_request(request) -> None:
+    """Queue the request's e-mail to the organization's focal points, in the request's transaction, and say so."""
+    organization = request.organization
+    focal_points = mandates.focal_points_of(organization)
     notifications.notify(
-        [invitation],
-        wording.gettext(
-            invitation.declaration.language, "{title}: invitation to act for {organization}",
-            title=invitation.declaration.title,
-            organization=invitation.organization.name_in(invitation.declaration.language),
-        ),
-        "delegate_invitation",
-        invitation=invitation,
-        link=url_for("delegates.accept", token=token, _external=True),
+        focal_points,
+        f"{request.declaration.title}: {request.declaration.host.name} asks {organization.name} for a delegate",
+        "delegate_request",
+        request=request,
+        link=url_for("people.index", organization_id=organization.id, _external=True),
     )
-    flash(f"Invitation sent to {invitation.email}.")
+    if focal_points:
+        flash(f"Request sent to the focal points of {organization.name}.")
+    else:
+        flash(f"{organization.name} has no focal point yet: the request waits for one, or for an administrator.",
+              "warning")
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept(token: str):
-    """Accept an invitation: the invitee chooses a name and password, and is signed in as a delegate."""
+    """Accept an invitation: the invitee chooses a name and password, and is signed in."""
     try:
         invitation = delegate_invitations.find_invitation(token, utcnow())
     except InvitationLinkError as error:

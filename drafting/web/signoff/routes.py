@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import audit, circulation, final_text, permissions, signoff, workflow
+from drafting.domain import audit, circulation, completion, final_text, permissions, signoff, workflow
 from drafting.domain.text import composed_document, phrasing, wording
 from drafting.extensions import db
 from drafting.models import User
@@ -108,7 +108,7 @@ def remind(declaration_id: int):
     reached = {recipient.organization_id for recipient in recipients}
     unreachable = sorted(p.organization.name for p in reminded if p.organization_id not in reached)
     if unreachable:
-        flash(f"No delegate of {phrasing.join_names(unreachable)} has an account to e-mail: invite one.", "warning")
+        flash(f"No confirmed delegate of {phrasing.join_names(unreachable)} to e-mail: ask for one.", "warning")
     return redirect(url_for("signoff.progress", declaration_id=declaration.id))
 
 
@@ -178,3 +178,13 @@ def trail(declaration_id: int):
     """Show the declaration's audit trail: every transition and decision, who, when, from and to."""
     declaration = declaration_or_404(declaration_id, current_user, permissions.can_read_audit)
     return render_template("signoff/audit.html", declaration=declaration, events=audit.trail(declaration))
+
+
+@bp.get("/<int:declaration_id>/certificate")
+@login_required
+def certificate(declaration_id: int):
+    """Show the certificate of completion: who answered for each participant, under whose confirmation."""
+    declaration = _load(declaration_id)
+    if final_text.final_version(declaration) is None:
+        return _refused("There is no final text: nobody has answered yet.", declaration)
+    return render_template("signoff/certificate.html", declaration=declaration, entries=completion.entries(declaration))
