@@ -1,7 +1,8 @@
 """Signing adopted PDFs with the platform's key (PAdES), and checking the signatures of an uploaded PDF.
 
-A signature is an incremental update of the rendered PDF/A-3b file: the file's bytes stay as
-WeasyPrint wrote them, and the update adds an invisible signature field (readers list it in
+A signature is an incremental update of the rendered PDF/A-3a file: the file's bytes stay as
+WeasyPrint wrote them, metadata included (drafting.rendering.signature_field), and the update adds
+an invisible signature field, described and tagged for PDF/UA (readers list it in
 their signature panel; a visible one would need room on a page that the layout does not leave)
 and a CMS signature over every byte but its own. The signature certifies the document with
 "no changes allowed", so a reader flags any later change. With TIMESTAMP_URL configured the
@@ -19,7 +20,6 @@ from functools import lru_cache
 import aiohttp
 from asn1crypto import x509
 from flask import current_app
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
@@ -29,6 +29,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from drafting.rendering.signature_field import MetadataKeepingWriter, add_tagged_signature_field
 from drafting.rendering.signing_keys import platform_key_file
 
 DIGEST = "sha256"
@@ -86,9 +87,11 @@ def sign(content: bytes, signer: signers.Signer | None = None) -> bytes:
     # A timestamp token's size is the authority's to decide: pyHanko then measures it with a dry run.
     certificates = {certificate.dump() for certificate in [signer.signing_cert, *signer.cert_registry]}
     reserved = None if url else SIGNATURE_ROOM + 2 * ((sum(map(len, certificates)) + 1) // 2)  # pyHanko wants it even
+    writer = MetadataKeepingWriter(io.BytesIO(content))
+    add_tagged_signature_field(writer, FIELD_NAME)
     try:
         output = signers.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(content)),
+            writer,
             metadata,
             signer=signer,
             timestamper=HTTPTimeStamper(url, timeout=TIMESTAMP_SECONDS) if url else None,
