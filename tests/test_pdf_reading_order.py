@@ -59,14 +59,15 @@ def _wide(character: str) -> bool:
 
 def whole(piece: str) -> re.Pattern:
     """Match the piece as printed: its words whole, any white space (a line break) between words,
-    a line break alone between two wide characters, letter case as text-transform may set it."""
+    a line break alone next to a wide character (Japanese wraps there, even beside a Latin word),
+    letter case as text-transform may set it."""
     pattern = []
     for before, character in zip(" " + piece, piece):
         if character.isspace():
             if not before.isspace():
                 pattern.append(r"\s+")
             continue
-        if _wide(before) and _wide(character):
+        if not before.isspace() and (_wide(before) or _wide(character)):
             pattern.append(r"\n?")
         pattern.append(re.escape(character))
     return re.compile("".join(pattern), re.IGNORECASE)
