@@ -2,7 +2,8 @@
 
 Text is plain paragraphs separated by blank lines. Inside a paragraph, lines starting with
 "- " form a bulleted list and *words between asterisks* are emphasised. Nothing else is markup:
-every character the user typed is escaped before the few tags we produce are added.
+every character the user typed is escaped before the few tags we produce are added. Words joined
+by hyphens are marked as compounds, which the PDF never breaks at their hyphens.
 """
 
 import re
@@ -10,6 +11,9 @@ import re
 from markupsafe import Markup, escape
 
 EMPHASIS = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")
+# A word joined by hyphens ("low-carbon"): kept on one line, since a text extractor joins the halves
+# of a word broken after its hyphen and drops the hyphen ("lowcarbon").
+COMPOUND = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
 BULLET = re.compile(r"^\s*-\s+")
 
 
@@ -25,8 +29,10 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _inline(text: str) -> Markup:
-    # Safe: the text is escaped first; the only tags are the <em> we add around escaped words.
-    return Markup(EMPHASIS.sub(r"<em>\1</em>", str(escape(text))))  # nosec B704
+    # Safe: the text is escaped first; the only tags are the <em> and <span class="compound"> we add
+    # around escaped words.
+    emphasised = EMPHASIS.sub(r"<em>\1</em>", str(escape(text)))
+    return Markup(COMPOUND.sub(r'<span class="compound">\1</span>', emphasised))  # nosec B704
 
 
 def paragraph_html(paragraph: str) -> Markup:
