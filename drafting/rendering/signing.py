@@ -12,7 +12,9 @@ The digest is SHA-256: pyHanko raises a file signed with SHA-384 to PDF 2.0 (its
 which PDF/A-3 is not.
 """
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -71,6 +73,18 @@ def platform_certificate() -> x509.Certificate:
     return platform_signer().signing_cert
 
 
+def _where_asyncio_may_run(work):
+    # pyHanko's synchronous calls run its coroutines with asyncio.run, which a thread already running an
+    # event loop (one driving a browser through Playwright, say) may not call: such a caller's signing
+    # runs in a thread of its own.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(work).result()
+
+
 def sign(content: bytes, signer: signers.Signer | None = None) -> bytes:
     """Return the PDF signed (PAdES) by the platform, or by another signer, timestamped if TIMESTAMP_URL is set."""
     url = current_app.config["TIMESTAMP_URL"]
@@ -90,13 +104,13 @@ def sign(content: bytes, signer: signers.Signer | None = None) -> bytes:
     writer = MetadataKeepingWriter(io.BytesIO(content))
     add_tagged_signature_field(writer, FIELD_NAME)
     try:
-        output = signers.sign_pdf(
+        output = _where_asyncio_may_run(lambda: signers.sign_pdf(
             writer,
             metadata,
             signer=signer,
             timestamper=HTTPTimeStamper(url, timeout=TIMESTAMP_SECONDS) if url else None,
             bytes_reserved=reserved,
-        )
+        ))
     except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as error:
         raise TimestampUnavailable(f"The timestamp server {url} gave no timestamp ({error or type(error).__name__}).") from error
     return output.getvalue()
