@@ -6,6 +6,7 @@ from flask import request, url_for
 from config import DEVELOPMENT_AUDIT_KEY, ProductionConfig, TestConfig
 from drafting import create_app
 from drafting.extensions import db as _db
+from drafting.rendering.signing_keys import make_self_signed
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +25,14 @@ def test_every_page_carries_the_security_headers(client):
 
 
 def production_app(tmp_path):
+    key_file = tmp_path / "signing-key.p12"
+    make_self_signed(key_file, "drafting at declarations.example.org", "a password for this test only", years=1)
+
     class Production(ProductionConfig):
         SECRET_KEY = "a long random secret for this test only"
         AUDIT_KEY = "another long random secret for this test only"
+        SIGNING_KEY_FILE = str(key_file)
+        SIGNING_KEY_PASSWORD = "a password for this test only"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite'}"
         SERVER_NAME = "declarations.example.org"
         ALLOWED_HOSTS = ["declarations.example.org"]
