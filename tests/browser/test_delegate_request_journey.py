@@ -36,8 +36,9 @@ def _final_text_for_seoul(app, drafter_email: str) -> int:
         in_a_week = date.today() + timedelta(days=7)
         circulation.circulate(declaration, drafter, in_a_week, date.today())
         signoff.propose_final(declaration, drafter, in_a_week, date.today())
+        declaration_id = declaration.id
         db.session.commit()
-        return declaration.id
+    return declaration_id
 
 
 def _invitation_link(directory: Path, address: str) -> str:
