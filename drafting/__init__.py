@@ -97,6 +97,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Every transaction takes the write lock (below): a request, or the mail sent after one,
+        # waits its turn up to 30 s rather than failing after pysqlite's 5 s.
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 
