@@ -3,9 +3,12 @@ and the e-mails about it; organizations have names per language (issue 13)."""
 
 import copy
 import io
+import os
 import re
+import shutil
 import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -20,6 +23,7 @@ from drafting.extensions import db
 from drafting.models import Answer, Organization, OrganizationKind, OrganizationName, ParticipantRole, UserRole
 from drafting.rendering import stored_pdfs
 from tests.test_answers import mailbox  # noqa: F401 (a fixture: a real SMTP server on 127.0.0.1)
+from tests.test_production import PATH, README, section
 
 JAPANESE = dict(
     title="東京宣言",
@@ -294,27 +298,50 @@ def test_a_name_in_an_unknown_language_is_refused_and_nothing_is_stored():
 
 
 def test_every_word_the_application_writes_has_its_japanese_translation_compiled(tmp_path):
-    from babel.messages.frontend import CommandLineInterface
+    """README's "Languages" commands, run in bash as written in a copy of the checkout: extracting
+    finds every word, updating the Japanese catalog finds nothing new to translate, starting a Korean
+    catalog offers every word, and compiling gives the committed Japanese catalog."""
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
     root = wording.TRANSLATIONS_FOLDER.parent.parent
-    extracted = tmp_path / "document.pot"
-    # The extraction command of README's "Languages", run from the checkout.
-    CommandLineInterface().run([
-        "pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "--no-default-keywords", "-k", "_",
-        "-k", "gettext:2", "-k", "pgettext:2c,3", "--no-location", "-o", str(extracted), str(root),
-    ])
-    with extracted.open("rb") as pot:
-        wanted = {message.id for message in read_po(pot) if message.id}
-    folder = wording.TRANSLATIONS_FOLDER / "ja" / "LC_MESSAGES"
-    with (folder / "document.po").open("rb") as po:
-        written = {message.id: message.string for message in read_po(po) if message.id}
-    with (folder / "document.mo").open("rb") as mo:
-        compiled = {message.id: message.string for message in read_mo(mo) if message.id}
+    for part in ("drafting", "templates"):
+        shutil.copytree(root / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "babel.cfg", tmp_path)
+    extract, init, compile_ = readme_language_commands()
+    # The README's note on init: "update instead of init for a language that has one".
+    update = init.split("#")[0].replace(" init ", " update ").replace("-l ko", "-l ja")
+    for command in (extract, update, init, compile_):
+        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env={**os.environ, "PATH": PATH},
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, f"`{command}` failed:\n{done.stdout}\n{done.stderr}"
+
+    def catalog(path: Path, reader=read_po) -> dict[str, str]:
+        with path.open("rb") as file:
+            return {message.id: message.string for message in reader(file) if message.id}
+
+    wanted = set(catalog(tmp_path / "drafting/translations/document.pot"))
     assert "Participating cities and organizations" in wanted and "{number}st" in wanted
+    assert wanted == set(catalog(root / "drafting/translations/document.pot")), "the committed .pot is out of date"
+    japanese = root / "drafting/translations/ja/LC_MESSAGES"
+    written = catalog(japanese / "document.po")
     assert wanted <= {message for message, translation in written.items() if translation}
-    assert compiled == written
+    updated = tmp_path / "drafting/translations/ja/LC_MESSAGES"
+    assert {m: t for m, t in catalog(updated / "document.po").items() if m in wanted} == {
+        m: t for m, t in written.items() if m in wanted
+    }
+    assert catalog(updated / "document.mo", read_mo) == catalog(japanese / "document.mo", read_mo)
+    assert catalog(japanese / "document.mo", read_mo) == written
+    assert set(catalog(tmp_path / "drafting/translations/ko/LC_MESSAGES/document.po")) == wanted
+    assert (tmp_path / "drafting/translations/ko/LC_MESSAGES/document.mo").exists()
+
+
+def readme_language_commands() -> list[str]:
+    """Return the indented commands of README's "Languages" section: extract, init, compile."""
+    text = section(README.read_text(encoding="utf-8"), "### Languages")
+    commands = [line.strip() for line in text.splitlines() if line.startswith("    pybabel ")]
+    assert [command.split()[1] for command in commands] == ["extract", "init", "compile"], commands
+    return commands
 
 
 class TestMigration:
