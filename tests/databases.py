@@ -1,13 +1,18 @@
 """Fresh databases for tests that need one of their own (migrations, live servers), on the suite's engine."""
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy.engine import URL, make_url
 
-from config import database_url
+from config import TestConfig, database_url
+from drafting import create_app
+from drafting.extensions import db
 from tests.fresh_postgres import SERVER
 
 
@@ -60,3 +65,18 @@ def fresh_database(tmp_dir: Path):
     url = make_url(suite_url)
     with fresh_postgresql_database(server_url(suite_url), url.database) as plain:
         yield "postgresql+psycopg://" + plain.removeprefix("postgresql://")
+
+
+@contextmanager
+def migrated_application(tmp_dir: Path, revision: str = "head") -> Iterator[Flask]:
+    """Yield, inside its app context, the application on a new database of the suite's kind migrated to
+    `revision`; its connections are closed before the database is dropped."""
+    with fresh_database(tmp_dir) as url:
+        app = create_app(type("ExistingDatabase", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+        with app.app_context():
+            upgrade(revision=revision)
+            try:
+                yield app
+            finally:
+                db.session.close()
+                db.engine.dispose()

@@ -11,8 +11,6 @@ from flask_migrate import downgrade, upgrade
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from config import TestConfig
-from drafting import create_app
 from drafting.demo import load_demo
 from drafting.domain import interchange, signoff
 from drafting.domain.people.participants import invite
@@ -27,7 +25,7 @@ from drafting.models import (
     StoredPdf,
     UserRole,
 )
-from tests.databases import fresh_database
+from tests.databases import migrated_application
 from tests.test_interchange import retitled
 
 # The revision before the published record.
@@ -210,27 +208,19 @@ class TestBackFill:
         return db
 
     def test_the_migration_gives_declarations_adopted_before_it_the_record_adoption_gives(self, tmp_path):
-        with fresh_database(tmp_path) as url:
+        with migrated_application(tmp_path):
+            load_demo()  # adopts the declarations of three past plenaries
+            db.session.commit()
+            frozen = dict(db.session.execute(
+                select(Declaration.id, Declaration.published_record).where(Declaration.state == DeclarationState.adopted)
+            ).all())
+            assert len(frozen) == 3 and all(frozen.values())
+            db.session.close()
 
-            class ExistingDatabase(TestConfig):
-                SQLALCHEMY_DATABASE_URI = url
-
-            app = create_app(ExistingDatabase)
-            with app.app_context():
-                upgrade()
-                load_demo()  # adopts the declarations of three past plenaries
-                db.session.commit()
-                frozen = dict(db.session.execute(
-                    select(Declaration.id, Declaration.published_record).where(Declaration.state == DeclarationState.adopted)
-                ).all())
-                assert len(frozen) == 3 and all(frozen.values())
-                db.session.close()
-
-                downgrade(revision=REVISION_BEFORE)
-                upgrade()
-                back_filled = dict(db.session.execute(
-                    select(Declaration.id, Declaration.published_record).where(Declaration.published_record.is_not(None))
-                ).all())
-                assert back_filled == frozen
-                db.session.close()
-                db.engine.dispose()
+            downgrade(revision=REVISION_BEFORE)
+            upgrade()
+            back_filled = dict(db.session.execute(
+                select(Declaration.id, Declaration.published_record).where(Declaration.published_record.is_not(None))
+            ).all())
+            assert back_filled == frozen
+            db.session.close()

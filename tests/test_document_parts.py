@@ -8,8 +8,6 @@ from datetime import date
 import pytest
 from flask_migrate import downgrade, upgrade
 
-from config import TestConfig
-from drafting import create_app
 from drafting.domain import draft_editing, final_text, interchange, signoff
 from drafting.domain.people.organizations import create_organization
 from drafting.domain.people.accounts import create_user
@@ -17,7 +15,7 @@ from drafting.domain.people.participants import answer_co_host_proposal, invite
 from drafting.domain.text import composed_document, fingerprint
 from drafting.extensions import db
 from drafting.models import Answer, DatePosition, DeclarationLayout, OrganizationKind, ParticipantRole, UserRole
-from tests.databases import fresh_database
+from tests.databases import migrated_application
 from tests.test_interchange import retitled
 
 REVISION_BEFORE = "b5e2c9d41f03"
@@ -163,40 +161,32 @@ class TestMigration:
         return db
 
     def test_default_closing_formulas_stay_defaults_and_the_drafters_own_stay_theirs(self, tmp_path):
-        with fresh_database(tmp_path) as url:
+        with migrated_application(tmp_path):
+            seoul = create_organization("Seoul", OrganizationKind.city, "KR")
+            tokyo = create_organization("Tokyo", OrganizationKind.city, "JP")
+            details = dict(title="Seoul Declaration", meeting_name="Plenary", place="Seoul",
+                           starts_on=date(2011, 10, 26), ends_on=date(2011, 10, 27))
+            default = draft_editing.create_declaration(seoul, None, **details)
+            co_host = invite(default, tokyo, ParticipantRole.host)
+            answer_co_host_proposal(co_host, create_user("drafter@tokyo.example.org", "Tokyo Drafter",
+                                                         "a long enough password", UserRole.drafter, tokyo), True)
+            own = draft_editing.create_declaration(seoul, None, **details, closing_formula="Done at Seoul.")
+            db.session.commit()
+            ids = default.id, own.id
+            db.session.close()
 
-            class ExistingDatabase(TestConfig):
-                SQLALCHEMY_DATABASE_URI = url
-
-            app = create_app(ExistingDatabase)
-            with app.app_context():
-                upgrade()
-                seoul = create_organization("Seoul", OrganizationKind.city, "KR")
-                tokyo = create_organization("Tokyo", OrganizationKind.city, "JP")
-                details = dict(title="Seoul Declaration", meeting_name="Plenary", place="Seoul",
-                               starts_on=date(2011, 10, 26), ends_on=date(2011, 10, 27))
-                default = draft_editing.create_declaration(seoul, None, **details)
-                co_host = invite(default, tokyo, ParticipantRole.host)
-                answer_co_host_proposal(co_host, create_user("drafter@tokyo.example.org", "Tokyo Drafter",
-                                                             "a long enough password", UserRole.drafter, tokyo), True)
-                own = draft_editing.create_declaration(seoul, None, **details, closing_formula="Done at Seoul.")
-                db.session.commit()
-                ids = default.id, own.id
-                db.session.close()
-
-                downgrade(revision=REVISION_BEFORE)
-                formulas = dict(db.session.execute(db.text("SELECT id, closing_formula FROM declarations")).all())
-                assert formulas == {
-                    ids[0]: "This declaration is hereby proposed by Seoul (South Korea) and Tokyo (Japan) on "
-                            "October 27, 2011, and affirmed by the participating cities and organizations.",
-                    ids[1]: "Done at Seoul.",
-                }
-                db.session.close()
-                upgrade()
-                assert dict(db.session.execute(db.text("SELECT id, closing_formula FROM declarations")).all()) == {
-                    ids[0]: None, ids[1]: "Done at Seoul."}
-                db.session.close()
-                db.engine.dispose()
+            downgrade(revision=REVISION_BEFORE)
+            formulas = dict(db.session.execute(db.text("SELECT id, closing_formula FROM declarations")).all())
+            assert formulas == {
+                ids[0]: "This declaration is hereby proposed by Seoul (South Korea) and Tokyo (Japan) on "
+                        "October 27, 2011, and affirmed by the participating cities and organizations.",
+                ids[1]: "Done at Seoul.",
+            }
+            db.session.close()
+            upgrade()
+            assert dict(db.session.execute(db.text("SELECT id, closing_formula FROM declarations")).all()) == {
+                ids[0]: None, ids[1]: "Done at Seoul."}
+            db.session.close()
 
 
 def test_the_host_parts_and_order_pass_through_an_export_and_an_import(conference, circulate, propose_final):

@@ -229,25 +229,20 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
         raise ValueError(f"No page size {options.page_size!r}; there are {', '.join(PAGE_SIZES)}.")
     with weasyprint_log_forwarded():
         fetcher, stylesheets = _stylesheets(options.page_size, document.language)
-        canonical_text = Attachment(
-            string=options.canonical_text.encode("utf-8"),
-            name=CANONICAL_TEXT_NAME,
-            description="The canonical text of this declaration; its SHA-256 is the fingerprint printed on every page.",
-            relationship="Source",
-            created=options.metadata.created,
-            modified=options.metadata.created,
-            url_fetcher=fetcher,
-        )
-        attachments = [canonical_text]
+        def attached(text: str, name: str, description: str, relationship: str) -> Attachment:
+            return Attachment(string=text.encode("utf-8"), name=name, description=description,
+                              relationship=relationship, created=options.metadata.created,
+                              modified=options.metadata.created, url_fetcher=fetcher)
+
+        attachments = [attached(
+            options.canonical_text, CANONICAL_TEXT_NAME,
+            "The canonical text of this declaration; its SHA-256 is the fingerprint printed on every page.", "Source",
+        )]
         if options.certificate is not None:
-            attachments.append(Attachment(
-                string=options.certificate.encode("utf-8"),
-                name=CERTIFICATE_NAME,
-                description="Certificate of completion: who answered for each participant, under whose confirmation, when.",
-                relationship="Supplement",
-                created=options.metadata.created,
-                modified=options.metadata.created,
-                url_fetcher=fetcher,
+            attachments.append(attached(
+                options.certificate, CERTIFICATE_NAME,
+                "Certificate of completion: who answered for each participant, under whose confirmation, when.",
+                "Supplement",
             ))
         html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
         laid_out = html.render(font_config=_font_config(), color_profiles=_color_profiles(),

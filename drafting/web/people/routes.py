@@ -1,6 +1,8 @@
 """An organization's people, for its focal points and administrators: its accounts, their mandates,
 and the hosts' requests for a delegate."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -119,31 +121,29 @@ def confirm(mandate_id: int):
 @login_required
 def decline(mandate_id: int):
     """Decline a host's request for a delegate."""
-    mandate = db.get_or_404(Mandate, mandate_id)
-    if refusal := _checked(mandate.organization, EmptyForm()):
-        return _refused(refusal, mandate.organization)
-    try:
-        mandates.decline_request(mandate, current_user._get_current_object(), utcnow())
-    except InvitationRefused as error:
-        return _refused(error, mandate.organization)
-    db.session.commit()
-    flash(f"The request of {mandate.declaration.host.name} is declined.")
-    return _back(mandate.organization)
+    return _close_mandate(mandate_id, mandates.decline_request,
+                          lambda mandate: f"The request of {mandate.declaration.host.name} is declined.")
 
 
 @bp.post("/mandates/<int:mandate_id>/revoke")
 @login_required
 def revoke(mandate_id: int):
     """Revoke a delegate's mandate."""
+    return _close_mandate(mandate_id, mandates.revoke_mandate,
+                          lambda mandate: f"{mandate.email} no longer acts on {mandate.scope}.")
+
+
+def _close_mandate(mandate_id: int, close: Callable[..., object], done: Callable[[Mandate], str]):
+    """Decline a request or revoke a mandate, as a focal point of the mandate's organization."""
     mandate = db.get_or_404(Mandate, mandate_id)
     if refusal := _checked(mandate.organization, EmptyForm()):
         return _refused(refusal, mandate.organization)
     try:
-        mandates.revoke_mandate(mandate, current_user._get_current_object(), utcnow())
+        close(mandate, current_user._get_current_object(), utcnow())
     except InvitationRefused as error:
         return _refused(error, mandate.organization)
     db.session.commit()
-    flash(f"{mandate.email} no longer acts on {mandate.scope}.")
+    flash(done(mandate))
     return _back(mandate.organization)
 
 
