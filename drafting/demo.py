@@ -257,13 +257,14 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
             signoff.answer(final, delegate, Answer.affirmed_with_statement, True, statement=statements[city.name])
         else:
             signoff.answer(final, delegate, Answer.affirmed, True)
-    signoff.adopt(declaration, drafter)
-    # The archive keeps the dates on which things happened, not the day the demonstration was loaded.
+    # The archive keeps the dates on which things happened, not the day the demonstration was loaded;
+    # the answers' before adoption, which writes them into the certificate of completion.
     closing = datetime.combine(plenary.ends_on, time(16), tzinfo=timezone.utc)
     draft.circulated_at = closing - timedelta(days=30)
     final.circulated_at = closing - timedelta(hours=4)
     for affirmation in final_text.live_answers(final).values():
         affirmation.answered_at = closing - timedelta(hours=2)
+    signoff.adopt(declaration, drafter)
     declaration.adopted_at = closing
     db.session.flush()
 

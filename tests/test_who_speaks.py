@@ -353,6 +353,40 @@ def test_the_certificate_of_completion_is_a_page_and_is_embedded_in_the_adopted_
     assert "@" not in certificate.decode()  # the adopted PDF is public: names, never addresses
 
 
+def test_the_certificate_stays_as_it_was_at_adoption_when_names_and_roles_change(client, login_as, world,
+                                                                                 propose_final):
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    from drafting.models import StoredPdf
+    from drafting.rendering import stored_pdfs
+
+    propose_final(world["declaration"], by=world["host"])
+    login_as(world["delegate"])
+    client.post(f"/declarations/{world['declaration'].id}/affirmation", data={"answer": "affirmed", "authorised": "y"})
+    signoff.adopt(world["declaration"], world["host"])
+    db.session.commit()
+    world["seoul"].name = "Seoul Special City"
+    world["delegate"].name = "Ji-woo Kim-Lee"
+    world["delegate"].focal_point = True
+    world["seoul_focal"].name = "Seo-yeon Park-Choi"
+    # A PDF lost with its storage (a restore, a new page size) is made again from the record.
+    for stored in db.session.scalars(select(StoredPdf)):
+        db.session.delete(stored)
+    db.session.commit()
+
+    reader = PdfReader(io.BytesIO(stored_pdfs.adopted_pdf(world["declaration"]).content))
+    [certificate] = reader.attachments["certificate-of-completion.json"]
+    [seoul] = [entry for entry in json.loads(certificate)["answers"] if entry["country"] == "KR"]
+    assert (seoul["organization"], seoul["answered_by"], seoul["acting_as"], seoul["confirmed_by"]) == (
+        SEOUL, "Ji-woo Kim", "delegate", "Seo-yeon Park")
+    login_as(world["host"])
+    page = client.get(f"/declarations/{world['declaration'].id}/certificate").get_data(as_text=True)
+    assert "Ji-woo Kim (delegate)" in page and "Seo-yeon Park" in page and "Kim-Lee" not in page
+
+
 
 def test_a_focal_point_does_not_close_their_own_account_nor_invite_an_administrator(world):
     with pytest.raises(InvitationRefused, match="Your own account is closed by another focal point"):

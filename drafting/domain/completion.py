@@ -7,30 +7,15 @@ to the canonical text. It names people, never their e-mail addresses: the adopte
 """
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-from drafting.domain import final_text
+from drafting.domain import final_text, published_record
 from drafting.domain.clock import as_utc
+from drafting.domain.published_record import CertifiedAnswer
 from drafting.models import Affirmation, Declaration
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One participant's answer, as the certificate records it."""
-
-    organization: str
-    country: str
-    answer: str
-    answered_by: str
-    # "delegate" under a mandate; otherwise the role through which the organization named them.
-    acting_as: str
-    confirmed_by: str | None
-    confirmed_at: str | None
-    answered_at: str
-    fingerprint: str
-
-
-def _entry(affirmation: Affirmation, host_ids: set[int]) -> Entry:
+def _entry(affirmation: Affirmation, host_ids: set[int]) -> CertifiedAnswer:
     mandate = affirmation.mandate
     person = affirmation.delegate
     if mandate is not None:
@@ -42,7 +27,7 @@ def _entry(affirmation: Affirmation, host_ids: set[int]) -> Entry:
             "focal point" if person.focal_point else person.role.value
         )
         confirmed_by = confirmed_at = None
-    return Entry(
+    return CertifiedAnswer(
         organization=affirmation.organization.name,
         country=affirmation.organization.country,
         answer=affirmation.answer.value,
@@ -55,8 +40,12 @@ def _entry(affirmation: Affirmation, host_ids: set[int]) -> Entry:
     )
 
 
-def entries(declaration: Declaration) -> list[Entry]:
-    """Return the certificate's entries for the final text's answers that count, by organization; none without a final text."""
+def entries(declaration: Declaration) -> list[CertifiedAnswer]:
+    """Return the certificate's entries for the final text's answers that count, by organization; none without a
+    final text. An adopted declaration's are those its published record kept at adoption."""
+    record = published_record.of(declaration)
+    if record is not None and record.certificate is not None:
+        return record.certificate
     final = final_text.final_version(declaration)
     if final is None:
         return []

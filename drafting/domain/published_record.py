@@ -4,9 +4,9 @@ The final version's document already holds the adopted text as it was affirmed: 
 clauses, its opening and the closing formula that names the host and co-hosts. Everything else that
 the archive, the API, the PDFs, the verification and the export show of an adopted declaration
 comes from rows an administrator may change later: organizations (name, country, local name,
-kind), the network, the accounts of the delegates. `compose()` copies those at adoption into the
-declaration's `published_record`, and `of()` reads that copy back, so that what was published
-stays as it was published.
+kind), the network, the accounts of the delegates and who confirmed them (the certificate of
+completion). `compose()` copies those at adoption into the declaration's `published_record`, and
+`of()` reads that copy back, so that what was published stays as it was published.
 """
 
 from dataclasses import asdict, dataclass
@@ -73,6 +73,22 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class CertifiedAnswer:
+    """One participant's answer as the certificate of completion records it (drafting.domain.completion)."""
+
+    organization: str
+    country: str
+    answer: str
+    answered_by: str
+    # "delegate" under a mandate; otherwise the role through which the organization named them.
+    acting_as: str
+    confirmed_by: str | None
+    confirmed_at: str | None
+    answered_at: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class PublishedRecord:
     host: PublishedOrganization
     network: PublishedNetwork | None
@@ -82,6 +98,8 @@ class PublishedRecord:
     affirmed_by: list[CountryGroup]
     # Every answer ever given to a version of the declaration, by the Affirmation's id.
     answers: dict[int, PublishedAnswer]
+    # The certificate of completion at adoption; None in a record composed for a declaration not adopted.
+    certificate: list[CertifiedAnswer] | None = None
 
     def statements(self) -> list[Statement]:
         """Return the statements of the participants that affirmed with one, in the order of the list."""
@@ -114,6 +132,8 @@ class PublishedRecord:
             ],
             affirmed_by=[CountryGroup(**group) for group in data["affirmed_by"]],
             answers={int(answer_id): PublishedAnswer(**answer) for answer_id, answer in data["answers"].items()},
+            certificate=[CertifiedAnswer(**entry) for entry in data["certificate"]] if data.get("certificate") is not None
+            else None,
         )
 
 
@@ -125,8 +145,10 @@ def _organization(organization: Organization, language: str) -> PublishedOrganiz
     )
 
 
-def compose(declaration: Declaration, live: dict[int, Affirmation]) -> PublishedRecord:
-    """Return the record of a declaration as its rows read now, given the answers that count, by organization id."""
+def compose(declaration: Declaration, live: dict[int, Affirmation],
+            certificate: list[CertifiedAnswer] | None = None) -> PublishedRecord:
+    """Return the record of a declaration as its rows read now, given the answers that count, by organization id,
+    and the certificate of completion to keep with it."""
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
         p for p in composed_document.participants_in_document(declaration, declaration.layout)
@@ -149,6 +171,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
         ],
         affirmed_by=composed_document.country_groups(affirming, declaration.country_order, declaration.language),
         answers={a.id: PublishedAnswer(a.organization.name, a.delegate.name) for a in answers},
+        certificate=certificate,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from drafting.domain import audit, circulation, permissions, published_record, workflow
+from drafting.domain import audit, circulation, completion, permissions, published_record, workflow
 from drafting.domain.clock import as_utc, utcnow
 # Sign-off's callers (the tests, bench/verify.py) ask it for the final version too: signoff.final_version.
 from drafting.domain.final_text import final_version, live_answers  # noqa: F401
@@ -167,7 +167,9 @@ def adopt(declaration: Declaration, user: User) -> Version:
 def _publish(declaration: Declaration, user: User, version: Version, affirming: list) -> None:
     declaration.adopted_at = utcnow()
     # What the publication names is frozen now: renaming an organization later changes none of it.
-    declaration.published_record = published_record.compose(declaration, live_answers(version)).to_json()
+    declaration.published_record = published_record.compose(
+        declaration, live_answers(version), certificate=completion.entries(declaration),
+    ).to_json()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming))
     # The published record prints the audit trail's head as it stands with this adoption in it.

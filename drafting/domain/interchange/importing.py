@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from drafting.domain import audit, final_text, published_record
+from drafting.domain import audit, completion, final_text, published_record
 from drafting.domain.interchange.export import with_clause_ids
 from drafting.domain.interchange.reading import ImportPlan, name_key, read_plan
 from drafting.domain.interchange.typed_json import ImportProblem, quoted
@@ -176,7 +176,9 @@ def import_declaration(data: object) -> ImportReport:
     if declaration.state is DeclarationState.adopted:
         # Adopted elsewhere, published here: its record is frozen now, as adoption freezes it.
         live = final_text.live_answers(versions[max(versions)])
-        declaration.published_record = published_record.compose(declaration, live).to_json()
+        declaration.published_record = published_record.compose(
+            declaration, live, certificate=completion.entries(declaration),
+        ).to_json()
     audit.record(
         "import", declaration, None, None, declaration.state.value,
         versions=[version.fingerprint for version in versions.values()], created_organizations=created,
