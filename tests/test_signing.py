@@ -271,3 +271,40 @@ def test_checking_signatures_stays_within_the_reading_budget(tokyo, client):
     [found] = [signing.SignatureFound.from_json(found) for found in reading.signatures]
     assert found.trusted and found.whole_file and found.signed_at is not None
     assert verification.verify_pdf(content).very_file
+
+
+def test_pdfs_signed_before_the_key_was_replaced_still_verify_as_ours(app, client, monkeypatch, tmp_path, tokyo):
+    signed_before = published(client, tokyo)
+    replacement = tmp_path / "replacement.p12"
+    make_self_signed(replacement, "The replacement key", KEY_PASSWORD, years=1)
+    monkeypatch.setitem(app.config, "SIGNING_KEY_FILE", str(replacement))
+    monkeypatch.setitem(app.config, "SIGNING_KEY_PASSWORD", KEY_PASSWORD)
+    assert only_signature(signed_before).signer_cert.dump() != signing.platform_certificate().dump()
+
+    html = text_of(upload(client, signed_before))
+    assert "It was signed by this platform" in html and "Nothing in the file changed since it was signed." in html
+    assert "not this platform" not in html
+
+
+class TestCertificatesKept:
+    @pytest.fixture(autouse=True)
+    def db(self):
+        """Leave `db.session` to Flask-SQLAlchemy: this test fills a database of its own."""
+        return db
+
+    def test_the_migration_keeps_the_certificates_of_the_pdfs_published_before_it(self, tmp_path):
+        from flask_migrate import downgrade, upgrade
+
+        from drafting.demo import load_demo
+        from drafting.domain import signing_certificates
+        from drafting.models import SigningCertificate
+        from tests.databases import migrated_application
+
+        with migrated_application(tmp_path):
+            load_demo()  # adopts the declarations of three past plenaries
+            db.session.commit()
+            db.session.close()
+            downgrade(revision="c7d1e4a90b35")
+            upgrade()
+            kept = db.session.scalars(select(SigningCertificate.der)).all()
+            assert kept == [signing.platform_certificate().dump()] == signing_certificates.trusted()

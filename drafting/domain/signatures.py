@@ -1,12 +1,14 @@
 """What the signatures of an uploaded PDF show: who signed it, when, and whether it changed since.
 
 Every adopted PDF is signed by the platform (drafting.rendering.signing). An upload's signatures are
-checked in the process that reads it, against the platform's certificate only: a signature by any
-other key is reported as such, however valid, since it does not show that we published the file.
+checked in the process that reads it, against the platform's certificates only (the current one and
+those it signed with before: drafting.domain.signing_certificates): a signature by any other key is
+reported as such, however valid, since it does not show that we published the file.
 """
 
 from datetime import datetime, timezone
 
+from drafting.domain import signing_certificates
 from drafting.domain.text import phrasing
 from drafting.rendering import pdf_reading, signing
 
@@ -41,8 +43,8 @@ def _finding(found: signing.SignatureFound) -> str:
 
 
 def findings(reader: pdf_reading.UploadReader) -> tuple[str, ...]:
-    """Check an upload's signatures against the platform's certificate; say what each shows, one sentence each."""
-    reading = reader.signatures([signing.platform_certificate().dump()])
+    """Check an upload's signatures against the platform's certificates; say what each shows, one sentence each."""
+    reading = reader.signatures(signing_certificates.trusted())
     if reading.failure is pdf_reading.Failure.too_complex:
         return ("Its signature could not be checked: that would take more time or memory than any PDF we publish needs.",)
     if reading.failure is not None:

@@ -20,6 +20,7 @@ from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
+from drafting.models.signing_certificates import SigningCertificate
 from drafting.models.stored_pdfs import StoredPdf
 from drafting.models.users import PasswordReset, User, UserRole
 from drafting.models.versions import Version
@@ -55,6 +56,7 @@ __all__ = [
     "PasswordReset",
     "ParticipantRole",
     "SignIn",
+    "SigningCertificate",
     "StoredPdf",
     "TemplateCategory",
     "User",

@@ -13,7 +13,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting.domain import audit, completion, final_text, published_record
+from drafting.domain import audit, completion, final_text, published_record, signing_certificates
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing, wording
@@ -144,7 +144,13 @@ def render_adopted(declaration: Declaration, page_size: str = "A4") -> tuple[byt
 def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
     """Return the stored PDF of an adopted declaration, rendering and storing it first if there is none."""
     version = _adopted_version(declaration)
-    return _kept(version, pdf.ADOPTED, page_size, lambda: render_adopted(declaration, page_size))
+
+    def published() -> tuple[bytes, int]:
+        # /verify keeps trusting the certificate of a published PDF once the key is replaced.
+        signing_certificates.remember(signing.platform_certificate().dump())
+        return render_adopted(declaration, page_size)
+
+    return _kept(version, pdf.ADOPTED, page_size, published)
 
 
 def store_adopted(declaration: Declaration) -> None:
