@@ -92,8 +92,9 @@ def test_a_japanese_declaration_tells_its_host_in_japanese(client, login_as, hos
     db.session.commit()
     comment_as(client, login_as, hosted)
     message = outbox()[0]
-    assert "2" in message["Subject"] and "commented" not in message["Subject"]
-    assert "Dear" not in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Tokyo Declaration：Seoulが第2項にご意見を寄せました"
+    text = message.get_body(("plain",)).get_content()
+    assert "ご意見を寄せました：" in text and "Dear" not in text
 
 
 def settings_page(client) -> str:

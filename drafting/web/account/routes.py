@@ -17,7 +17,8 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def settings():
     """Show the user's settings and save them."""
     # A posted form is read as posted: a choice left out is refused, not taken from the account.
-    form = SettingsForm(data=None if request.method == "POST" else {"host_notifications": current_user.host_notifications.value})
+    shown = {"host_notifications": current_user.host_notifications.value}
+    form = SettingsForm(data=None if request.method == "POST" else shown)
     # Only drafters ever host a declaration's drafting; nobody else has news to hear of.
     if current_user.role is not UserRole.drafter:
         del form.host_notifications
