@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
     host_notifications: Mapped[HostNotifications] = mapped_column(
         Enum(HostNotifications, native_enum=False, length=20, validate_strings=True), default=HostNotifications.each
     )
-    # The daily digest lists what was made after this moment; NULL: no digest chosen yet.
+    # The daily digest lists what was made after this moment; NULL: everything from the start.
     digest_sent_up_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organization: Mapped[Organization | None] = relationship()
