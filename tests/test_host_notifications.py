@@ -197,6 +197,7 @@ def test_the_desk_counts_what_the_host_drafter_has_not_seen(client, login_as, ho
 
     desk = client.get(url(hosted, "/comments")).get_data(as_text=True)
     assert desk.count('<span class="tag new">new</span>') == 2
+    assert '<strong class="tag new">2 new</strong> since you last opened this desk' in desk
     assert desk_link_count(client, hosted) is None
     assert "new</strong>" not in client.get(url(hosted)).get_data(as_text=True)
     assert '<span class="tag new">' not in client.get(url(hosted, "/comments")).get_data(as_text=True)
@@ -230,3 +231,12 @@ def test_a_withdrawn_comment_is_no_longer_counted(client, login_as, hosted):
     assert client.post(url(hosted, f"/threads/{comment.id}/withdraw")).status_code == 302
     login_as(hosted["drafter"])
     assert desk_link_count(client, hosted) is None
+
+
+def test_a_deactivated_drafter_and_a_drafter_who_chose_the_digest_get_no_e_mail_at_once(
+    client, login_as, hosted, outbox
+):
+    hosted["drafter"].active = False
+    db.session.commit()
+    comment_as(client, login_as, hosted)
+    assert [message["To"] for message in outbox()] == [hosted["co_host_drafter"].email]

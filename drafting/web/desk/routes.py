@@ -114,8 +114,9 @@ def _render_desk(declaration: Declaration, failed: Failed | None = None, status:
     # Only the host drafters' desk marks what is new: the count on their links is their to-do.
     seen = host_news.seen_up_to(current_user, declaration)
     marking = permissions.is_host_drafter(current_user, declaration)
+    every = [comment for thread in threads for comment in (thread, *thread.replies)]
     if visit:
-        host_news.mark_seen(current_user, declaration, [c for thread in threads for c in (thread, *thread.replies)])
+        host_news.mark_seen(current_user, declaration, every)
     groups = group_by_clause(threads, declaration)
     organizations = sorted({thread.organization for thread in threads}, key=lambda o: o.name.casefold())
     filters = CommentFilterForm(request.args, organizations, [(group.key, group.title) for group in groups])
@@ -148,6 +149,7 @@ def _render_desk(declaration: Declaration, failed: Failed | None = None, status:
         forms_for=forms_for,
         failed=failed,
         is_new=lambda comment: marking and host_news.is_new(comment, seen),
+        new_count=sum(host_news.is_new(comment, seen) for comment in every) if marking else 0,
     ), status
 
 
