@@ -51,6 +51,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     from drafting.cli import register_commands
     from drafting.rendering import outbox
     from drafting.web import errors, jinja, security
+    from drafting.web.account.routes import bp as account_bp
     from drafting.web.admin.routes import bp as admin_bp
     from drafting.web.affirmation.routes import bp as affirmation_bp
     from drafting.web.api.routes import bp as api_bp
@@ -82,6 +83,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.register_blueprint(downloads_bp)
     app.register_blueprint(archive_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
     errors.register(app)
     security.register(app)
     jinja.register(app)

@@ -1,5 +1,6 @@
 """Flask commands: `user create`, `library load`, `demo`, `audit verify`, `audit seal`, `backup`, `restore`,
-`declaration export`, `declaration import`, `mail send`, `mail list` and `signing make-key`."""
+`declaration export`, `declaration import`, `mail send`, `mail list`, `notifications send-digest` and
+`signing make-key`."""
 
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(declaration_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(notifications_group)
     app.cli.add_command(signing_group)
 
 
@@ -250,6 +252,27 @@ def list_mail_command() -> None:
         click.echo("Every e-mail is sent.")
     if any(message.status == "failed" for message in messages):
         raise SystemExit(1)
+
+
+@click.group("notifications")
+def notifications_group() -> None:
+    """Tell the host drafters of the comments, amendments and replies made on their declarations."""
+
+
+@notifications_group.command("send-digest")
+@with_appcontext
+def send_digest_command() -> None:
+    """Send each host drafter who chose a daily digest what arrived since their last one; run it once a day."""
+    from flask import current_app
+
+    from drafting.rendering import host_digests, outbox
+
+    if not current_app.config.get("SERVER_NAME"):
+        raise click.UsageError("Set SERVER_NAME, the site's public host name: the digest links to its desks of comments.")
+    queued = host_digests.send_digests(utcnow())
+    outcomes = outbox.send_waiting()
+    click.echo(f"Digests queued: {queued}. E-mails sent: {outcomes['sent']}; to try again later (mail send): "
+               f"{outcomes['retry']}; failed for good: {outcomes['failed']}.")
 
 
 @click.group("signing")

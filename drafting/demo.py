@@ -147,6 +147,7 @@ def _load_account(person: Person, cities: dict[str, Organization]) -> User:
         organization = cities[person.city] if person.city else None
         account = create_user(person.email, person.name, PASSWORD, person.role, organization)
         account.focal_point = person.focal_point
+        account.host_notifications = person.host_notifications
     return account
 
 

@@ -4,7 +4,7 @@ accounts, the texts of its declarations and the archive's past plenaries."""
 from dataclasses import dataclass
 from datetime import date
 
-from drafting.models import DeclarationLayout, TemplateCategory, UserRole
+from drafting.models import DeclarationLayout, HostNotifications, TemplateCategory, UserRole
 
 # Every demonstration account has this password, so that it can be printed once for all.
 PASSWORD = "anmc21-demo-2027"  # nosec B105
@@ -50,6 +50,8 @@ class Person:
     role: UserRole
     city: str | None  # the organization the person acts for; None for the secretariat
     focal_point: bool = False
+    # How a drafter hears of the comments on the declarations their city hosts.
+    host_notifications: HostNotifications = HostNotifications.each
 
     @property
     def described(self) -> str:
@@ -60,7 +62,8 @@ class Person:
 PEOPLE = (
     Person("secretariat@anmc21.example.org", "Mariko Ishida", UserRole.administrator, None),
     Person("haruka.ito@tokyo.example.org", "Haruka Ito", UserRole.drafter, "Tokyo"),
-    Person("kenji.mori@tokyo.example.org", "Kenji Mori", UserRole.drafter, "Tokyo"),
+    Person("kenji.mori@tokyo.example.org", "Kenji Mori", UserRole.drafter, "Tokyo",
+           host_notifications=HostNotifications.daily_digest),
     # Seoul's drafter finds Tokyo's proposal to co-host on her home page, and answers it.
     Person("minseo.park@seoul.example.org", "Min-seo Park", UserRole.drafter, "Seoul"),
     Person("jiwoo.kim@seoul.example.org", "Ji-woo Kim", UserRole.delegate, "Seoul"),

@@ -202,3 +202,17 @@ def test_the_demonstration_has_focal_points_a_pending_request_and_confirmed_dele
     assert {"jiwoo.kim@seoul.example.org", "ananya.srisuk@bangkok.example.org", "rina.kusuma@jakarta.example.org"} <= confirmed
     jiwoo = db.session.scalar(select(User).where(User.email == "jiwoo.kim@seoul.example.org"))
     assert permissions.mandate_for(jiwoo, consulted).confirmed_by.email == "minho.lee@seoul.example.org"
+
+
+def test_the_demonstrations_host_drafters_find_the_comments_new_on_their_desk(db, client):
+    from drafting.demo_content import PASSWORD
+    from drafting.models import HostNotifications
+
+    load_demo()
+    db.session.commit()
+    client.post("/login", data={"email": "haruka.ito@tokyo.example.org", "password": PASSWORD})
+    home = client.get("/").get_data(as_text=True)
+    # Seoul's comment and Bangkok's amendment, on the declaration in consultation.
+    assert 'Desk of comments <strong class="tag new">2 new</strong>' in home
+    kenji = db.session.scalar(select(User).where(User.email == "kenji.mori@tokyo.example.org"))
+    assert kenji.host_notifications is HostNotifications.daily_digest

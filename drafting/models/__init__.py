@@ -15,6 +15,7 @@ from drafting.models.declarations import (
     ParticipantRole,
 )
 from drafting.models.delegate_invitations import DelegateInvitation
+from drafting.models.desk_visits import DeskVisit
 from drafting.models.form_submissions import FormSubmission
 from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
@@ -22,7 +23,7 @@ from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
 from drafting.models.signing_certificates import SigningCertificate
 from drafting.models.stored_pdfs import StoredPdf
-from drafting.models.users import PasswordReset, User, UserRole
+from drafting.models.users import HostNotifications, PasswordReset, User, UserRole
 from drafting.models.versions import Version
 
 __all__ = [
@@ -42,8 +43,10 @@ __all__ = [
     "DeclarationLayout",
     "DeclarationState",
     "DelegateInvitation",
+    "DeskVisit",
     "FailedSignIn",
     "FormSubmission",
+    "HostNotifications",
     "Mandate",
     "MandateStatus",
     "Network",

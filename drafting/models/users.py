@@ -19,6 +19,14 @@ class UserRole(enum.Enum):
     delegate = "delegate"  # reviews and answers for their organization
 
 
+class HostNotifications(enum.Enum):
+    """How a host drafter hears of the participants' comments, amendments and replies."""
+
+    each = "each"  # an e-mail for each, as it is made
+    daily_digest = "daily_digest"  # one e-mail a day listing them (flask notifications send-digest)
+    none = "none"  # no e-mail: the desk of comments counts what is new
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -39,6 +47,11 @@ class User(UserMixin, db.Model):
     # Named by an administrator: vouches for the organization's people (drafting.domain.people.focal_points).
     focal_point: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    host_notifications: Mapped[HostNotifications] = mapped_column(
+        Enum(HostNotifications, native_enum=False, length=20, validate_strings=True), default=HostNotifications.each
+    )
+    # The daily digest lists what was made after this moment; NULL: everything from the start.
+    digest_sent_up_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organization: Mapped[Organization | None] = relationship()
 

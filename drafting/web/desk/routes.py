@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import consultation, permissions
+from drafting.domain import consultation, host_news, permissions
 from drafting.domain.text import markup, redline, wording
 from drafting.domain.text.composed_document import DocumentClause
 from drafting.extensions import db
@@ -109,8 +109,14 @@ def _selected(groups: list[ClauseGroup], chosen: dict[str, str]) -> tuple[list[C
     return selected, counts
 
 
-def _render_desk(declaration: Declaration, failed: Failed | None = None, status: int = 200):
+def _render_desk(declaration: Declaration, failed: Failed | None = None, status: int = 200, visit: bool = False):
     threads = consultation.visible_threads(current_user, declaration)
+    # Only the host drafters' desk marks what is new: the count on their links is their to-do.
+    seen = host_news.seen_up_to(current_user, declaration)
+    marking = permissions.is_host_drafter(current_user, declaration)
+    every = [comment for thread in threads for comment in (thread, *thread.replies)]
+    if visit:
+        host_news.mark_seen(current_user, declaration, every)
     groups = group_by_clause(threads, declaration)
     organizations = sorted({thread.organization for thread in threads}, key=lambda o: o.name.casefold())
     filters = CommentFilterForm(request.args, organizations, [(group.key, group.title) for group in groups])
@@ -142,6 +148,8 @@ def _render_desk(declaration: Declaration, failed: Failed | None = None, status:
         filters=filters,
         forms_for=forms_for,
         failed=failed,
+        is_new=lambda comment: marking and host_news.is_new(comment, seen),
+        new_count=sum(host_news.is_new(comment, seen) for comment in every) if marking else 0,
     ), status
 
 
@@ -178,9 +186,12 @@ def _tell_author(thread: Comment, subject: str, template: str, **context) -> str
 @bp.get("/<int:declaration_id>/comments")
 @login_required
 def index(declaration_id: int):
-    """List every comment by clause, with its replies, redline and decision, as the filters select."""
+    """List every comment by clause, with its replies, redline and decision, as the filters select;
+    mark what is new to a host drafter, and remember that it was shown to them."""
     declaration = _load(declaration_id, permissions.can_see_working_draft)
-    return _render_desk(declaration)
+    page = _render_desk(declaration, visit=True)
+    db.session.commit()
+    return page
 
 
 @bp.post("/<int:declaration_id>/comments/<int:comment_id>/reply")

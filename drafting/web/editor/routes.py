@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from drafting.domain import circulation, clause_library, draft_editing, permissions, workflow
+from drafting.domain import circulation, clause_library, draft_editing, host_news, permissions, workflow
 from drafting.domain.text import composed_document, wording
 from drafting.extensions import db
 from drafting.models import DeclarationLayout, Organization
@@ -97,6 +97,7 @@ def show(declaration_id: int):
         open_draft=open_draft,
         open_until=circulation.deadline_day(open_draft) if open_draft else None,
         withdraw_form=ReasonForm(formdata=None),
+        unread=host_news.unread_count(current_user, declaration),
     )
 
 

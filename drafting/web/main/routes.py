@@ -6,7 +6,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import circulation, permissions
+from drafting.domain import circulation, host_news, permissions
 from drafting.domain.people import participants
 from drafting.extensions import db
 from drafting.models import Declaration, Participant
@@ -41,8 +41,10 @@ def home():
     """Show the signed-in user's declarations, or the welcome page."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
+    declarations = visible_declarations(current_user)
     return render_template(
-        "main/home.html", declarations=visible_declarations(current_user), deadline_day=circulation.deadline_day,
+        "main/home.html", declarations=declarations, deadline_day=circulation.deadline_day,
+        unread=host_news.unread_counts(current_user, declarations),
         is_void=circulation.is_void,
         latest_version=circulation.latest_version,
         co_host_proposals=participants.pending_co_host_proposals(current_user),

@@ -3,10 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, consultation, permissions
-from drafting.domain.text import markup, redline
+from drafting.domain import circulation, consultation, host_news, permissions
+from drafting.domain.text import markup, redline, wording
 from drafting.extensions import db
 from drafting.models import Comment, Version
+from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
 from drafting.web.review.forms import CommentForm, ReplyForm
@@ -71,6 +72,20 @@ def _text_refused(form, *names: str) -> consultation.CommentRefused:
     abort(400)
 
 
+def _tell_hosts(item: Comment) -> None:
+    """Queue an e-mail about a new comment, amendment or reply to each host drafter who wants one for each."""
+    declaration = item.declaration
+    language = declaration.language
+    values = dict(title=declaration.title, clause=item.clause_number, organization=item.organization.name_in(language))
+    if item.parent_id is not None:
+        subject = wording.gettext(language, "{title}: {organization} replied on clause {clause}", **values)
+    elif item.is_amendment:
+        subject = wording.gettext(language, "{title}: {organization} proposed an amendment to clause {clause}", **values)
+    else:
+        subject = wording.gettext(language, "{title}: {organization} commented on clause {clause}", **values)
+    notifications.notify(host_news.told_at_once(item), subject, "host_news", declaration=declaration, item=item)
+
+
 def _render_version(declaration, version: Version, failed: dict | None = None, status: int = 200):
     document = consultation.version_document(version)
     documents = {version.id: document}
@@ -128,6 +143,7 @@ def comment(declaration_id: int, number: int):
                   and permissions.may_comment(current_user, version),
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
         return _render_version(declaration, version, failed, 422)
+    _tell_hosts(made)
     db.session.commit()
     flash(f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.")
     return redirect(url_for("review.version", declaration_id=declaration.id, number=number, _anchor=f"comment-{made.id}"))
@@ -150,6 +166,7 @@ def reply(declaration_id: int, comment_id: int):
         failed = {"reply_to": parent.id, "field": refused.field, "message": str(refused), "body": form.body.data or "",
                   "at_form": refused.field is not None and permissions.may_reply(current_user, parent)}
         return _render_version(declaration, parent.version, failed, 422)
+    _tell_hosts(answer)
     db.session.commit()
     flash("Your reply is recorded.")
     return redirect(url_for("review.version", declaration_id=declaration.id, number=parent.version.number,
