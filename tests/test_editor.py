@@ -458,3 +458,36 @@ def test_a_placeholder_value_is_one_line_without_control_characters(client, own_
     assert message in errors[:errors.index("</ul>")]
     db.session.refresh(own_declaration)
     assert len(own_declaration.clauses) == 3
+
+
+@pytest.mark.parametrize("own", [None, "Done at Tokyo by the Tokyo Metropolitan Government."], ids=["default", "rewritten"])
+@pytest.mark.parametrize("slug, part", [("closing-formula", Part.closing_formula), ("opening", Part.opening)])
+@pytest.mark.parametrize("empty", ["", "  \n\n  "], ids=["empty", "blank"])
+def test_an_empty_closing_formula_or_opening_is_refused_and_the_document_keeps_it(client, own_declaration, own, slug,
+                                                                                 part, empty):
+    if own is not None:
+        setattr(own_declaration, part.value, own)
+        db.session.commit()
+    printed = part_text(own_declaration, part)
+    response = client.post(f"/declarations/{own_declaration.id}/{slug}",
+                           data={part.value: empty, "lock_version": own_declaration.lock_version})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{part.value}-errors"' in page and "cannot be empty" in page
+    assert "Go back to the default" in page  # the way out that the message names is on the page
+    db.session.refresh(own_declaration)
+    assert getattr(own_declaration, part.value) == own and part_text(own_declaration, part) == printed
+    assert printed in client.get(f"/declarations/{own_declaration.id}/preview").get_data(as_text=True)
+
+
+def test_going_back_to_the_default_closing_formula_from_the_refusal_prints_the_default(client, own_declaration):
+    own_declaration.closing_formula = "Done at Tokyo."
+    db.session.commit()
+    url = f"/declarations/{own_declaration.id}/closing-formula"
+    refused = client.post(url, data={"closing_formula": "", "lock_version": own_declaration.lock_version})
+    assert refused.status_code == 422
+    restored = client.post(url, data={"closing_formula": "", "restore": "1", "lock_version": own_declaration.lock_version})
+    assert restored.status_code == 302
+    db.session.refresh(own_declaration)
+    assert own_declaration.closing_formula is None
+    assert part_text(own_declaration, Part.closing_formula).startswith("This declaration is hereby proposed by")

@@ -57,7 +57,12 @@ def save_text(declaration: Declaration, form, field: str, label: str, save=None)
             conflict_text=getattr(edit_conflict.current, field),
         ), 409
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        if error.field != field:
+            return refused(str(error), declaration)
+        form[field].errors.append(str(error))
+        return render_template(
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label, action=action
+        ), 422
     db.session.commit()
     flash(f"The {label.lower()} is saved.")
     return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=field))
