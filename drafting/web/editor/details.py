@@ -34,7 +34,10 @@ def details(declaration_id: int):
             flash("The details are saved.")
             return redirect(url_for("editor.show", declaration_id=declaration.id))
     status = 409 if conflict else (422 if form.errors else 200)
-    return render_template("editor/details.html", declaration=declaration, form=form, conflict=conflict), status
+    return render_template(
+        "editor/details.html", declaration=declaration, form=form, conflict=conflict,
+        differences=form.differences_from(conflict) if conflict else [],
+    ), status
 
 
 def save_text(declaration: Declaration, form, field: str, label: str, save=None):
