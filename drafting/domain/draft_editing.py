@@ -129,7 +129,7 @@ def rewrite_part(declaration: Declaration, based_on: int, part: Part, text: str)
     its back. The opening paragraph and the closing formula are never saved empty: the document
     would silently lose them.
     """
-    if part in NEVER_EMPTY_PARTS and not text.strip():
+    if part in NEVER_EMPTY_PARTS and not (text or "").strip():
         name = NEVER_EMPTY_PARTS[part]
         raise CompositionError(
             f"The {name} cannot be empty: the declaration would be printed without it. "

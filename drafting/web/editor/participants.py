@@ -15,6 +15,7 @@ from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
 from drafting.web.editor.forms import CoHostAnswerForm, InviteNetworkForm, InviteOrganizationForm, ParticipantRoleForm
+from drafting.web.notices import redirect_to_section
 
 
 def _ask_to_co_host(participant: Participant) -> int:
@@ -27,8 +28,8 @@ def _ask_to_co_host(participant: Participant) -> int:
     )
 
 
-def _to_participants(declaration):
-    return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor="participants"))
+def _to_participants(declaration, message: str):
+    return redirect_to_section(message, "participants", "editor.show", declaration_id=declaration.id)
 
 
 def _participant_of(declaration, participant_id: int) -> Participant:
@@ -56,10 +57,10 @@ def invite(declaration_id: int):
     if participant.co_host_proposed:
         _ask_to_co_host(participant)
     db.session.commit()
-    flash(f"{organization.name} is invited as an observer and asked to accept to co-host: until its drafters "
-          "accept, it has no host's rights and is named nowhere." if role is ParticipantRole.host
-          else f"{organization.name} is invited.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, (
+        f"{organization.name} is invited as an observer and asked to accept to co-host: until its drafters "
+        "accept, it has no host's rights and is named nowhere." if role is ParticipantRole.host
+        else f"{organization.name} is invited."))
 
 
 @bp.post("/<int:declaration_id>/participants/network")
@@ -75,9 +76,8 @@ def invite_network(declaration_id: int):
         declaration, network, ParticipantRole(form.role.data), date.today(), by=current_user
     )
     db.session.commit()
-    flash(f"{len(invited)} members of {network.name} are invited." if invited
-          else f"Every current member of {network.name} takes part already.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, f"{len(invited)} members of {network.name} are invited." if invited
+                            else f"Every current member of {network.name} takes part already.")
 
 
 @bp.post("/<int:declaration_id>/participants/<int:participant_id>/role")
@@ -97,9 +97,9 @@ def change_role(declaration_id: int, participant_id: int):
     if participant.co_host_proposed:
         _ask_to_co_host(participant)
     db.session.commit()
-    flash(f"{participant.organization.name} is asked to accept to co-host." if role is ParticipantRole.host
-          else f"{participant.organization.name} takes part as {role.value}.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, (
+        f"{participant.organization.name} is asked to accept to co-host." if role is ParticipantRole.host
+        else f"{participant.organization.name} takes part as {role.value}."))
 
 
 @bp.post("/<int:declaration_id>/participants/<int:participant_id>/remove")
@@ -116,8 +116,7 @@ def uninvite(declaration_id: int, participant_id: int):
     except participants.InvitationError as error:
         return refused(str(error), declaration)
     db.session.commit()
-    flash(f"{name} is no longer invited.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, f"{name} is no longer invited.")
 
 
 @bp.post("/<int:declaration_id>/participants/<int:participant_id>/co-host-answer")

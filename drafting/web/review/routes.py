@@ -1,6 +1,6 @@
 """Delegates' review of circulated versions: reading, commenting, amending, replying, withdrawing."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import circulation, consultation, permissions
@@ -9,6 +9,7 @@ from drafting.extensions import db
 from drafting.models import Comment, Version
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
+from drafting.web.notices import redirect_to_section
 from drafting.web.review.forms import CommentForm, ReplyForm
 from drafting.web.submitted_once import once
 
@@ -129,8 +130,10 @@ def comment(declaration_id: int, number: int):
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
         return _render_version(declaration, version, failed, 422)
     db.session.commit()
-    flash(f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.")
-    return redirect(url_for("review.version", declaration_id=declaration.id, number=number, _anchor=f"comment-{made.id}"))
+    return redirect_to_section(
+        f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.",
+        f"comment-{made.id}", "review.version", declaration_id=declaration.id, number=number,
+    )
 
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/replies")
@@ -151,9 +154,8 @@ def reply(declaration_id: int, comment_id: int):
                   "at_form": refused.field is not None and permissions.may_reply(current_user, parent)}
         return _render_version(declaration, parent.version, failed, 422)
     db.session.commit()
-    flash("Your reply is recorded.")
-    return redirect(url_for("review.version", declaration_id=declaration.id, number=parent.version.number,
-                            _anchor=f"comment-{answer.id}"))
+    return redirect_to_section("Your reply is recorded.", f"comment-{answer.id}", "review.version",
+                               declaration_id=declaration.id, number=parent.version.number)
 
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/withdraw")
@@ -167,9 +169,9 @@ def withdraw(declaration_id: int, comment_id: int):
     try:
         consultation.withdraw(comment, current_user)
     except consultation.CommentRefused as refused:
-        flash(str(refused), "error")
+        message, category = str(refused), "error"
     else:
         db.session.commit()
-        flash("Your comment is withdrawn. It stays in the record, marked withdrawn.")
-    return redirect(url_for("review.version", declaration_id=declaration.id, number=comment.version.number,
-                            _anchor=f"comment-{comment.id}"))
+        message, category = "Your comment is withdrawn. It stays in the record, marked withdrawn.", "message"
+    return redirect_to_section(message, f"comment-{comment.id}", "review.version", category,
+                               declaration_id=declaration.id, number=comment.version.number)

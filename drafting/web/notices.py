@@ -1,0 +1,57 @@
+"""Messages that confirm or refuse a change, printed where the page lands.
+
+A save sends the browser back to the section it changed (the address's fragment), often far down
+the page, where a message at the top would be out of sight. So the message is flashed for that
+section: the page prints it inside the section (`notices_at` in templates), and at the top only
+the messages that no section of the page took.
+"""
+
+from typing import NamedTuple
+
+from flask import flash, g, get_flashed_messages, redirect, url_for
+
+# Flask keeps a flashed message with a category only: a message for a section is flashed as
+# "<category>#<section id>", the fragment the redirect goes to.
+SECTION_MARK = "#"
+
+
+class Notice(NamedTuple):
+    category: str
+    message: str
+    section: str
+
+    @property
+    def role(self) -> str:
+        """Return the ARIA role that makes assistive technology read it: an error interrupts, the rest waits."""
+        return "alert" if self.category == "error" else "status"
+
+
+def redirect_to_section(message: str, section: str, endpoint: str, category: str = "message", **values):
+    """Flash a message for the section with this id, and redirect to that section of the page."""
+    flash(message, f"{category}{SECTION_MARK}{section}")
+    return redirect(url_for(endpoint, _anchor=section, **values))
+
+
+def _pending() -> list[Notice]:
+    # Flashed messages are read once per request; those printed so far leave the list.
+    if "notices" not in g:
+        g.notices = []
+        for flashed, message in get_flashed_messages(with_categories=True):
+            category, _, section = flashed.partition(SECTION_MARK)
+            g.notices.append(Notice(category, message, section))
+    return g.notices
+
+
+def notices_at(section: str) -> list[Notice]:
+    """Return the messages flashed for the section with this id, once: a page prints them in that section."""
+    pending = _pending()
+    here = [notice for notice in pending if notice.section == section]
+    g.notices = [notice for notice in pending if notice.section != section]
+    return here
+
+
+def notices_left() -> list[Notice]:
+    """Return the messages no section printed, once: the page prints them at its top."""
+    left = _pending()
+    g.notices = []
+    return left
