@@ -1,6 +1,8 @@
 // A form that comes back refused opens where its errors are: the first field at fault takes the
 // focus, with its message in view (the field's aria-describedby). A refusal that concerns no field
 // (an alert such as "Comments are closed") takes the focus itself, so that it is read out first.
+// So the refused forms post to an address without a fragment: scrolling to a fragment, the browser
+// would take the focus away again.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {

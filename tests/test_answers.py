@@ -332,7 +332,7 @@ def test_a_bad_decision_gets_a_message_at_the_field_and_nothing_is_stored(client
     page = page_of(response)
     errors = page.split(f'id="{field}-{desk.amendment.id}-errors"')[1].split("</ul>")[0]
     assert message in errors
-    assert f'<details class="panel" id="decide-{desk.amendment.id}" open>' in page  # the decision form stays open
+    assert '<details class="panel" open>' in page  # the decision form stays open, as posted
     assert stored_record() == before
 
 

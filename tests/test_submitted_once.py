@@ -29,8 +29,8 @@ def count(model) -> int:
 
 
 def key_in_form(page: str, action: str | None = None) -> str:
-    """Return the form key of the form posting to `action` (with any fragment) on the page, or of its only form that has one."""
-    start = re.search(rf'action="{re.escape(action)}(#[^"]*)?"', page).start() if action else 0
+    """Return the form key of the form posting to `action` on the page, or of its only form that has one."""
+    start = page.index(f'action="{action}"') if action else 0
     form = page[start:page.index("</form>", start)] if action else page
     return re.search(r'name="submission" value="([A-Za-z0-9_-]{43})"', form).group(1)
 
