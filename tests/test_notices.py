@@ -68,3 +68,11 @@ def test_a_refused_comment_marks_its_field_invalid_and_names_its_message(client,
         assert re.search(rf'<textarea id="{field}"[^>]* aria-invalid="true" aria-describedby="{field}-errors"', page)
         assert re.search(rf'<ul class="errors" id="{field}-errors" role="alert"><li>[^<]+</li></ul>', page)
         assert page.count('aria-invalid="true"') == 1
+
+
+def test_a_refused_invitation_is_told_in_the_participants_section(client, drafter, make_declaration):
+    declaration = make_declaration(host=drafter.organization)
+    response = client.post(f"/declarations/{declaration.id}/participants", data={"organization_id": 0})
+    assert response.location.endswith("#participants")
+    page = client.get(response.location).get_data(as_text=True)
+    assert '<p class="flash error" role="alert">Choose an organization to invite.</p>' in section(page, "participants")

@@ -65,11 +65,11 @@ def move_clause(declaration_id: int, clause_id: int):
     clause = clause_of(declaration, clause_id)
     form = MoveClauseForm()
     if not form.validate_on_submit():
-        return refused("Move a clause up or down.", declaration)
+        return refused("Move a clause up or down.", declaration, f"clause-{clause.id}")
     try:
         draft_editing.move_clause(clause, -1 if form.direction.data == "up" else 1)
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, f"clause-{clause.id}")
     db.session.commit()
     return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=f"clause-{clause.id}"))
 
@@ -86,7 +86,7 @@ def remove_clause(declaration_id: int, clause_id: int):
     try:
         draft_editing.remove_clause(clause)
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, f"clause-{clause.id}")
     db.session.commit()
     return redirect_to_section(f"Clause {number} is removed; the clauses after it are renumbered.", "clauses",
                                "editor.show", declaration_id=declaration.id)

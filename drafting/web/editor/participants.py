@@ -47,13 +47,13 @@ def invite(declaration_id: int):
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     form = InviteOrganizationForm(organizations=organizations)
     if not form.validate_on_submit():
-        return refused("Choose an organization to invite.", declaration)
+        return refused("Choose an organization to invite.", declaration, "participants")
     organization = db.session.get(Organization, form.organization_id.data)
     role = ParticipantRole(form.role.data)
     try:
         participant = participants.invite(declaration, organization, role, by=current_user)
     except participants.InvitationError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "participants")
     if participant.co_host_proposed:
         _ask_to_co_host(participant)
     db.session.commit()
@@ -70,7 +70,7 @@ def invite_network(declaration_id: int):
     declaration = load_declaration(declaration_id, permissions.can_edit)
     form = InviteNetworkForm(networks=all_networks())
     if not form.validate_on_submit():
-        return refused("Choose a network.", declaration)
+        return refused("Choose a network.", declaration, "participants")
     network = db.session.get(Network, form.network_id.data)
     invited = participants.invite_network_members(
         declaration, network, ParticipantRole(form.role.data), date.today(), by=current_user
@@ -88,12 +88,12 @@ def change_role(declaration_id: int, participant_id: int):
     participant = _participant_of(declaration, participant_id)
     form = ParticipantRoleForm()
     if not form.validate_on_submit():
-        return refused("Choose a role among those offered.", declaration)
+        return refused("Choose a role among those offered.", declaration, "participants")
     role = ParticipantRole(form.role.data)
     try:
         participants.change_role(participant, role, by=current_user)
     except participants.InvitationError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "participants")
     if participant.co_host_proposed:
         _ask_to_co_host(participant)
     db.session.commit()
@@ -114,7 +114,7 @@ def uninvite(declaration_id: int, participant_id: int):
     try:
         participants.uninvite(participant, by=current_user)
     except participants.InvitationError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "participants")
     db.session.commit()
     return _to_participants(declaration, f"{name} is no longer invited.")
 

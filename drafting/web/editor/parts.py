@@ -39,13 +39,13 @@ def placement(declaration_id: int):
     declaration = load_declaration(declaration_id, permissions.can_edit)
     form = PlacementForm()
     if not form.validate_on_submit():
-        return refused("Choose where the date line stands and whether the hosts are listed.", declaration)
+        return refused("Choose where the date line stands and whether the hosts are listed.", declaration, "parts")
     try:
         draft_editing.update_declaration(declaration, int(form.lock_version.data or 0), **form.values())
     except EditConflict:
-        return refused("Someone else saved the declaration meanwhile: look again and choose anew.", declaration)
+        return refused("Someone else saved the declaration meanwhile: look again and choose anew.", declaration, "parts")
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "parts")
     db.session.commit()
     return redirect_to_section("The layout of the document is saved.", "parts", "editor.show",
                                declaration_id=declaration.id)
@@ -61,11 +61,11 @@ def place_participant(declaration_id: int, participant_id: int):
     if participant is None:
         abort(404)
     if not form.validate_on_submit():
-        return refused("Say where the participant goes.", declaration)
+        return refused("Say where the participant goes.", declaration, "order")
     try:
         draft_editing.place_participant(participant, form.to.data)
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "order")
     db.session.commit()
     return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor="order"))
 
@@ -77,10 +77,10 @@ def place_country(declaration_id: int, country: str):
     declaration = load_declaration(declaration_id, permissions.can_edit)
     form = PlaceForm()
     if not form.validate_on_submit():
-        return refused("Say where the country goes.", declaration)
+        return refused("Say where the country goes.", declaration, "order")
     try:
         draft_editing.place_country(declaration, country, form.to.data)
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "order")
     db.session.commit()
     return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor="order"))
