@@ -44,7 +44,8 @@ def test_a_saved_part_is_confirmed_in_its_own_form(client, drafter, make_declara
 def test_a_message_for_a_section_the_page_lacks_is_printed_at_the_top(client, drafter, make_declaration):
     declaration = make_declaration(host=drafter.organization)
     with client.session_transaction() as session:
-        session["_flashes"] = [("message#clause-999999", "Clause 9 is saved."), ("error", "Something was refused.")]
+        session["_flashes"] = [("message", "Clause 9 is saved."), ("error", "Something was refused.")]
+        session["_flash_sections"] = {"Clause 9 is saved.": "clause-999999"}
     page = client.get(f"/declarations/{declaration.id}").get_data(as_text=True)
     content = page[page.index('<main id="content">'):]
     assert content.index('role="status">Clause 9 is saved.') < content.index("<h1")

@@ -8,11 +8,11 @@ the messages that no section of the page took.
 
 from typing import NamedTuple
 
-from flask import flash, g, get_flashed_messages, redirect, url_for
+from flask import flash, g, get_flashed_messages, redirect, session, url_for
 
-# Flask keeps a flashed message with a category only: a message for a section is flashed as
-# "<category>#<section id>", the fragment the redirect goes to.
-SECTION_MARK = "#"
+# Flask keeps a flashed message with its category only: the section each message is for is kept
+# beside them, by message, and read with them.
+SECTIONS = "_flash_sections"
 
 
 class Notice(NamedTuple):
@@ -28,17 +28,18 @@ class Notice(NamedTuple):
 
 def redirect_to_section(message: str, section: str, endpoint: str, category: str = "message", **values):
     """Flash a message for the section with this id, and redirect to that section of the page."""
-    flash(message, f"{category}{SECTION_MARK}{section}")
+    flash(message, category)
+    session.setdefault(SECTIONS, {})[message] = section
+    session.modified = True
     return redirect(url_for(endpoint, _anchor=section, **values))
 
 
 def _pending() -> list[Notice]:
     # Flashed messages are read once per request; those printed so far leave the list.
     if "notices" not in g:
-        g.notices = []
-        for flashed, message in get_flashed_messages(with_categories=True):
-            category, _, section = flashed.partition(SECTION_MARK)
-            g.notices.append(Notice(category, message, section))
+        flashed = get_flashed_messages(with_categories=True)
+        sections = session.pop(SECTIONS, {}) if flashed else {}
+        g.notices = [Notice(category, message, sections.get(message, "")) for category, message in flashed]
     return g.notices
 
 
