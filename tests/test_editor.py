@@ -13,6 +13,7 @@ from drafting.domain.people.participants import invite
 from drafting.domain.text.composed_document import Part, part_text
 from drafting.extensions import db
 from drafting.models import ClauseTemplate, Declaration, Network, NetworkMembership, Organization, ParticipantRole, UserRole
+from tests.conftest import PASSWORD
 
 NEW_DECLARATION = {
     "title": "Tokyo Declaration",
@@ -458,3 +459,96 @@ def test_a_placeholder_value_is_one_line_without_control_characters(client, own_
     assert message in errors[:errors.index("</ul>")]
     db.session.refresh(own_declaration)
     assert len(own_declaration.clauses) == 3
+
+
+@pytest.mark.parametrize("own", [None, "Done at Tokyo by the Tokyo Metropolitan Government."], ids=["default", "rewritten"])
+@pytest.mark.parametrize("slug, part", [("closing-formula", Part.closing_formula), ("opening", Part.opening)])
+@pytest.mark.parametrize("empty", ["", "  \n\n  "], ids=["empty", "blank"])
+def test_an_empty_closing_formula_or_opening_is_refused_and_the_document_keeps_it(client, own_declaration, own, slug,
+                                                                                 part, empty):
+    if own is not None:
+        setattr(own_declaration, part.value, own)
+        db.session.commit()
+    printed = part_text(own_declaration, part)
+    response = client.post(f"/declarations/{own_declaration.id}/{slug}",
+                           data={part.value: empty, "lock_version": own_declaration.lock_version})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{part.value}-errors"' in page and "cannot be empty" in page
+    assert "Go back to the default" in page  # the way out that the message names is on the page
+    db.session.refresh(own_declaration)
+    assert getattr(own_declaration, part.value) == own and part_text(own_declaration, part) == printed
+    assert printed in client.get(f"/declarations/{own_declaration.id}/preview").get_data(as_text=True)
+
+
+def test_going_back_to_the_default_closing_formula_from_the_refusal_prints_the_default(client, own_declaration):
+    own_declaration.closing_formula = "Done at Tokyo."
+    db.session.commit()
+    url = f"/declarations/{own_declaration.id}/closing-formula"
+    refused = client.post(url, data={"closing_formula": "", "lock_version": own_declaration.lock_version})
+    assert refused.status_code == 422
+    restored = client.post(url, data={"closing_formula": "", "restore": "1", "lock_version": own_declaration.lock_version})
+    assert restored.status_code == 302
+    db.session.refresh(own_declaration)
+    assert own_declaration.closing_formula is None
+    assert part_text(own_declaration, Part.closing_formula).startswith("This declaration is hereby proposed by")
+
+
+def lock_version_in(page: str) -> str:
+    return re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def conflict_rows(page: str) -> dict[str, tuple[str, str]]:
+    """Read the conflict notice's table: each field's label, with their value and yours."""
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td></tr>', page)
+    return {label: (theirs, yours) for label, theirs, yours in rows}
+
+
+def test_two_drafters_editing_the_details_at_once_see_every_field_that_differs_by_its_label(
+    app, client, drafter, own_declaration, make_user
+):
+    network = Network(name="Asian Network of Major Cities 21", acronym="ANMC21")
+    db.session.add(network)
+    colleague = make_user(organization=drafter.organization)
+    db.session.commit()
+    url = f"/declarations/{own_declaration.id}/details"
+    other = app.test_client()
+    assert other.post("/login", data={"email": colleague.email, "password": PASSWORD}).status_code == 302
+    seen_by_me = lock_version_in(client.get(url).get_data(as_text=True))
+    seen_by_them = lock_version_in(other.get(url).get_data(as_text=True))
+    theirs = {**NEW_DECLARATION, "title": "Seoul Declaration", "subtitle": "Cities for people",
+              "meeting_number": "13", "meeting_acronym": "ASCC", "place": "Seoul", "starts_on": "2024-10-01",
+              "ends_on": "2024-10-03", "language": "ko", "layout": "named_in_opening", "network_id": str(network.id),
+              "meeting_name": "Asia Smart City Conference", "lock_version": seen_by_them}
+    assert other.post(url, data=theirs).status_code == 302
+    mine = {**NEW_DECLARATION, "title": "Hanoi Declaration", "subtitle": "", "lock_version": seen_by_me}
+    response = client.post(url, data=mine)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert conflict_rows(page) == {
+        "Title": ("Seoul Declaration", "Hanoi Declaration"),
+        "Theme": ("Cities for people", "(empty)"),
+        "Meeting": ("Asia Smart City Conference", "Plenary Meeting of the Asian Network of Major Cities 21"),
+        "Number of the meeting": ("13", "9"),
+        "Acronym": ("ASCC", "ANMC21"),
+        "Place": ("Seoul", "Tokyo"),
+        "First day": ("October 1, 2024", "November 8, 2010"),
+        "Last day": ("October 3, 2024", "November 9, 2010"),
+        "Language": ("Korean", "English"),
+        "Layout": ("Participants named in the opening paragraph, place and date at the end",
+                   "Participants listed by country after the closing formula"),
+        "Network": ("Asian Network of Major Cities 21", "None"),
+    }
+    db.session.refresh(own_declaration)
+    assert own_declaration.title == "Seoul Declaration" and own_declaration.language == "ko"
+
+
+def test_the_conflict_notice_of_the_details_lists_only_the_fields_that_differ(client, drafter, own_declaration, make_user):
+    url = f"/declarations/{own_declaration.id}/details"
+    seen = lock_version_in(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={**NEW_DECLARATION, "place": "Yokohama", "lock_version": seen}).status_code == 302
+    response = client.post(url, data={**NEW_DECLARATION, "title": "Hanoi Declaration", "lock_version": seen})
+    assert response.status_code == 409
+    assert conflict_rows(response.get_data(as_text=True)) == {
+        "Title": ("Tokyo Declaration", "Hanoi Declaration"), "Place": ("Yokohama", "Tokyo"),
+    }

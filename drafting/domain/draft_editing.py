@@ -43,6 +43,11 @@ class CompositionError(ValueError):
         self.field = field
 
 
+# The parts without which a declaration does not read as one: the sentence that says which meeting
+# speaks, and the one that says who proposes the text. Others may be left empty (no header, say).
+NEVER_EMPTY_PARTS = {Part.opening: "opening paragraph", Part.closing_formula: "closing formula"}
+
+
 class UnfilledPlaceholders(CompositionError):
     """Some placeholders of a template were not given a valid value; `errors` maps name to message."""
 
@@ -121,8 +126,15 @@ def rewrite_part(declaration: Declaration, based_on: int, part: Part, text: str)
 
     A default is written anew from the details whenever the document is composed, so it follows
     the dates, the hosts and the participants; a part the host rewrote is never rewritten behind
-    its back.
+    its back. The opening paragraph and the closing formula are never saved empty: the document
+    would silently lose them.
     """
+    if part in NEVER_EMPTY_PARTS and not (text or "").strip():
+        name = NEVER_EMPTY_PARTS[part]
+        raise CompositionError(
+            f"The {name} cannot be empty: the declaration would be printed without it. "
+            f"Write one, or go back to the default {name}, written from the details.", part.value,
+        )
     own = None if text == default_text(declaration, part) else text
     update_declaration(declaration, based_on, **{part.value: own})
 

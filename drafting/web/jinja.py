@@ -9,7 +9,7 @@ from drafting.domain import permissions
 from drafting.domain.text import markup, phrasing, redline_markup, wording
 from drafting.models.organizations import country_name
 from drafting.rendering import stored_pdfs
-from drafting.web import submitted_once
+from drafting.web import notices, submitted_once
 from drafting.web.auth.forms import EmptyForm
 
 
@@ -38,5 +38,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["EmptyForm"] = EmptyForm
     app.jinja_env.globals["submission_key"] = submitted_once.key_field
+    app.jinja_env.globals["notices_at"] = notices.notices_at
+    app.jinja_env.globals["notices_left"] = notices.notices_left
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

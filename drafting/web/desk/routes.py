@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
@@ -18,6 +18,7 @@ from drafting.web.auth.forms import EmptyForm
 from drafting.web.submitted_once import once
 from drafting.web.desk.forms import CommentFilterForm, DecisionForm, ReplyForm
 from drafting.web.loading import declaration_or_404
+from drafting.web.notices import redirect_to_section
 
 bp = Blueprint("desk", __name__, url_prefix="/declarations")
 
@@ -220,8 +221,8 @@ def reply(declaration_id: int, comment_id: int):
         reply=posted,
     )
     db.session.commit()
-    flash(f"Your reply is recorded. {told}")
-    return redirect(url_for("desk.index", declaration_id=declaration.id, _anchor=f"comment-{posted.id}"))
+    return redirect_to_section(f"Your reply is recorded. {told}", f"comment-{posted.id}", "desk.index",
+                               declaration_id=declaration.id)
 
 
 @bp.post("/<int:declaration_id>/comments/<int:comment_id>/addressed")
@@ -238,8 +239,10 @@ def addressed(declaration_id: int, comment_id: int):
     except consultation.CommentRefused as refused:
         return _refused(declaration, comment, form, refused)
     db.session.commit()
-    flash(f"The comment of {comment.organization.name} on clause {comment.clause_number} is marked addressed.")
-    return redirect(url_for("desk.index", declaration_id=declaration.id, _anchor=f"comment-{comment.id}"))
+    return redirect_to_section(
+        f"The comment of {comment.organization.name} on clause {comment.clause_number} is marked addressed.",
+        f"comment-{comment.id}", "desk.index", declaration_id=declaration.id,
+    )
 
 
 @bp.post("/<int:declaration_id>/comments/<int:comment_id>/decision")
@@ -271,5 +274,7 @@ def decide(declaration_id: int, comment_id: int):
         decided=told_decided,
     )
     db.session.commit()
-    flash(f"The amendment of {amendment.organization.name} to clause {amendment.clause_number} is {decided}. {told}")
-    return redirect(url_for("desk.index", declaration_id=declaration.id, _anchor=f"comment-{amendment.id}"))
+    return redirect_to_section(
+        f"The amendment of {amendment.organization.name} to clause {amendment.clause_number} is {decided}. {told}",
+        f"comment-{amendment.id}", "desk.index", declaration_id=declaration.id,
+    )

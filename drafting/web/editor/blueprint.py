@@ -9,6 +9,7 @@ from drafting.domain import permissions
 from drafting.extensions import db
 from drafting.models import Clause, Declaration, Network, Organization, Participant
 from drafting.web.loading import declaration_or_404
+from drafting.web.notices import redirect_to_section
 
 bp = Blueprint("editor", __name__, url_prefix="/declarations")
 
@@ -40,7 +41,9 @@ def all_networks() -> list[Network]:
     return list(db.session.scalars(select(Network).order_by(Network.name)))
 
 
-def refused(message: str, declaration: Declaration):
-    """Go back to the editor with the message of what was refused."""
+def refused(message: str, declaration: Declaration, section: str | None = None):
+    """Go back to the editor with the message of what was refused: in the section of the form, if given."""
+    if section:
+        return redirect_to_section(message, section, "editor.show", "error", declaration_id=declaration.id)
     flash(message, "error")
     return redirect(url_for("editor.show", declaration_id=declaration.id))

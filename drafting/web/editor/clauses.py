@@ -1,6 +1,6 @@
 """The editor: adding, editing, moving and removing the clauses of the working draft."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import login_required
 
 from drafting.domain import draft_editing, permissions
@@ -9,6 +9,7 @@ from drafting.extensions import db
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.editor.blueprint import bp, clause_of, load_declaration, refused
 from drafting.web.editor.forms import ClauseForm, MoveClauseForm
+from drafting.web.notices import redirect_to_section
 from drafting.web.submitted_once import once
 
 
@@ -26,8 +27,8 @@ def add_clause(declaration_id: int):
     except draft_editing.CompositionError as error:
         return refused(str(error), declaration)
     db.session.commit()
-    flash(f"Clause {clause.position} is added.")
-    return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=f"clause-{clause.id}"))
+    return redirect_to_section(f"Clause {clause.position} is added.", f"clause-{clause.id}", "editor.show",
+                               declaration_id=declaration.id)
 
 
 @bp.route("/<int:declaration_id>/clauses/<int:clause_id>/edit", methods=["GET", "POST"])
@@ -48,8 +49,8 @@ def edit_clause(declaration_id: int, clause_id: int):
             return refused(str(error), declaration)
         else:
             db.session.commit()
-            flash(f"Clause {clause.position} is saved.")
-            return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=f"clause-{clause.id}"))
+            return redirect_to_section(f"Clause {clause.position} is saved.", f"clause-{clause.id}", "editor.show",
+                                       declaration_id=declaration.id)
     status = 409 if conflict else (422 if form.errors else 200)
     return render_template(
         "editor/clause.html", declaration=declaration, form=form, clause=clause, conflict=conflict
@@ -64,11 +65,11 @@ def move_clause(declaration_id: int, clause_id: int):
     clause = clause_of(declaration, clause_id)
     form = MoveClauseForm()
     if not form.validate_on_submit():
-        return refused("Move a clause up or down.", declaration)
+        return refused("Move a clause up or down.", declaration, f"clause-{clause.id}")
     try:
         draft_editing.move_clause(clause, -1 if form.direction.data == "up" else 1)
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, f"clause-{clause.id}")
     db.session.commit()
     return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=f"clause-{clause.id}"))
 
@@ -85,7 +86,7 @@ def remove_clause(declaration_id: int, clause_id: int):
     try:
         draft_editing.remove_clause(clause)
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, f"clause-{clause.id}")
     db.session.commit()
-    flash(f"Clause {number} is removed; the clauses after it are renumbered.")
-    return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor="clauses"))
+    return redirect_to_section(f"Clause {number} is removed; the clauses after it are renumbered.", "clauses",
+                               "editor.show", declaration_id=declaration.id)

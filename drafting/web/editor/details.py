@@ -9,6 +9,7 @@ from drafting.extensions import db
 from drafting.models import Declaration
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
 from drafting.web.editor.forms import DeclarationForm, PreambleForm
+from drafting.web.notices import redirect_to_section
 
 
 @bp.route("/<int:declaration_id>/details", methods=["GET", "POST"])
@@ -34,13 +35,17 @@ def details(declaration_id: int):
             flash("The details are saved.")
             return redirect(url_for("editor.show", declaration_id=declaration.id))
     status = 409 if conflict else (422 if form.errors else 200)
-    return render_template("editor/details.html", declaration=declaration, form=form, conflict=conflict), status
+    return render_template(
+        "editor/details.html", declaration=declaration, form=form, conflict=conflict,
+        differences=form.differences_from(conflict) if conflict else [],
+    ), status
 
 
-def save_text(declaration: Declaration, form, field: str, label: str, save=None):
+def save_text(declaration: Declaration, form, field: str, label: str, save=None, section: str | None = None):
     """Save the preamble or a part, refusing a save based on an older version.
 
-    `save(based_on, text)` stores the text; by default as the declaration's column `field`.
+    `save(based_on, text)` stores the text; by default as the declaration's column `field`. The
+    editor opens again at `section`, by default the element of id `field`.
     """
     action = url_for(request.endpoint, **request.view_args)
     if not form.validate_on_submit():
@@ -57,10 +62,15 @@ def save_text(declaration: Declaration, form, field: str, label: str, save=None)
             conflict_text=getattr(edit_conflict.current, field),
         ), 409
     except draft_editing.CompositionError as error:
-        return refused(str(error), declaration)
+        if error.field != field:
+            return refused(str(error), declaration)
+        form[field].errors.append(str(error))
+        return render_template(
+            "editor/text.html", declaration=declaration, form=form, text_field=field, label=label, action=action
+        ), 422
     db.session.commit()
-    flash(f"The {label.lower()} is saved.")
-    return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=field))
+    return redirect_to_section(f"The {label.lower()} is saved.", section or field, "editor.show",
+                               declaration_id=declaration.id)
 
 
 @bp.post("/<int:declaration_id>/preamble")

@@ -1,5 +1,9 @@
 """Forms of the host's editor."""
 
+from datetime import date
+from enum import Enum
+from typing import NamedTuple
+
 import pycountry
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,8 +20,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from drafting.domain.text import phrasing
 from drafting.domain.text.composed_document import Part
-from drafting.models import DatePosition, DeclarationLayout, ParticipantRole, limits
+from drafting.models import DatePosition, Declaration, DeclarationLayout, ParticipantRole, limits
 from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 
@@ -91,6 +96,34 @@ class DeclarationForm(FlaskForm):
             layout=DeclarationLayout(self.layout.data),
             network_id=self.network_id.data or None,
         )
+
+    def differences_from(self, saved: Declaration) -> list["FieldDifference"]:
+        """Return each field whose saved value differs from this form's, in the form's order, as the form words it."""
+        return [
+            FieldDifference(self[name].label.text, _shown(self[name], getattr(saved, name)), _shown(self[name], value))
+            for name, value in self.metadata().items() if getattr(saved, name) != value
+        ]
+
+
+class FieldDifference(NamedTuple):
+    """One field of a form as someone else saved it and as this form holds it."""
+
+    label: str
+    theirs: str
+    yours: str
+
+
+def _shown(field: Field, value) -> str:
+    # A value as the form offers it: a choice by its label, a date written out, nothing as "(empty)".
+    if isinstance(value, Enum):
+        value = value.value
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        offered = {str(choice.value): choice.label for choice in choices}
+        return offered.get(str(0 if value is None else value), str(value))  # the network's choice "None" is 0
+    if value is None or value == "":
+        return "(empty)"
+    return phrasing.format_date(value) if isinstance(value, date) else str(value)
 
 
 class PreambleForm(FlaskForm):

@@ -1,6 +1,6 @@
 """The editor: inserting a clause from a template of the library, its placeholders filled in."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import login_required
 
 from drafting.domain import clause_library, draft_editing, permissions
@@ -9,6 +9,7 @@ from drafting.extensions import db
 from drafting.models import ClauseTemplate, TemplateCategory
 from drafting.web.editor.blueprint import bp, load_declaration, refused
 from drafting.web.editor.forms import placeholder_form
+from drafting.web.notices import redirect_to_section
 from drafting.web.submitted_once import once
 
 
@@ -53,8 +54,8 @@ def insert_template(declaration_id: int, template_id: int):
             return refused(str(error), declaration)
         else:
             db.session.commit()
-            flash(f"“{template.name}” is inserted as clause {clause.position}.")
-            return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor=f"clause-{clause.id}"))
+            return redirect_to_section(f"“{template.name}” is inserted as clause {clause.position}.",
+                                       f"clause-{clause.id}", "editor.show", declaration_id=declaration.id)
     status = 422 if request.method == "POST" else 200
     return render_template(
         "editor/insert_template.html", declaration=declaration, template=template, form=form, found=found

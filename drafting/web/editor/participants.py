@@ -15,6 +15,7 @@ from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.editor.blueprint import all_networks, bp, load_declaration, refused
 from drafting.web.editor.forms import CoHostAnswerForm, InviteNetworkForm, InviteOrganizationForm, ParticipantRoleForm
+from drafting.web.notices import redirect_to_section
 
 
 def _ask_to_co_host(participant: Participant) -> int:
@@ -27,8 +28,8 @@ def _ask_to_co_host(participant: Participant) -> int:
     )
 
 
-def _to_participants(declaration):
-    return redirect(url_for("editor.show", declaration_id=declaration.id, _anchor="participants"))
+def _to_participants(declaration, message: str):
+    return redirect_to_section(message, "participants", "editor.show", declaration_id=declaration.id)
 
 
 def _participant_of(declaration, participant_id: int) -> Participant:
@@ -46,20 +47,20 @@ def invite(declaration_id: int):
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     form = InviteOrganizationForm(organizations=organizations)
     if not form.validate_on_submit():
-        return refused("Choose an organization to invite.", declaration)
+        return refused("Choose an organization to invite.", declaration, "participants")
     organization = db.session.get(Organization, form.organization_id.data)
     role = ParticipantRole(form.role.data)
     try:
         participant = participants.invite(declaration, organization, role, by=current_user)
     except participants.InvitationError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "participants")
     if participant.co_host_proposed:
         _ask_to_co_host(participant)
     db.session.commit()
-    flash(f"{organization.name} is invited as an observer and asked to accept to co-host: until its drafters "
-          "accept, it has no host's rights and is named nowhere." if role is ParticipantRole.host
-          else f"{organization.name} is invited.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, (
+        f"{organization.name} is invited as an observer and asked to accept to co-host: until its drafters "
+        "accept, it has no host's rights and is named nowhere." if role is ParticipantRole.host
+        else f"{organization.name} is invited."))
 
 
 @bp.post("/<int:declaration_id>/participants/network")
@@ -69,15 +70,14 @@ def invite_network(declaration_id: int):
     declaration = load_declaration(declaration_id, permissions.can_edit)
     form = InviteNetworkForm(networks=all_networks())
     if not form.validate_on_submit():
-        return refused("Choose a network.", declaration)
+        return refused("Choose a network.", declaration, "participants")
     network = db.session.get(Network, form.network_id.data)
     invited = participants.invite_network_members(
         declaration, network, ParticipantRole(form.role.data), date.today(), by=current_user
     )
     db.session.commit()
-    flash(f"{len(invited)} members of {network.name} are invited." if invited
-          else f"Every current member of {network.name} takes part already.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, f"{len(invited)} members of {network.name} are invited." if invited
+                            else f"Every current member of {network.name} takes part already.")
 
 
 @bp.post("/<int:declaration_id>/participants/<int:participant_id>/role")
@@ -88,18 +88,18 @@ def change_role(declaration_id: int, participant_id: int):
     participant = _participant_of(declaration, participant_id)
     form = ParticipantRoleForm()
     if not form.validate_on_submit():
-        return refused("Choose a role among those offered.", declaration)
+        return refused("Choose a role among those offered.", declaration, "participants")
     role = ParticipantRole(form.role.data)
     try:
         participants.change_role(participant, role, by=current_user)
     except participants.InvitationError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "participants")
     if participant.co_host_proposed:
         _ask_to_co_host(participant)
     db.session.commit()
-    flash(f"{participant.organization.name} is asked to accept to co-host." if role is ParticipantRole.host
-          else f"{participant.organization.name} takes part as {role.value}.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, (
+        f"{participant.organization.name} is asked to accept to co-host." if role is ParticipantRole.host
+        else f"{participant.organization.name} takes part as {role.value}."))
 
 
 @bp.post("/<int:declaration_id>/participants/<int:participant_id>/remove")
@@ -114,10 +114,9 @@ def uninvite(declaration_id: int, participant_id: int):
     try:
         participants.uninvite(participant, by=current_user)
     except participants.InvitationError as error:
-        return refused(str(error), declaration)
+        return refused(str(error), declaration, "participants")
     db.session.commit()
-    flash(f"{name} is no longer invited.")
-    return _to_participants(declaration)
+    return _to_participants(declaration, f"{name} is no longer invited.")
 
 
 @bp.post("/<int:declaration_id>/participants/<int:participant_id>/co-host-answer")

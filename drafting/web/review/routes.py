@@ -1,6 +1,6 @@
 """Delegates' review of circulated versions: reading, commenting, amending, replying, withdrawing."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import circulation, consultation, host_news, permissions
@@ -10,6 +10,7 @@ from drafting.models import Comment, Version
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
+from drafting.web.notices import redirect_to_section
 from drafting.web.review.forms import CommentForm, ReplyForm
 from drafting.web.submitted_once import once
 
@@ -145,8 +146,10 @@ def comment(declaration_id: int, number: int):
         return _render_version(declaration, version, failed, 422)
     _tell_hosts(made)
     db.session.commit()
-    flash(f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.")
-    return redirect(url_for("review.version", declaration_id=declaration.id, number=number, _anchor=f"comment-{made.id}"))
+    return redirect_to_section(
+        f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.",
+        f"comment-{made.id}", "review.version", declaration_id=declaration.id, number=number,
+    )
 
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/replies")
@@ -168,9 +171,8 @@ def reply(declaration_id: int, comment_id: int):
         return _render_version(declaration, parent.version, failed, 422)
     _tell_hosts(answer)
     db.session.commit()
-    flash("Your reply is recorded.")
-    return redirect(url_for("review.version", declaration_id=declaration.id, number=parent.version.number,
-                            _anchor=f"comment-{answer.id}"))
+    return redirect_to_section("Your reply is recorded.", f"comment-{answer.id}", "review.version",
+                               declaration_id=declaration.id, number=parent.version.number)
 
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/withdraw")
@@ -184,9 +186,9 @@ def withdraw(declaration_id: int, comment_id: int):
     try:
         consultation.withdraw(comment, current_user)
     except consultation.CommentRefused as refused:
-        flash(str(refused), "error")
+        message, category = str(refused), "error"
     else:
         db.session.commit()
-        flash("Your comment is withdrawn. It stays in the record, marked withdrawn.")
-    return redirect(url_for("review.version", declaration_id=declaration.id, number=comment.version.number,
-                            _anchor=f"comment-{comment.id}"))
+        message, category = "Your comment is withdrawn. It stays in the record, marked withdrawn.", "message"
+    return redirect_to_section(message, f"comment-{comment.id}", "review.version", category,
+                               declaration_id=declaration.id, number=comment.version.number)
