@@ -51,6 +51,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     from drafting.cli import register_commands
     from drafting.rendering import outbox
     from drafting.web import errors, jinja, security
+    from drafting.web.account.routes import bp as account_bp
     from drafting.web.admin.routes import bp as admin_bp
     from drafting.web.affirmation.routes import bp as affirmation_bp
     from drafting.web.api.routes import bp as api_bp
@@ -69,6 +70,7 @@ def create_app(config_class: type | str = Config) -> Flask:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(editor_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)

@@ -24,6 +24,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         limits.length_check("name", limits.NAME, 1),
         limits.length_check("email", limits.EMAIL, 3),
+        limits.length_check("time_zone", limits.TIME_ZONE, 1),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
     )
 
@@ -39,6 +40,8 @@ class User(UserMixin, db.Model):
     # Named by an administrator: vouches for the organization's people (drafting.domain.people.focal_points).
     focal_point: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The IANA time zone the user sees deadlines in ("Asia/Tokyo"); None: the site's DEFAULT_TIME_ZONE.
+    time_zone: Mapped[str | None] = mapped_column(String(limits.TIME_ZONE))
 
     organization: Mapped[Organization | None] = relationship()
 

@@ -42,7 +42,7 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     return render_template(
-        "main/home.html", declarations=visible_declarations(current_user), deadline_day=circulation.deadline_day,
+        "main/home.html", declarations=visible_declarations(current_user),
         is_void=circulation.is_void,
         latest_version=circulation.latest_version,
         co_host_proposals=participants.pending_co_host_proposals(current_user),
