@@ -8,6 +8,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from config import TestConfig
+from drafting import create_app
 from drafting.domain.clock import as_utc
 from drafting.domain.people.participants import invite
 from drafting.domain.text import phrasing
@@ -176,3 +178,11 @@ def test_the_site_name_titles_every_page(app, client, monkeypatch):
     page = client.get("/archive").get_data(as_text=True)
     assert "· Asian Cities Declarations</title>" in page
     assert ">Asian Cities Declarations</a>" in page
+
+
+def test_an_unknown_default_time_zone_stops_the_application_from_starting():
+    class Misconfigured(TestConfig):
+        DEFAULT_TIME_ZONE = "Asia/Edo"
+
+    with pytest.raises(RuntimeError, match="DEFAULT_TIME_ZONE 'Asia/Edo' is not an IANA time zone"):
+        create_app(Misconfigured)
