@@ -11,16 +11,22 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import current_app
 
 from drafting.domain.clock import utcnow
+from drafting.models import User
 
 
 class UnknownTimeZone(ValueError):
     """A name that is not a time zone of the IANA database."""
 
 
+# The regions of the IANA names people look for their city under. The database's other names are
+# old aliases ("Japan", "US/Eastern"), rules rather than places ("EST5EDT"), or this server's own ("localtime").
+REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
 @cache
 def known_zones() -> tuple[str, ...]:
-    """Return the names of the IANA time zones this server knows, sorted: "Africa/Abidjan" ... "UTC"."""
-    return tuple(sorted(available_timezones()))
+    """Return the names of the time zones a user may choose, sorted: "Africa/Abidjan" ... "Pacific/Wallis", "UTC"."""
+    return tuple(sorted(name for name in available_timezones() if name.partition("/")[0] in REGIONS or name == "UTC"))
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -41,7 +47,7 @@ def zone_of(person: object) -> ZoneInfo:
     return ZoneInfo(name) if name else site_default()
 
 
-def choose(user, name: str) -> None:
+def choose(user: User, name: str) -> None:
     """Set the zone a user sees deadlines in; refuse an unknown name with UnknownTimeZone, changing nothing."""
     zone_named(name)
     user.time_zone = name

@@ -42,7 +42,8 @@ def reader_time_zone() -> str:
     """Name the signed-in user's time zone as it is now: "Japan Standard Time (Asia/Tokyo, UTC+9)"."""
     zone = time_zones.zone_of(current_user if current_user.is_authenticated else None)
     now = utcnow().astimezone(zone)
-    return f"{phrasing.zone_name(now)} ({zone.key}, {phrasing.utc_offset(now)})"
+    offset = phrasing.utc_offset(now)
+    return f"{phrasing.zone_name(now)} ({zone.key}, {offset})" if offset != zone.key else f"{phrasing.zone_name(now)} ({offset})"
 
 
 def register(app: Flask) -> None:

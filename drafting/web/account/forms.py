@@ -9,10 +9,10 @@ from drafting.domain.text import phrasing
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    """Return every known zone as (name, "Asia/Tokyo (UTC+9)"), its offset as it is today."""
+    """Return every zone a user may choose as (name, "Asia/Tokyo (UTC+9)"), its offset as it is today; UTC as itself."""
     now = utcnow()
-    return [(name, f"{name} ({phrasing.utc_offset(now.astimezone(time_zones.zone_named(name)))})")
-            for name in time_zones.known_zones()]
+    offsets = {name: phrasing.utc_offset(now.astimezone(time_zones.zone_named(name))) for name in time_zones.known_zones()}
+    return [(name, name if offset == name else f"{name} ({offset})") for name, offset in offsets.items()]
 
 
 class SettingsForm(FlaskForm):
