@@ -31,6 +31,6 @@ COMMENT = 10_000
 DECISION_REASON = 5_000
 STATEMENT = 5_000
 MAIL_SUBJECT = 1_000
-# A name and an address, quoted and encoded as a header writes them.
+# A name and an address as a header writes them: quoted, each quote or backslash in the name escaped.
 REPLY_TO = 2 * (NAME + EMAIL)
 MAIL_ERROR = 2_000

@@ -1,7 +1,6 @@
-"""What every template may use: filters for dates and clause text, and the permission predicates."""
+"""What every template may use: filters for dates, deadlines and clause text, and the permission predicates."""
 
 from collections.abc import Callable
-
 from datetime import datetime
 
 from flask import Flask, has_request_context
