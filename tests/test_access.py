@@ -65,6 +65,8 @@ ROUTES = {
     ("delegates.accept", "POST"): lambda state: set(),
     ("auth.change_password", "GET"): lambda state: SIGNED_IN,
     ("auth.change_password", "POST"): lambda state: SIGNED_IN,
+    ("account.settings", "GET"): lambda state: SIGNED_IN,
+    ("account.settings", "POST"): lambda state: SIGNED_IN,
     ("archive.index", "GET"): lambda state: EVERYONE,
     ("archive.declaration", "GET"): lambda state: EVERYONE if state is S.adopted else set(),
     ("archive.verify_form", "GET"): lambda state: EVERYONE,
