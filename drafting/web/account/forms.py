@@ -8,11 +8,17 @@ from drafting.domain.clock import utcnow
 from drafting.domain.text import phrasing
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    """Return every zone a user may choose as (name, "Asia/Tokyo (UTC+9)"), its offset as it is today; UTC as itself."""
+def time_zone_choices() -> dict[str, list[tuple[str, str]]]:
+    """Return every zone a user may choose, grouped by region, labelled by place with its offset as it is
+    today: {"Asia": [("Asia/Tokyo", "Tokyo (UTC+9)"), ...], ..., "UTC": [("UTC", "UTC")]}."""
     now = utcnow()
-    offsets = {name: phrasing.utc_offset(now.astimezone(time_zones.zone_named(name))) for name in time_zones.known_zones()}
-    return [(name, name if offset == name else f"{name} ({offset})") for name, offset in offsets.items()]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in time_zones.known_zones():
+        region, _, place = name.partition("/")
+        offset = phrasing.utc_offset(now.astimezone(time_zones.zone_named(name)))
+        label = f"{place.replace('_', ' ')} ({offset})" if place else name
+        groups.setdefault(region, []).append((name, label))
+    return groups
 
 
 class SettingsForm(FlaskForm):
