@@ -135,6 +135,20 @@ def test_a_line_break_in_the_name_of_who_acted_cannot_add_a_header(client, login
     assert message["Reply-To"].addresses[0].addr_spec == "haruto@yokohama.example.org"
 
 
+def test_a_japanese_name_and_site_name_arrive_as_written(app, client, login_as, case, mailbox, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_NAME", "アジア都市宣言")
+    case["drafter"].name = "佐藤 陽翔, \"Haruto\""
+    db.session.commit()
+    login_as(case["drafter"])
+    assert client.post(f"{case['url']}/circulate", data={"comment_deadline": DEADLINE.isoformat()}).status_code == 302
+
+    [(_, message)] = mailbox.messages
+    [sender] = message["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("アジア都市宣言", "declarations@acd.example.org")
+    [replies_to] = message["Reply-To"].addresses
+    assert (replies_to.display_name, replies_to.addr_spec) == ('佐藤 陽翔, "Haruto"', "haruto@yokohama.example.org")
+
+
 # The settings page
 
 
