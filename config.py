@@ -80,7 +80,15 @@ class Config:
     MAIL_USE_SSL = env_flag("MAIL_USE_SSL")  # TLS from the first byte (usually port 465)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "drafting <no-reply@localhost>")
+    # The site's name, as its pages' titles and its e-mails' senders and signatures give it.
+    SITE_NAME = os.environ.get("SITE_NAME", "drafting")
+    # The address every e-mail comes from; named SITE_NAME unless it gives a name ("Declarations <...>").
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
+    # Whom a "Reply" reaches when no person's action is behind a message (a password reset): the
+    # secretariat's address, say. A message about what a person did replies to that person.
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO")
+    # The IANA time zone in which deadlines are shown to users who have not chosen theirs, and to visitors.
+    DEFAULT_TIME_ZONE = os.environ.get("DEFAULT_TIME_ZONE", "UTC")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds, for each SMTP operation
     # A message that could not be sent is tried again after MAIL_RETRY_SECONDS, then twice as long
     # after each further failure; after MAIL_MAX_ATTEMPTS failures it is failed for good (drafting.rendering.outbox).

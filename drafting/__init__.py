@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
+from drafting.domain import time_zones
 from drafting.domain.text import characters
 from drafting.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -38,6 +39,10 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.config.from_object(config_class)
     if hasattr(config_class, "check"):
         config_class.check()
+    # Every page and e-mail with a deadline would fail on it: refuse to start instead.
+    if app.config["DEFAULT_TIME_ZONE"] not in time_zones.known_zones():
+        raise RuntimeError(f"DEFAULT_TIME_ZONE {app.config['DEFAULT_TIME_ZONE']!r} is not an IANA time zone, "
+                           "such as UTC or Asia/Tokyo.")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'drafting.sqlite'}"
@@ -70,6 +75,7 @@ def create_app(config_class: type | str = Config) -> Flask:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(editor_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)
@@ -83,7 +89,6 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.register_blueprint(downloads_bp)
     app.register_blueprint(archive_bp)
     app.register_blueprint(api_bp)
-    app.register_blueprint(account_bp)
     errors.register(app)
     security.register(app)
     jinja.register(app)

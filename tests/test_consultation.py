@@ -136,7 +136,7 @@ def test_bad_comments_are_refused_at_their_field(draft, clause_number, body, pro
 def test_no_comment_after_the_deadline(draft):
     close_comments(draft.version)
     assert_refused(lambda: consultation.add_comment(draft.version, 1, draft.seoul, "Too late?"),
-                   "Commenting closed at the deadline, the end of")
+                   "Commenting closed at the deadline, ")
 
 
 @pytest.mark.parametrize("state", [DeclarationState.drafting, DeclarationState.affirmation,

@@ -105,7 +105,7 @@ def test_a_drafter_chooses_the_daily_digest_on_their_settings_page(client, login
     drafter = login_as(hosted["drafter"])
     page = settings_page(client)
     assert re.search(r'<input checked[^>]*value="each"', page)
-    response = client.post("/account/settings", data={"host_notifications": "daily_digest"})
+    response = client.post("/account/settings", data={"time_zone": "UTC", "host_notifications": "daily_digest"})
     assert response.status_code == 302 and response.location.endswith("/account/settings")
     assert "Your settings are saved." in settings_page(client)
     db.session.expire_all()
@@ -114,7 +114,7 @@ def test_a_drafter_chooses_the_daily_digest_on_their_settings_page(client, login
     assert saved.digest_sent_up_to is not None  # the first digest starts from the choice
 
 
-@pytest.mark.parametrize("posted", [{"host_notifications": "hourly"}, {}])
+@pytest.mark.parametrize("posted", [{"time_zone": "UTC", "host_notifications": "hourly"}, {"time_zone": "UTC"}])
 def test_an_unknown_choice_is_refused_with_a_clear_message_and_nothing_is_saved(client, login_as, hosted, posted):
     drafter = login_as(hosted["drafter"])
     response = client.post("/account/settings", data=posted)
@@ -127,7 +127,7 @@ def test_an_unknown_choice_is_refused_with_a_clear_message_and_nothing_is_saved(
 def test_a_delegate_has_no_host_notifications_to_choose(client, login_as, hosted):
     login_as(hosted["seoul"])
     assert "host_notifications" not in settings_page(client)
-    assert client.post("/account/settings", data={"host_notifications": "none"}).status_code == 302
+    assert client.post("/account/settings", data={"time_zone": "UTC", "host_notifications": "none"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, hosted["seoul"].id).host_notifications is HostNotifications.each
 
@@ -141,7 +141,7 @@ def test_the_settings_page_is_linked_from_the_header_and_asks_to_sign_in(client,
 def test_the_daily_digest_lists_what_is_new_once(app, client, login_as, hosted, outbox, runner, monkeypatch):
     monkeypatch.setitem(app.config, "SERVER_NAME", "drafting.example.org")
     login_as(hosted["drafter"])
-    assert client.post("/account/settings", data={"host_notifications": "daily_digest"}).status_code == 302
+    assert client.post("/account/settings", data={"time_zone": "UTC", "host_notifications": "daily_digest"}).status_code == 302
     comment_as(client, login_as, hosted)
     comment_as(client, login_as, hosted, who="bangkok", clause_number=3, body="Bangkok would add a date.")
     before = len(outbox())

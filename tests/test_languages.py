@@ -199,7 +199,9 @@ def test_the_emails_about_a_japanese_declaration_are_japanese(client, login_as, 
     assert client.post(f"{url}/reopen", data={"reason": "第2項を修正するため。"}).status_code == 302
 
     db.session.expire_all()
-    own = [version.fingerprint for version in declaration.versions] + ["http://localhost/declarations/"]
+    # The site's name is the one the configuration gives, in any language.
+    own = [version.fingerprint for version in declaration.versions] + ["http://localhost/declarations/",
+                                                                        client.application.config["SITE_NAME"]]
     subjects = [message["Subject"] for _, message in mailbox.messages]
     assert sorted(set(subjects)) == sorted({
         "東京宣言：第1次草案へのご意見のお願い", "東京宣言：最終案へのご回答のお願い",
@@ -208,9 +210,9 @@ def test_the_emails_about_a_japanese_declaration_are_japanese(client, login_as, 
     for _, message in mailbox.messages:
         for body in mailbox.texts(message):
             words = ascii_words(re.sub(r"<[^>]+>", " ", body), own)
-            # What is left are the addresses' own path segments and the format's name, which Japanese
-            # writes as PDF too: no English word of the message itself.
-            assert words <= {"versions", "affirmation", "pdf", "review", "downloads", "answer", "PDF"}, words
+            # What is left are the addresses' own path segments, the format's name, which Japanese
+            # writes as PDF too, and UTC in the deadlines' offsets: no English word of the message itself.
+            assert words <= {"versions", "affirmation", "pdf", "review", "downloads", "answer", "PDF", "UTC"}, words
             assert "東京宣言" in body and "東京都" in body
 
 
@@ -227,7 +229,7 @@ def test_the_circulation_email_is_japanese(client, login_as, japanese_case, mail
     assert message["Subject"] == "東京宣言：第1次草案へのご意見のお願い"
     text, html = mailbox.texts(message)
     assert "東京都は、" in text and "アジア大都市ネットワーク21総会" in text
-    assert f"{phrasing.format_date(deadline, 'ja')}の終わりまで" in text
+    assert f"{phrasing.format_date(deadline, 'ja')} 23:59（協定世界時、UTC）まで" in text
     assert "Dear" not in text and "Dear" not in html and "circulated" not in text
 
 
@@ -434,7 +436,7 @@ def test_the_hosts_reply_and_decision_reach_a_japanese_delegate_in_japanese(clie
     [(_, replied), (_, decided)] = mailbox.messages
     assert replied["Subject"] == "東京宣言：第1項へのご意見に東京都が返信しました"
     assert decided["Subject"] == "東京宣言：第1次草案第2項への修正案は不採用となりました"
-    own = [version.fingerprint, "http://localhost/declarations/"]
+    own = [version.fingerprint, "http://localhost/declarations/", client.application.config["SITE_NAME"]]
     for message in (replied, decided):
         for body in mailbox.texts(message):
             assert ascii_words(re.sub(r"<[^>]+>", " ", body), own) <= {"versions", "comment"}

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from drafting.domain import circulation, signoff
+from drafting.domain import signoff
+from drafting.domain.clock import as_utc
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole, Version
@@ -181,8 +182,8 @@ def test_the_editor_offers_circulating_first_and_says_that_proposing_the_final_t
     page = client.get(url(case, "")).get_data(as_text=True)
 
     assert page.index("Circulate as Draft 2") < page.index("Propose the working draft as the final text")
-    last_day = circulation.deadline_day(draft)
-    assert f"Proposing it ends the comments on Draft 1, open until the end of {last_day:%B} {last_day.day}," in page
+    last_day = as_utc(draft.deadline) - timedelta(days=1)
+    assert f"Proposing it ends the comments on Draft 1, open until 23:59 on {last_day:%B} {last_day.day}, {last_day.year}," in page
 
 
 def test_after_the_comment_deadline_the_editor_does_not_warn_of_ending_comments(client, login_as, case):

@@ -169,16 +169,23 @@ def test_the_reminder_goes_to_the_delegates_of_those_without_an_answer(client, l
     for body in (text, html):
         assert "Dear Kim Min-ji" in body
         assert "still awaits the answer of Seoul" in body
-        assert f"Answers close at the end of {DEADLINE:%B} {DEADLINE.day}, {DEADLINE.year}" in body
+        assert f"until 23:59 on {DEADLINE:%B} {DEADLINE.day}, {DEADLINE.year}, Coordinated Universal Time (UTC)" in body
         assert case["final"].fingerprint in body
-        assert "on behalf of Yokohama" in body
+        assert "This reminder was sent by drafting on behalf of Yokohama." in body
+    # A reply reaches the host's drafter who sent the reminder.
+    assert to_minji["Reply-To"].addresses[0].addr_spec == case["drafter"].email
     [to_sokha] = [message for message in sent if message["To"] == "sokha@phnompenh.example.org"]
     assert "still awaits the answer of Phnom Penh" in to_sokha.get_body(preferencelist=("plain",)).get_content()
-    # The link in the reminder opens the answer form for the delegate.
-    [link] = re.findall(r"https?://\S+", text)
+    # The reminder's links open the answer form, the final text and its PDF, for the delegate.
+    answer, final_text, pdf = re.findall(r"https?://\S+", text)
+    assert re.findall(r'href="([^"]+)"', html) == [answer, final_text, pdf]
     login_as(case["Seoul"])
-    page = client.get(urlsplit(link).path)
+    page = client.get(urlsplit(answer).path)
     assert page.status_code == 200 and "Send the answer" in page.get_data(as_text=True)
+    page = client.get(urlsplit(final_text).path)
+    assert page.status_code == 200 and case["final"].fingerprint in page.get_data(as_text=True)
+    page = client.get(urlsplit(pdf).path)
+    assert page.status_code == 200 and page.mimetype == "application/pdf"
 
 
 def test_each_participant_is_reminded_at_most_once_a_day(client, login_as, case, outbox):

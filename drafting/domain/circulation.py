@@ -1,10 +1,10 @@
 """Circulating drafts: immutable versions of the working draft, with their fingerprints."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
-from drafting.domain import workflow
+from drafting.domain import time_zones, workflow
 from drafting.domain.clock import as_utc
 from drafting.domain.text import composed_document, fingerprint
 from drafting.extensions import db
@@ -19,20 +19,10 @@ class CirculationError(ValueError):
         self.field = field
 
 
-def end_of_day(day: date) -> datetime:
-    """Return the moment a deadline given as a day closes: the end of that day, UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
-
-
 def deadline_passed(version: Version, now: datetime | None = None) -> bool:
     """Tell whether the version's deadline is behind us."""
     now = now or datetime.now(timezone.utc)
     return version.deadline is not None and now >= as_utc(version.deadline)
-
-
-def deadline_day(version: Version) -> date | None:
-    """Return the last day of the version's deadline, as the host gave it."""
-    return (as_utc(version.deadline) - timedelta(days=1)).date() if version.deadline else None
 
 
 def is_void(version: Version) -> bool:
@@ -80,8 +70,9 @@ def issue(declaration: Declaration, user: User, action: workflow.Action, deadlin
           too_soon: tuple[str, str], empty: str, **detail) -> Version:
     """Freeze the working draft as the declaration's next version with its deadline, taking the workflow's action.
 
-    Refuse with `too_soon` (the message, the form field) a deadline that is not after today, and
-    with `empty` a draft without clauses. `detail` goes into the audit trail's event with the version.
+    The deadline closes at the end of its day in the zone of `user`, the drafter who gave it; `today`
+    is the date there. Refuse with `too_soon` (the message, the form field) a deadline that is not
+    after today, and with `empty` a draft without clauses. `detail` goes into the audit trail's event with the version.
     """
     declaration = workflow.lock(declaration)
     workflow.check(user, declaration, action)
@@ -91,7 +82,8 @@ def issue(declaration: Declaration, user: User, action: workflow.Action, deadlin
         raise CirculationError(empty)
     final = action is workflow.Action.propose_final
     drafts = sum(1 for version in declaration.versions if not version.is_final)
-    version = snapshot(declaration, user, "Final" if final else f"Draft {drafts + 1}", final, end_of_day(deadline))
+    version = snapshot(declaration, user, "Final" if final else f"Draft {drafts + 1}", final,
+                       time_zones.end_of_day(deadline, time_zones.zone_of(user)))
     workflow.transition(user, declaration, action, version=version.label, fingerprint=version.fingerprint, **detail)
     return version
 

@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from drafting.domain import workflow
-from drafting.domain.circulation import deadline_day, deadline_passed, is_void, latest_version
+from drafting.domain import time_zones, workflow
+from drafting.domain.circulation import deadline_passed, is_void, latest_version
+from drafting.domain.clock import as_utc
 from drafting.domain.text import phrasing
 from drafting.extensions import db
 from drafting.models import (
@@ -178,11 +179,15 @@ def _comments_closed(declaration: Declaration) -> Refusal | None:
     return None
 
 
+def _deadline(version: Version, user) -> str:
+    return phrasing.format_deadline(as_utc(version.deadline), time_zones.zone_of(user))
+
+
 def _commenting_closed(user, declaration: Declaration) -> Refusal | None:
     # The host's staff go on answering after the deadline; the delegates have had their say.
     latest = latest_version(declaration)
     if deadline_passed(latest) and not is_host_staff(user, declaration):
-        return Refusal(f"Commenting closed at the deadline, the end of {phrasing.format_date(deadline_day(latest))}.")
+        return Refusal(f"Commenting closed at the deadline, {_deadline(latest, user)}.")
     return None
 
 
@@ -291,7 +296,7 @@ def why_not_answer(user, declaration: Declaration) -> Refusal | None:
         return _no_mandate(user, declaration, "Only delegates of the participating organizations answer, each for their own.")
     final = latest_version(declaration)
     if deadline_passed(final):
-        return Refusal(f"Answers closed at the deadline, the end of {phrasing.format_date(deadline_day(final))}.")
+        return Refusal(f"Answers closed at the deadline, {_deadline(final, user)}.")
     return None
 
 

@@ -17,6 +17,8 @@ DATE_LINE = 300
 LANGUAGE = 8
 VERSION_LABEL = 20
 PLACEHOLDER_VALUE = 200
+# The longest IANA time zone name is 32 characters (America/Argentina/ComodRivadavia).
+TIME_ZONE = 64
 
 
 def length_check(column: str, maximum: int, minimum: int = 0) -> CheckConstraint:
@@ -29,4 +31,6 @@ COMMENT = 10_000
 DECISION_REASON = 5_000
 STATEMENT = 5_000
 MAIL_SUBJECT = 1_000
+# A name and an address as a header writes them: quoted, each quote or backslash in the name escaped.
+REPLY_TO = 2 * (NAME + EMAIL)
 MAIL_ERROR = 2_000

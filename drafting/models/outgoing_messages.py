@@ -17,6 +17,7 @@ class OutgoingMessage(db.Model):
     __table_args__ = (
         limits.length_check("recipient", limits.EMAIL, 3),
         limits.length_check("subject", limits.MAIL_SUBJECT, 1),
+        limits.length_check("reply_to", limits.REPLY_TO, 3),
         limits.length_check("last_error", limits.MAIL_ERROR),
         # The senders look for the waiting messages that are due, oldest first.
         Index("ix_outgoing_messages_waiting", "sent_at", "failed_at", "next_attempt_at"),
@@ -27,6 +28,8 @@ class OutgoingMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(limits.MAIL_SUBJECT))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
+    # "Name <address>" of the person a "Reply" reaches: who did what the message reports.
+    reply_to: Mapped[str | None] = mapped_column(String(limits.REPLY_TO))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Not sent before this moment: set when a sender takes the message, so that another sender

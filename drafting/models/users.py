@@ -32,6 +32,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         limits.length_check("name", limits.NAME, 1),
         limits.length_check("email", limits.EMAIL, 3),
+        limits.length_check("time_zone", limits.TIME_ZONE, 1),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
     )
 
@@ -52,6 +53,8 @@ class User(UserMixin, db.Model):
     )
     # The daily digest lists what was made after this moment; NULL: everything from the start.
     digest_sent_up_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The IANA time zone the user sees deadlines in ("Asia/Tokyo"); None: the site's DEFAULT_TIME_ZONE.
+    time_zone: Mapped[str | None] = mapped_column(String(limits.TIME_ZONE))
 
     organization: Mapped[Organization | None] = relationship()
 

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import datetime, timezone
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
@@ -38,8 +38,12 @@ def single_line(text: str) -> str:
     return " ".join(visible.split())
 
 
-def send_mail(to: list[str] | str, subject: str, text_body: str, html_body: str | None = None) -> None:
+def send_mail(to: list[str] | str, subject: str, text_body: str, html_body: str | None = None,
+              reply_to: str | None = None) -> None:
     """Send one message, as plain text or with an HTML alternative, to one or several recipients.
+
+    `reply_to` ("Name <address>") is whom the recipients' "Reply" writes to: a person, where the
+    sender is an address nobody reads.
 
     Raises MailDeliveryError when it could not be delivered, MailError when the mail settings
     are wrong, and ValueError for a message that cannot be sent at all (no recipient, a line
@@ -51,23 +55,34 @@ def send_mail(to: list[str] | str, subject: str, text_body: str, html_body: str 
     backend = current_app.config["MAIL_BACKEND"]
     if backend not in BACKENDS:
         raise MailError(f"MAIL_BACKEND is {backend!r}; it must be one of {', '.join(BACKENDS)}.")
-    message = _build_message(recipients, subject, text_body, html_body)
+    message = _build_message(recipients, subject, text_body, html_body, reply_to)
     if backend == "file":
         _write_to_file(message)
     else:
         _send_by_smtp(message)
 
 
-def _build_message(recipients: list[str], subject: str, text_body: str, html_body: str | None) -> EmailMessage:
-    """Build a message from MAIL_DEFAULT_SENDER; with an HTML body it is multipart/alternative."""
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+def sender() -> str:
+    """Return the From of every message: MAIL_DEFAULT_SENDER, named SITE_NAME unless it names itself."""
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return formataddr((name or current_app.config["SITE_NAME"], address))
+
+
+def _build_message(recipients: list[str], subject: str, text_body: str, html_body: str | None,
+                   reply_to: str | None = None) -> EmailMessage:
+    """Build a message from the site's sender; with an HTML body it is multipart/alternative."""
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = sender()
     message["To"] = ", ".join(recipients)
     _set_subject(message, subject)
+    if reply_to is not None:
+        # A line break would let the address add headers of its own, as in a subject.
+        if len(reply_to.splitlines()) > 1:
+            raise ValueError("The Reply-To of an e-mail cannot contain a line break.")
+        message["Reply-To"] = reply_to
     message["Date"] = formatdate(usegmt=True)
     # Named after the sender's domain: without one, make_msgid asks DNS for this host's name.
-    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    message["Message-ID"] = make_msgid(domain=parseaddr(message["From"])[1].rpartition("@")[2] or "localhost")
     message.set_content(text_body)
     if html_body is not None:
         message.add_alternative(html_body, subtype="html")

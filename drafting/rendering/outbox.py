@@ -30,10 +30,17 @@ _QUEUED = "outbox_queued"
 _DEFERRED = "outbox_deferred"
 
 
-def queue(recipient: str, subject: str, text_body: str, html_body: str | None = None) -> OutgoingMessage:
-    """Write one e-mail into the outbox, in the current transaction: it is sent after the commit."""
+def queue(recipient: str, subject: str, text_body: str, html_body: str | None = None,
+          reply_to: str | None = None) -> OutgoingMessage:
+    """Write one e-mail into the outbox, in the current transaction: it is sent after the commit.
+
+    `reply_to` ("Name <address>") is whom a "Reply" reaches; a line break in it is refused with a
+    ValueError, since it would let it add headers.
+    """
+    if reply_to is not None and len(reply_to.splitlines()) > 1:
+        raise ValueError("The Reply-To of an e-mail cannot contain a line break.")
     message = OutgoingMessage(recipient=recipient, subject=single_line(subject), text_body=text_body,
-                              html_body=html_body)
+                              html_body=html_body, reply_to=reply_to)
     db.session.add(message)
     db.session.flush()
     if has_request_context():
@@ -62,7 +69,7 @@ def send_waiting(
     return outcomes
 
 
-def _take(now: datetime, ids: list[int] | None) -> tuple[int, str, str, str, str | None, int] | None:
+def _take(now: datetime, ids: list[int] | None) -> tuple[int, str, str, str, str | None, str | None, int] | None:
     """Take the oldest due message for this sender and commit that it is taken; return its fields."""
     query = select(OutgoingMessage).where(
         OutgoingMessage.sent_at.is_(None), OutgoingMessage.failed_at.is_(None), OutgoingMessage.next_attempt_at <= now
@@ -79,17 +86,19 @@ def _take(now: datetime, ids: list[int] | None) -> tuple[int, str, str, str, str
     # Not due again before this: no other sender takes it while it is sent, and if this sender
     # dies before it records the outcome, the message is tried again after the delay.
     message.next_attempt_at = now + retry_delay(message.attempts)
-    taken = (message.id, message.recipient, message.subject, message.text_body, message.html_body, message.attempts)
+    taken = (message.id, message.recipient, message.subject, message.text_body, message.html_body, message.reply_to,
+             message.attempts)
     # Committed before sending, so that no transaction (nor SQLite's write lock) stays open while
     # the mail server answers.
     db.session.commit()
     return taken
 
 
-def _send(message_id: int, recipient: str, subject: str, text_body: str, html_body: str | None, attempts: int) -> str:
+def _send(message_id: int, recipient: str, subject: str, text_body: str, html_body: str | None,
+          reply_to: str | None, attempts: int) -> str:
     """Send one taken message and record the outcome: "sent", "retry" or "failed"."""
     try:
-        send_mail(recipient, subject, text_body, html_body)
+        send_mail(recipient, subject, text_body, html_body, reply_to)
     except (MailError, ValueError) as error:
         # A ValueError is a message that no attempt can send (a line break in the address).
         final = isinstance(error, ValueError) or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]

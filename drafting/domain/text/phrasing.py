@@ -5,10 +5,11 @@ between a meeting's two dates, the ordinal's suffixes) are messages of drafting/
 Without a language, everything is English, as the application's own pages write it.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as cldr_date
-from babel.dates import parse_pattern
+from babel.dates import format_time, get_timezone_name, parse_pattern
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -22,6 +23,39 @@ RANGE_SKELETON = "yMMMd"
 def format_date(day: date, language: str = "en") -> str:
     """Write a date as declarations do: "November 9, 2010", 2010年11月9日."""
     return cldr_date(day, format="long", locale=wording.locale_of(language))
+
+
+def format_moment(moment: datetime, zone: ZoneInfo, language: str = "en") -> str:
+    """Write a moment in a reader's zone, naming it: "23:59 on November 20, 2026, Japan Standard Time
+    (UTC+9)"; 2026年11月20日 23:59（日本標準時、UTC+9）."""
+    local = moment.astimezone(zone)
+    locale = wording.locale_of(language)
+    return wording.pgettext(
+        language, "a moment: its time, its day, the reader's time zone and its offset from UTC",
+        "{time} on {date}, {zone} ({offset})",
+        time=format_time(local, "HH:mm", locale=locale), date=format_date(local.date(), language),
+        zone=zone_name(local, language), offset=utc_offset(local),
+    )
+
+
+def format_deadline(moment: datetime, zone: ZoneInfo, language: str = "en") -> str:
+    """Write when a deadline closes, in a reader's zone, as format_moment does, at its last minute still
+    open: a deadline that closes at midnight reads "23:59" of the day the host gave."""
+    return format_moment(moment - timedelta(minutes=1), zone, language)
+
+
+def zone_name(moment: datetime, language: str = "en") -> str:
+    """Return the name of an aware moment's time zone at that moment: "Japan Standard Time", "Central European Summer Time"."""
+    return get_timezone_name(moment, width="long", locale=wording.locale_of(language))
+
+
+def utc_offset(moment: datetime) -> str:
+    """Write an aware moment's offset from UTC as people read it: "UTC", "UTC+9", "UTC+5:30", "UTC-4"."""
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def format_date_range(first: date, last: date, language: str = "en") -> str:

@@ -1,9 +1,10 @@
-"""The signed-in user's settings: how they hear, as a host drafter, of comments, amendments and replies."""
+"""The signed-in user's own settings: the time zone of the deadlines they see and, as a host drafter,
+how they hear of comments, amendments and replies."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import host_news
+from drafting.domain import host_news, time_zones
 from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import HostNotifications, UserRole
@@ -16,16 +17,18 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def settings():
     """Show the user's settings and save them."""
+    user = current_user._get_current_object()
     # A posted form is read as posted: a choice left out is refused, not taken from the account.
-    shown = {"host_notifications": current_user.host_notifications.value}
+    shown = {"time_zone": time_zones.zone_of(user).key, "host_notifications": user.host_notifications.value}
     form = SettingsForm(data=None if request.method == "POST" else shown)
     # Only drafters ever host a declaration's drafting; nobody else has news to hear of.
-    if current_user.role is not UserRole.drafter:
+    if user.role is not UserRole.drafter:
         del form.host_notifications
     if not form.validate_on_submit():
         return render_template("account/settings.html", form=form), 422 if form.is_submitted() else 200
+    time_zones.choose(user, form.time_zone.data)
     if "host_notifications" in form:
-        host_news.choose(current_user, HostNotifications(form.host_notifications.data), utcnow())
+        host_news.choose(user, HostNotifications(form.host_notifications.data), utcnow())
     db.session.commit()
-    flash("Your settings are saved.")
+    flash(f"Your settings are saved. Deadlines are shown to you in {user.time_zone}.")
     return redirect(url_for("account.settings"))

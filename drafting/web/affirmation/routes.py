@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, consultation, final_text, permissions, signoff
+from drafting.domain import consultation, final_text, permissions, signoff
 from drafting.extensions import db
 from drafting.models import Answer
 from drafting.web.affirmation.forms import AnswerForm
@@ -48,6 +48,5 @@ def answer(declaration_id: int):
         current=current,
         mandate=permissions.mandate_for(current_user, declaration),
         form=form,
-        deadline=circulation.deadline_day(final),
     ), status
 

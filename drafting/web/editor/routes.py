@@ -3,13 +3,11 @@
 The editor's other routes are in the modules imported below, by what the host is doing.
 """
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from drafting.domain import circulation, clause_library, draft_editing, host_news, permissions, workflow
+from drafting.domain import circulation, clause_library, draft_editing, host_news, permissions, time_zones, workflow
 from drafting.domain.text import composed_document, wording
 from drafting.extensions import db
 from drafting.models import DeclarationLayout, Organization
@@ -95,7 +93,6 @@ def show(declaration_id: int):
         circulate_form=CirculateForm(formdata=None),
         final_form=ProposeFinalForm(formdata=None),
         open_draft=open_draft,
-        open_until=circulation.deadline_day(open_draft) if open_draft else None,
         withdraw_form=ReasonForm(formdata=None),
         unread=host_news.unread_count(current_user, declaration),
     )
@@ -111,7 +108,8 @@ def circulate(declaration_id: int):
     if not form.validate_on_submit():
         return refused(form.comment_deadline.errors[0], declaration)
     try:
-        version = circulation.circulate(declaration, current_user, form.comment_deadline.data, date.today())
+        version = circulation.circulate(declaration, current_user, form.comment_deadline.data,
+                                        time_zones.today_in(time_zones.zone_of(current_user)))
     except (circulation.CirculationError, workflow.TransitionRefused) as error:
         return refused(str(error), declaration)
     sent = notifications.notify(
@@ -123,7 +121,6 @@ def circulate(declaration_id: int):
         "draft_circulated",
         declaration=declaration,
         version=version,
-        deadline=circulation.deadline_day(version),
     )
     db.session.commit()
     flash(f"{version.label} is circulated; {sent} delegates are told by e-mail.")

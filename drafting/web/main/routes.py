@@ -43,7 +43,7 @@ def home():
         return render_template("main/welcome.html")
     declarations = visible_declarations(current_user)
     return render_template(
-        "main/home.html", declarations=declarations, deadline_day=circulation.deadline_day,
+        "main/home.html", declarations=declarations,
         unread=host_news.unread_counts(current_user, declarations),
         is_void=circulation.is_void,
         latest_version=circulation.latest_version,

@@ -106,7 +106,6 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
         is_latest=version is latest,
         void=circulation.is_void(version),
         current_draft=circulation.current_draft(declaration),
-        deadline=circulation.deadline_day(version),
         deadline_passed=circulation.deadline_passed(version),
         failed=failed or {},
         redline_of=lambda amendment: amendment_redline(amendment, documents),

@@ -1,12 +1,10 @@
 """The host's sign-off: proposing the final text, following the answers, reminding, reopening,
 adopting, withdrawing, and the audit trail."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import audit, circulation, completion, final_text, permissions, signoff, workflow
+from drafting.domain import audit, circulation, completion, final_text, permissions, signoff, time_zones, workflow
 from drafting.domain.text import composed_document, phrasing, wording
 from drafting.extensions import db
 from drafting.models import User
@@ -43,14 +41,15 @@ def propose_final(declaration_id: int):
     if not form.validate_on_submit():
         return _refused(form.affirmation_deadline.errors[0], declaration)
     try:
-        final = signoff.propose_final(declaration, current_user, form.affirmation_deadline.data, date.today())
+        final = signoff.propose_final(declaration, current_user, form.affirmation_deadline.data,
+                                      time_zones.today_in(time_zones.zone_of(current_user)))
     except REFUSALS as refused:
         return _refused(str(refused), declaration)
     sent = notifications.notify(
         circulation.delegates(declaration),
         wording.gettext(declaration.language, "{title}: the final text, for your answer", title=declaration.title),
         "final_proposed",
-        declaration=declaration, version=final, deadline=circulation.deadline_day(final),
+        declaration=declaration, version=final,
     )
     db.session.commit()
     flash(f"The final text is proposed; {sent} delegates are asked for their answer by e-mail.")
@@ -80,7 +79,6 @@ def progress(declaration_id: int):
         counts=counts,
         answered=len(participants) - counts["no answer yet"],
         total=len(participants),
-        deadline=circulation.deadline_day(final),
         reason_form=ReasonForm(formdata=None),
     )
 
@@ -101,7 +99,7 @@ def remind(declaration_id: int):
     notifications.notify(
         recipients, wording.gettext(declaration.language, "Reminder: {title} awaits your answer", title=declaration.title),
         "answer_reminder",
-        declaration=declaration, version=final, deadline=circulation.deadline_day(final),
+        declaration=declaration, version=final,
     )
     db.session.commit()
     flash(f"Reminded: {', '.join(sorted(p.organization.name for p in reminded))}.")
