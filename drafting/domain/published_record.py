@@ -82,6 +82,8 @@ class PublishedRecord:
     affirmed_by: list[CountryGroup]
     # Every answer ever given to a version of the declaration, by the Affirmation's id.
     answers: dict[int, PublishedAnswer]
+    # Why the host adopted before the answer deadline without every participant's answer; None when it waited.
+    missing_answers_reason: str | None = None
 
     def statements(self) -> list[Statement]:
         """Return the statements of the participants that affirmed with one, in the order of the list."""
@@ -100,6 +102,8 @@ class PublishedRecord:
         for organization in [data["host"], *(participant["organization"] for participant in data["participants"])]:
             if organization["printed_name"] is None:
                 del organization["printed_name"]
+        if data["missing_answers_reason"] is None:
+            del data["missing_answers_reason"]
         return data
 
     @classmethod
@@ -114,6 +118,7 @@ class PublishedRecord:
             ],
             affirmed_by=[CountryGroup(**group) for group in data["affirmed_by"]],
             answers={int(answer_id): PublishedAnswer(**answer) for answer_id, answer in data["answers"].items()},
+            missing_answers_reason=data.get("missing_answers_reason"),
         )
 
 
@@ -125,8 +130,10 @@ def _organization(organization: Organization, language: str) -> PublishedOrganiz
     )
 
 
-def compose(declaration: Declaration, live: dict[int, Affirmation]) -> PublishedRecord:
-    """Return the record of a declaration as its rows read now, given the answers that count, by organization id."""
+def compose(declaration: Declaration, live: dict[int, Affirmation],
+            missing_answers_reason: str | None = None) -> PublishedRecord:
+    """Return the record of a declaration as its rows read now, given the answers that count, by organization id,
+    and the host's reason for adopting without some answers, if it gave one."""
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
         p for p in composed_document.participants_in_document(declaration, declaration.layout)
@@ -149,6 +156,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation]) -> Published
         ],
         affirmed_by=composed_document.country_groups(affirming, declaration.country_order, declaration.language),
         answers={a.id: PublishedAnswer(a.organization.name, a.delegate.name) for a in answers},
+        missing_answers_reason=missing_answers_reason,
     )
 
 
