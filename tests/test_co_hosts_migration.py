@@ -19,6 +19,7 @@ from drafting.models import (
     UserRole,
 )
 from tests.databases import fresh_database
+from tests.conftest import ADOPTED_IN_SESSION
 
 REVISION_BEFORE = "d5f2a7c81e46"
 
@@ -71,7 +72,7 @@ class TestMigration:
                 adopted = _declaration("Adopted", cities["Tokyo"], cities["Osaka"], tokyo)
                 circulation.circulate(adopted, tokyo, today + timedelta(days=7), today)
                 signoff.propose_final(adopted, tokyo, today + timedelta(days=7), today)
-                signoff.adopt(adopted, tokyo)
+                signoff.adopt(adopted, tokyo, without_missing_answers_reason=ADOPTED_IN_SESSION)
                 db.session.commit()
                 db.session.close()
 

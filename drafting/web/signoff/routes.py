@@ -20,6 +20,7 @@ from drafting.web.signoff.forms import AdoptForm, ProposeFinalForm, ReasonForm
 bp = Blueprint("signoff", __name__, url_prefix="/declarations")
 
 REFUSALS = (signoff.SignoffRefused, circulation.CirculationError, workflow.TransitionRefused)
+NOT_ADOPTABLE = "Nothing is adopted: only a drafter of a host adopts, and only a final text under affirmation."
 
 
 def _load(declaration_id: int):
@@ -153,7 +154,7 @@ def confirm_adoption(declaration_id: int):
     """Show what adoption would publish (the answers, the organizations named, the text) and ask the host to confirm."""
     declaration = _load(declaration_id)
     if not permissions.may_adopt(current_user, declaration):
-        return _refused("The declaration cannot be adopted now.", declaration, "editor.show")
+        return _refused(NOT_ADOPTABLE, declaration)
     return _adoption_page(declaration, AdoptForm(formdata=None))
 
 
@@ -162,6 +163,8 @@ def confirm_adoption(declaration_id: int):
 def adopt(declaration_id: int):
     """Adopt the final text as confirmed on its page: it becomes public, and every delegate and co-host is told."""
     declaration = _load(declaration_id)
+    if not permissions.may_adopt(current_user, declaration):
+        return _refused(NOT_ADOPTABLE, declaration)
     form = AdoptForm()
     if not form.validate_on_submit():
         if not form.reason.errors:
@@ -176,8 +179,6 @@ def adopt(declaration_id: int):
         signoff.adopt(declaration, current_user,
                       form.reason.data if form.without_missing_answers.data else None, form.answers_seen.data)
     except REFUSALS as refused:
-        if not permissions.may_adopt(current_user, declaration):
-            return _refused(str(refused), declaration, "signoff.progress")
         (form.reason.errors if getattr(refused, "field", None) == "reason" else form.form_errors).append(str(refused))
         return _adoption_page(declaration, form, 409)
     notifications.notify(
