@@ -187,3 +187,24 @@ def test_with_every_answer_in_or_after_the_deadline_no_reason_is_asked(client, l
     db.session.expire_all()
     assert case["declaration"].state is DeclarationState.adopted
     assert published_record.of(case["declaration"]).missing_answers_reason is None
+
+
+def test_a_japanese_declaration_is_announced_in_japanese(
+    client, login_as, make_declaration, make_organization, make_user, circulate, propose_final, outbox
+):
+    declaration = make_declaration(clauses=1, language="ja", title="東京宣言")
+    seoul = make_organization("Seoul", "KR")
+    invite(declaration, seoul, ParticipantRole.participant)
+    delegate = make_user(role=UserRole.delegate, organization=seoul)
+    drafter = make_user(organization=declaration.host)
+    circulate(declaration, by=drafter)
+    propose_final(declaration, by=drafter)
+    login_as(drafter)
+
+    assert adopt_as_confirmed(client, declaration.id, REASON).status_code == 302
+
+    (message,) = [message for message in outbox() if message["To"] == delegate.email]
+    assert message["Subject"] == "東京宣言が採択されました"
+    body = message.get_body(("plain",)).get_content()
+    assert "を採択しました" in body and "採択された宣言のPDF：" in body
+    assert f"/declarations/{declaration.id}/declaration.pdf" in body

@@ -129,3 +129,21 @@ def test_the_voided_final_pdf_names_the_next_draft_once_circulated(client, reope
 
     assert "The current text is Draft 2, circulated" in pages[0]
     assert "Draft 1" not in pages[0]
+
+
+def test_a_japanese_voided_final_says_so_in_japanese(make_declaration, make_user, circulate, propose_final, client,
+                                                      login_as):
+    declaration = make_declaration(clauses=1, language="ja", title="東京宣言")
+    drafter = make_user(organization=declaration.host)
+    circulate(declaration, by=drafter)
+    final = propose_final(declaration, by=drafter)
+    signoff.reopen(declaration, drafter, "第3項を見直します。")
+    db.session.commit()
+    login_as(drafter)
+
+    page = pages_text(client.get(f"/declarations/{declaration.id}/versions/{final.number}.pdf").data)[0]
+    first_page = page.replace(" ", "")  # a line broken inside a Japanese sentence reads as a space
+
+    assert "この文書は無効です" in first_page and "宣言を再び意見照会に付しました" in first_page
+    assert "示された理由：第3項を見直します。" in first_page
+    assert "無効となった最終案" in first_page and "回付された第1次草案です" in first_page
