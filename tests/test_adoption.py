@@ -35,6 +35,7 @@ def case(make_declaration, make_organization, make_user, make_co_host, circulate
         "co-host drafter": make_user(organization=co_host, email="kenji@osaka.example.org"),
         "host delegate": make_user(role=UserRole.delegate, organization=declaration.host),
         "stranger drafter": make_user(),
+        "seoul drafter": make_user(organization=seoul),
     }
     propose_final(declaration, by=drafter, deadline=date.today() + timedelta(days=12))
     signoff.answer(signoff.final_version(declaration), people["seoul"], signoff.Answer.affirmed, authorised=True)
@@ -112,7 +113,9 @@ def test_the_domain_refuses_too_and_names_the_reason_field(case):
     assert_nothing_adopted(case)
 
 
-@pytest.mark.parametrize("who, status", [("seoul", 403), ("stranger drafter", 404), ("host delegate", 302)])
+@pytest.mark.parametrize("who, status", [
+    ("seoul", 403), ("seoul drafter", 403), ("stranger drafter", 404), ("host delegate", 302),
+])
 def test_nobody_but_a_host_drafter_adopts(client, login_as, case, who, status):
     login_as(case[who])
 
