@@ -5,6 +5,7 @@ still goes at the end of the test, but it survives the rollback that an error pa
 """
 
 import itertools
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -30,6 +31,19 @@ from drafting.models import (
 from tests.databases import suite_database_url
 
 PASSWORD = "correct horse battery staple"
+# Why a test adopts before every participant answered: signoff.adopt asks for a reason then.
+ADOPTED_IN_SESSION = "The meeting adopted the text in its closing session."
+
+
+def adopt_as_confirmed(client, declaration_id: int, reason: str | None = None):
+    """Open the adoption page as the host does and confirm it, without the missing answers if a reason is given;
+    return the response to the confirmation."""
+    page = client.get(f"/declarations/{declaration_id}/adopt").get_data(as_text=True)
+    seen = re.search(r'name="answers_seen" type="hidden" value="([^"]*)"', page)
+    data = {"answers_seen": seen.group(1) if seen else ""}
+    if reason is not None:
+        data |= {"without_missing_answers": "y", "reason": reason}
+    return client.post(f"/declarations/{declaration_id}/adopt", data=data)
 
 
 class FreshContextClient(FlaskClient):

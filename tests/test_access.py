@@ -16,7 +16,7 @@ from drafting.domain import consultation, signoff
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import DeclarationState, Mandate, Network, NetworkMembership, ParticipantRole, UserRole
-from tests.conftest import PASSWORD
+from tests.conftest import ADOPTED_IN_SESSION, PASSWORD
 
 S = DeclarationState
 ROLES = ["anonymous", "outsider", "participant", "observer", "host", "administrator"]
@@ -106,6 +106,7 @@ ROUTES = {
     ("signoff.propose_final", "POST"): staff_of,
     ("signoff.remind", "POST"): staff_of,
     ("signoff.reopen", "POST"): staff_of,
+    ("signoff.confirm_adoption", "GET"): staff_of,
     ("signoff.adopt", "POST"): staff_of,
     ("signoff.withdraw", "POST"): staff_of,
     ("delegates.invite", "GET"): host_drafter,
@@ -176,7 +177,7 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
             final = propose_final(declaration, by=users["host"])
             signoff.answer(final, users["participant"], signoff.Answer.affirmed, True)
         if state is S.adopted:
-            signoff.adopt(declaration, users["host"])
+            signoff.adopt(declaration, users["host"], without_missing_answers_reason=ADOPTED_IN_SESSION)
         if state is S.withdrawn:
             signoff.withdraw(declaration, users["host"], "The meeting was cancelled.")
         db.session.commit()

@@ -7,6 +7,7 @@ from drafting.domain import signoff
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Answer, ParticipantRole, UserRole
+from tests.conftest import ADOPTED_IN_SESSION
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def adopted(make_declaration, make_organization, make_user, circulate, propose_f
         "administrator": make_user(role=UserRole.administrator),
     }
     signoff.answer(final, people["Seoul's delegate"], Answer.affirmed, True, None, None)
-    signoff.adopt(declaration, drafter)
+    signoff.adopt(declaration, drafter, without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     return declaration, people
 

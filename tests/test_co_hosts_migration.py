@@ -16,6 +16,7 @@ from drafting.models import (
     Affirmation, Answer, CoHostStatus, Declaration, Organization, OrganizationKind, Participant, ParticipantRole,
     UserRole,
 )
+from tests.conftest import ADOPTED_IN_SESSION
 from tests.databases import migrated_application
 
 REVISION_BEFORE = "d5f2a7c81e46"
@@ -62,7 +63,7 @@ class TestMigration:
             adopted = _declaration("Adopted", cities["Tokyo"], cities["Osaka"], tokyo)
             circulation.circulate(adopted, tokyo, today + timedelta(days=7), today)
             signoff.propose_final(adopted, tokyo, today + timedelta(days=7), today)
-            signoff.adopt(adopted, tokyo)
+            signoff.adopt(adopted, tokyo, without_missing_answers_reason=ADOPTED_IN_SESSION)
             db.session.commit()
             db.session.close()
 

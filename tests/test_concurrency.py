@@ -27,7 +27,7 @@ from drafting.models import (
     ParticipantRole,
     UserRole,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import ADOPTED_IN_SESSION, PASSWORD, adopt_as_confirmed
 from tests.databases import fresh_database
 
 ROUNDS = 5
@@ -162,7 +162,7 @@ def test_a_database_failure_during_adoption_leaves_the_declaration_in_affirmatio
         _db.session.commit()
     host = signed_in_client(live_app, case["drafter"])
     live_app.testing = False  # answer as in production: an error page, not an exception in the test
-    response = host.post(f"/declarations/{case['declaration']}/adopt")
+    response = adopt_as_confirmed(host, case["declaration"], ADOPTED_IN_SESSION)
     assert response.status_code == 500 and "Nothing you sent was saved." in response.get_data(as_text=True)
     with live_app.app_context():
         declaration = _db.session.get(Declaration, case["declaration"])

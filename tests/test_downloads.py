@@ -12,6 +12,7 @@ from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Answer, DeclarationState, ParticipantRole, StoredPdf, UserRole
 from drafting.rendering import pdf, stored_pdfs as pdf_files
+from tests.conftest import ADOPTED_IN_SESSION
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def adopted(consultation, propose_final):
     declaration = consultation["declaration"]
     final = propose_final(declaration, by=consultation["drafter"])
     signoff.answer(final, consultation["delegate"], Answer.affirmed, True)
-    signoff.adopt(declaration, consultation["drafter"])
+    signoff.adopt(declaration, consultation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     return {**consultation, "final": final}
 
@@ -76,7 +77,7 @@ def test_a_failed_rendering_adopts_nothing(consultation, propose_final, monkeypa
 
     monkeypatch.setattr(pdf, "render", failing)
     with pytest.raises(RuntimeError):
-        signoff.adopt(declaration, consultation["drafter"])
+        signoff.adopt(declaration, consultation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.rollback()
     assert declaration.state is DeclarationState.affirmation and declaration.adopted_at is None
     assert stored_pdfs() == []

@@ -22,6 +22,7 @@ from drafting.domain.text import composed_document, fingerprint, phrasing, wordi
 from drafting.extensions import db
 from drafting.models import Answer, Organization, OrganizationKind, OrganizationName, ParticipantRole, UserRole
 from drafting.rendering import stored_pdfs
+from tests.conftest import ADOPTED_IN_SESSION
 from tests.test_answers import mailbox  # noqa: F401 (a fixture: a real SMTP server on 127.0.0.1)
 from tests.test_production import PATH, README, section
 
@@ -123,7 +124,7 @@ def test_the_adopted_japanese_pdf_holds_no_english_word_but_the_meetings_acronym
                    statement="ソウル特別市は、次回総会において進捗を報告する。")
     signoff.answer(final, case["delegates"]["Bangkok"], Answer.affirmed, True)
     signoff.answer(final, case["delegates"]["Busan"], Answer.affirmed, True)
-    signoff.adopt(declaration, case["drafter"])
+    signoff.adopt(declaration, case["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
 
     content = stored_pdfs.adopted_pdf(declaration).content
@@ -158,7 +159,7 @@ def test_the_published_list_and_annex_keep_the_names_printed_at_adoption(japanes
     circulation.circulate(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
     final = signoff.propose_final(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
     signoff.answer(final, case["delegates"]["Seoul"], Answer.affirmed_with_statement, True, statement="声明")
-    signoff.adopt(declaration, case["drafter"])
+    signoff.adopt(declaration, case["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     seoul = case["organizations"]["Seoul"]
     directory.update_organization(seoul, seoul.name, seoul.kind, seoul.country, names={"ja": "ソウル市"})
@@ -177,7 +178,7 @@ def test_an_adopted_japanese_declaration_goes_out_and_comes_back_in_as_it_was(ja
     circulation.circulate(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
     final = signoff.propose_final(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
     signoff.answer(final, case["delegates"]["Seoul"], Answer.affirmed, True)
-    signoff.adopt(declaration, case["drafter"])
+    signoff.adopt(declaration, case["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
 
     exported = retitled(interchange.export_declaration(declaration), "大阪宣言")

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from drafting.domain import final_text, signoff
 from drafting.models import Declaration, DeclarationState
-from tests.conftest import PASSWORD
+from tests.conftest import ADOPTED_IN_SESSION, PASSWORD
 from tests.test_access import scene  # noqa: F401 (the fixture both tables build on)
 
 S = DeclarationState
@@ -49,7 +50,8 @@ DECISIONS = {
                                  "/declarations/{d}/withdraw", {"reason": "The meeting was cancelled."}),
     "reopen": ("/declarations/{d}/tracker", 'action="/declarations/{d}/reopen"',
                "/declarations/{d}/reopen", {"reason": "One more change."}),
-    "adopt": ("/declarations/{d}/tracker", 'action="/declarations/{d}/adopt"', "/declarations/{d}/adopt", {}),
+    "adopt": ("/declarations/{d}/adopt", 'action="/declarations/{d}/adopt"', "/declarations/{d}/adopt",
+              {"answers_seen": "{s}", "without_missing_answers": "y", "reason": ADOPTED_IN_SESSION}),
     "invite a delegate": ("/declarations/{d}/delegates", 'name="email"',
                           "/declarations/{d}/delegates", {"organization_id": "{o}", "email": "new.one@example.org"}),
     "remove a participant": ("/declarations/{d}", 'action="/declarations/{d}/participants/{p}/remove"',
@@ -83,6 +85,11 @@ EXPECTED = {
 }
 
 
+def answers_seen(declaration) -> str:
+    """Return what the adoption page sends of the answers it shows, where there is a final text to adopt."""
+    return signoff.adoption_outlook(declaration).answers_seen if final_text.final_version(declaration) else ""
+
+
 def accepted(client, response) -> bool:
     """Tell whether a post was accepted: it moved on, to somewhere other than the sign-in page, saying no error."""
     if response.status_code not in (302, 303) or "/login" in response.location:
@@ -100,7 +107,7 @@ def test_a_form_is_offered_exactly_when_it_is_accepted(app, db, scene, state, la
         declaration.versions[-1].deadline = datetime.now(timezone.utc) - timedelta(seconds=1)
         db.session.commit()
     names = {"d": declaration_id, "n": ids["latest"], "c": ids["comment_id"], "p": ids["participant_id"],
-             "o": ids["organization_id"]}
+             "o": ids["organization_id"], "s": answers_seen(db.session.get(Declaration, declaration_id))}
     connection = db.session.get_bind()
     clients = {"anonymous": app.test_client()}
     for who, user in users.items():

@@ -9,6 +9,7 @@ from drafting.domain import draft_editing as composition
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Comment, CommentStatus, DeclarationState, ParticipantRole, UserRole
+from tests.conftest import ADOPTED_IN_SESSION
 
 
 @pytest.fixture
@@ -225,7 +226,7 @@ def test_after_adoption_the_drafts_stay_with_those_who_took_part(client, login_a
 
     declaration = consultation["declaration"]
     propose_final(declaration, by=consultation["drafter"])
-    signoff.adopt(declaration, consultation["drafter"])
+    signoff.adopt(declaration, consultation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     login_as(consultation["outsider"])
     for path in ("/versions/1", "/versions/2", "/compare"):

@@ -20,6 +20,7 @@ from drafting.domain.draft_editing import add_clause
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Affirmation, Answer, Comment, CommentStatus, DeclarationState, ParticipantRole, UserRole
+from tests.conftest import ADOPTED_IN_SESSION, adopt_as_confirmed
 
 MICROSECOND = timedelta(microseconds=1)
 # A deadline is the first instant at which it is closed: open a microsecond before, closed at it and after.
@@ -83,7 +84,7 @@ def bring_to(case, state: str, circulate, propose_final) -> None:
         signoff.withdraw(declaration, drafter, "The meeting was cancelled.")
     else:
         signoff.answer(final, case["seoul"], Answer.affirmed, True)
-        signoff.adopt(declaration, drafter)
+        signoff.adopt(declaration, drafter, without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     assert declaration.state is DeclarationState(state)
 
@@ -212,7 +213,7 @@ def test_a_statement_typed_with_a_plain_answer_is_never_published(
         mine = page_text(client.get(url(case, "/affirmation")))
         assert (statement in mine) is (answer == "affirmed with statement")
     login_as(case["drafter"])
-    assert client.post(url(case, "/adopt")).status_code == 302
+    assert adopt_as_confirmed(client, case["declaration"].id, ADOPTED_IN_SESSION).status_code == 302
     client.post("/logout")
     declaration_id = case["declaration"].id
     archive = page_text(client.get(f"/archive/{declaration_id}"))

@@ -23,6 +23,7 @@ from drafting.models import Answer, AuditEvent, DeclarationState, StoredPdf
 from drafting.rendering import pdf, pdf_reading, signing, stored_pdfs
 from drafting.rendering.signing_keys import make_self_signed
 # The fixture adopt is shared with the archive's tests, the upload helper with the verification's.
+from tests.conftest import ADOPTED_IN_SESSION, adopt_as_confirmed
 from tests.test_archive import adopt  # noqa: F401
 from tests.test_verify import text_of, upload
 
@@ -154,7 +155,7 @@ def test_while_the_timestamp_server_does_not_answer_adopting_is_refused_and_chan
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     monkeypatch.setitem(app.config, "TIMESTAMP_URL", "http://127.0.0.1:9/")  # the discard port: nothing listens
     login_as(drafter)
-    response = client.post(f"/declarations/{declaration.id}/adopt", follow_redirects=True)
+    response = adopt_as_confirmed(client, declaration.id, ADOPTED_IN_SESSION)
     assert "The timestamp server http://127.0.0.1:9/ gave no timestamp" in text_of(response)
     assert "Nothing is adopted: try again when it answers." in text_of(response)
     db.session.expire_all()

@@ -10,6 +10,7 @@ from drafting.domain.people.participants import invite
 from drafting.domain.text import composed_document as document
 from drafting.extensions import db
 from drafting.models import Affirmation, Answer, AuditEvent, DeclarationLayout, DeclarationState, ParticipantRole, UserRole
+from tests.conftest import ADOPTED_IN_SESSION
 
 
 @pytest.fixture
@@ -123,8 +124,8 @@ def test_adoption_publishes_exactly_the_participants_that_affirmed(affirmation):
     signoff.answer(final, affirmation["Seoul"], Answer.affirmed, True)
     signoff.answer(final, affirmation["Bangkok"], Answer.declined, True)
     with pytest.raises(workflow.TransitionRefused):
-        signoff.adopt(declaration, affirmation["Seoul"])
-    signoff.adopt(declaration, affirmation["drafter"])
+        signoff.adopt(declaration, affirmation["Seoul"], without_missing_answers_reason=ADOPTED_IN_SESSION)
+    signoff.adopt(declaration, affirmation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     assert declaration.state is DeclarationState.adopted and declaration.adopted_at is not None
     published = final_text.adopted_document(declaration)
     # The host affirmed by proposing; the closing formula names it, and by default the list does not.
@@ -147,11 +148,11 @@ def test_the_older_layout_is_adopted_only_once_every_participant_it_names_has_af
     signoff.answer(final, affirmation["Bangkok"], Answer.declined, True)
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     with pytest.raises(signoff.SignoffRefused, match="The opening paragraph names Bangkok, which has not affirmed"):
-        signoff.adopt(declaration, drafter)
+        signoff.adopt(declaration, drafter, without_missing_answers_reason=ADOPTED_IN_SESSION)
     assert declaration.state is DeclarationState.affirmation and declaration.adopted_at is None
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
     signoff.answer(final, affirmation["Bangkok"], Answer.affirmed_with_statement, True, statement="Bangkok agrees now.")
-    signoff.adopt(declaration, drafter)
+    signoff.adopt(declaration, drafter, without_missing_answers_reason=ADOPTED_IN_SESSION)
     assert declaration.state is DeclarationState.adopted
 
 
@@ -190,7 +191,7 @@ def test_reminders_go_to_those_without_an_answer_at_most_once_a_day(affirmation)
 def test_every_transition_and_decision_is_in_the_audit_trail_whose_chain_holds(affirmation):
     declaration = affirmation["declaration"]
     signoff.answer(affirmation["final"], affirmation["Seoul"], Answer.affirmed, True)
-    signoff.adopt(declaration, affirmation["drafter"])
+    signoff.adopt(declaration, affirmation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     events = audit.trail(declaration)
     assert [(e.action, e.from_state, e.to_state) for e in events] == [
         ("participant invited", None, None),
@@ -215,7 +216,7 @@ def test_every_transition_and_decision_is_in_the_audit_trail_whose_chain_holds(a
 @pytest.mark.parametrize("tampering", ["edit", "remove"])
 def test_an_edit_or_removal_in_the_middle_of_the_chain_is_found(affirmation, tampering):
     signoff.answer(affirmation["final"], affirmation["Seoul"], Answer.affirmed, True)
-    signoff.adopt(affirmation["declaration"], affirmation["drafter"])
+    signoff.adopt(affirmation["declaration"], affirmation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     middle = audit.trail(affirmation["declaration"])[1]
     if tampering == "edit":
@@ -230,7 +231,7 @@ def test_an_edit_or_removal_in_the_middle_of_the_chain_is_found(affirmation, tam
 
 
 def test_the_audit_verify_command_names_the_first_broken_event(affirmation, runner):
-    signoff.adopt(affirmation["declaration"], affirmation["drafter"])
+    signoff.adopt(affirmation["declaration"], affirmation["drafter"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     intact = runner.invoke(args=["audit", "verify"])
     assert intact.exit_code == 0 and "The audit chain is intact: 6 events." in intact.output

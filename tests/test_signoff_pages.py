@@ -10,6 +10,7 @@ from drafting.domain.clock import as_utc
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Affirmation, Answer, DeclarationState, ParticipantRole, UserRole, Version
+from tests.conftest import ADOPTED_IN_SESSION, adopt_as_confirmed
 
 
 @pytest.fixture
@@ -144,7 +145,7 @@ def test_reopen_then_adopt_and_the_audit_trail_tells_it(client, login_as, case, 
     login_as(case["seoul"])
     client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"})
     login_as(case["drafter"])
-    assert client.post(url(case, "/adopt")).status_code == 302
+    assert adopt_as_confirmed(client, case["declaration"].id, ADOPTED_IN_SESSION).status_code == 302
     assert case["declaration"].state is DeclarationState.adopted
     trail = client.get(url(case, "/audit")).get_data(as_text=True)
     for action in ("circulate", "propose final", "answer", "reopen", "adopt"):
@@ -163,7 +164,7 @@ def test_no_answer_is_taken_after_the_deadline_or_after_adoption(client, login_a
         login_as(case["seoul"])
         client.post(url(case, "/affirmation"), data={"answer": "affirmed", "authorised": "y"})
         login_as(case["drafter"])
-        assert client.post(url(case, "/adopt")).status_code == 302
+        assert adopt_as_confirmed(client, case["declaration"].id, ADOPTED_IN_SESSION).status_code == 302
         expected = "The declaration is in adopted: it takes no answers now."
     db.session.commit()
     before = db.session.scalar(select(func.count()).select_from(Affirmation))

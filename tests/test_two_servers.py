@@ -5,6 +5,7 @@ with the same SECRET_KEY, so the sign-off journey works with each request sent t
 server: a session begun on one, and the CSRF token of a page read on one, are good on the other.
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -57,7 +58,8 @@ def test_the_signoff_journey_alternates_between_two_servers(tmp_path):
                 assert (answered.status, answered.location) == (302, f"{path}/affirmation")
             assert "3 of 3 participants have answered" in host.get(f"{b.url}{path}/tracker").body
 
-            adopted = host.post(f"{a.url}{path}/adopt", {})
+            seen = re.search(r'name="answers_seen" type="hidden" value="([^"]*)"', host.get(f"{a.url}{path}/adopt").body)
+            adopted = host.post(f"{a.url}{path}/adopt", {"answers_seen": seen.group(1)})
             assert (adopted.status, adopted.location) == (302, f"{path}/tracker")
             for server in (a, b):
                 progress = host.get(f"{server.url}{path}/tracker")

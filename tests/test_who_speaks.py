@@ -20,6 +20,7 @@ from drafting.extensions import db
 from drafting.models import (
     Affirmation, AuditEvent, Comment, DelegateInvitation, Mandate, MandateStatus, ParticipantRole, User, UserRole,
 )
+from tests.conftest import ADOPTED_IN_SESSION
 
 SEOUL = "Seoul Metropolitan Government"
 ACCOUNT = {"name": "Mallory", "password": "a long new passphrase", "password_again": "a long new passphrase"}
@@ -328,7 +329,7 @@ def test_the_certificate_of_completion_is_a_page_and_is_embedded_in_the_adopted_
     final = propose_final(world["declaration"], by=world["host"])
     login_as(world["delegate"])
     client.post(f"/declarations/{world['declaration'].id}/affirmation", data={"answer": "affirmed", "authorised": "y"})
-    signoff.adopt(world["declaration"], world["host"])
+    signoff.adopt(world["declaration"], world["host"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     login_as(world["host"])
     page = client.get(f"/declarations/{world['declaration'].id}/certificate").get_data(as_text=True)
@@ -366,7 +367,7 @@ def test_the_certificate_stays_as_it_was_at_adoption_when_names_and_roles_change
     propose_final(world["declaration"], by=world["host"])
     login_as(world["delegate"])
     client.post(f"/declarations/{world['declaration'].id}/affirmation", data={"answer": "affirmed", "authorised": "y"})
-    signoff.adopt(world["declaration"], world["host"])
+    signoff.adopt(world["declaration"], world["host"], without_missing_answers_reason=ADOPTED_IN_SESSION)
     db.session.commit()
     world["seoul"].name = "Seoul Special City"
     world["delegate"].name = "Ji-woo Kim-Lee"

@@ -1,5 +1,6 @@
 """Circulating drafts: immutable versions of the working draft, with their fingerprints."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from drafting.domain import time_zones, workflow
 from drafting.domain.clock import as_utc
 from drafting.domain.text import composed_document, fingerprint
 from drafting.extensions import db
-from drafting.models import Declaration, DeclarationState, Mandate, User, UserRole, Version
+from drafting.models import AuditEvent, Declaration, DeclarationState, Mandate, User, UserRole, Version
 
 
 class CirculationError(ValueError):
@@ -36,6 +37,37 @@ def current_draft(declaration: Declaration) -> Version | None:
     """Return the latest circulated draft that is not a final text, if any."""
     drafts = [version for version in declaration.versions if not version.is_final]
     return drafts[-1] if drafts else None
+
+
+@dataclass(frozen=True)
+class Voiding:
+    """Since when and why a final text no longer stands, and which circulated text stands instead."""
+
+    since: datetime | None  # when the host reopened the declaration; None if the record does not say
+    reason: str | None
+    current: Version | None
+
+
+def voiding(version: Version) -> Voiding | None:
+    """Tell since when and why a voided final text is void, and which version is current; None if it stands."""
+    if not is_void(version):
+        return None
+    declaration = version.declaration
+    # The audit trail keeps whole seconds.
+    circulated = as_utc(version.circulated_at).replace(microsecond=0)
+    reopening = next((
+        event for event in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.declaration_id == declaration.id, AuditEvent.action == "reopen")
+            .order_by(AuditEvent.id)
+        ) if as_utc(event.created_at) >= circulated
+    ), None)
+    latest = latest_version(declaration)
+    return Voiding(
+        since=as_utc(reopening.created_at) if reopening else None,
+        reason=reopening.detail.get("reason") if reopening else None,
+        # A later final text under affirmation stands in its place; otherwise the last draft does.
+        current=latest if not is_void(latest) else current_draft(declaration),
+    )
 
 
 def open_for_comments(declaration: Declaration, now: datetime | None = None) -> Version | None:

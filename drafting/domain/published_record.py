@@ -100,6 +100,8 @@ class PublishedRecord:
     answers: dict[int, PublishedAnswer]
     # The certificate of completion at adoption; None in a record composed for a declaration not adopted.
     certificate: list[CertifiedAnswer] | None = None
+    # Why the host adopted before the answer deadline without every participant's answer; None when it waited.
+    missing_answers_reason: str | None = None
 
     def statements(self) -> list[Statement]:
         """Return the statements of the participants that affirmed with one, in the order of the list."""
@@ -118,6 +120,8 @@ class PublishedRecord:
         for organization in [data["host"], *(participant["organization"] for participant in data["participants"])]:
             if organization["printed_name"] is None:
                 del organization["printed_name"]
+        if data["missing_answers_reason"] is None:
+            del data["missing_answers_reason"]
         return data
 
     @classmethod
@@ -134,6 +138,7 @@ class PublishedRecord:
             answers={int(answer_id): PublishedAnswer(**answer) for answer_id, answer in data["answers"].items()},
             certificate=[CertifiedAnswer(**entry) for entry in data["certificate"]] if data.get("certificate") is not None
             else None,
+            missing_answers_reason=data.get("missing_answers_reason"),
         )
 
 
@@ -146,9 +151,11 @@ def _organization(organization: Organization, language: str) -> PublishedOrganiz
 
 
 def compose(declaration: Declaration, live: dict[int, Affirmation],
-            certificate: list[CertifiedAnswer] | None = None) -> PublishedRecord:
+            certificate: list[CertifiedAnswer] | None = None,
+            missing_answers_reason: str | None = None) -> PublishedRecord:
     """Return the record of a declaration as its rows read now, given the answers that count, by organization id,
-    and the certificate of completion to keep with it."""
+    the certificate of completion to keep with it, and the host's reason for adopting without some answers, if it
+    gave one."""
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
         p for p in composed_document.participants_in_document(declaration, declaration.layout)
@@ -172,6 +179,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation],
         affirmed_by=composed_document.country_groups(affirming, declaration.country_order, declaration.language),
         answers={a.id: PublishedAnswer(a.organization.name, a.delegate.name) for a in answers},
         certificate=certificate,
+        missing_answers_reason=missing_answers_reason,
     )
 
 

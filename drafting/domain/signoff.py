@@ -5,11 +5,13 @@ Answers and the changes of state that void or freeze them take the declaration's
 or two answers of one organization, made at the same moment end in one consistent state.
 """
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from drafting.domain import audit, circulation, completion, permissions, published_record, workflow
+from drafting.domain import audit, circulation, completion, permissions, published_record, time_zones, workflow
 from drafting.domain.clock import as_utc, utcnow
 # Sign-off's callers (the tests, bench/verify.py) ask it for the final version too: signoff.final_version.
 from drafting.domain.final_text import final_version, live_answers  # noqa: F401
@@ -24,6 +26,7 @@ from drafting.models import (
     Mandate,
     Participant,
     User,
+    UserRole,
     Version,
     limits,
 )
@@ -147,31 +150,108 @@ def reopen(declaration: Declaration, user: User, reason: str) -> int:
     return counted
 
 
-def adopt(declaration: Declaration, user: User) -> Version:
-    """Adopt the final text: nothing about the declaration can change afterwards, and it becomes public."""
+@dataclass(frozen=True)
+class AdoptionOutlook:
+    """What adopting the final text now would publish, as the host confirms it before adopting."""
+
+    version: Version
+    counts: dict[str, int]  # by answer ("affirmed", ...) and "no answer yet", over the listed participants
+    total: int
+    affirming: list[str]  # the organizations the adopted text names, in alphabetical order
+    missing: list[str]  # the listed participants without an answer
+    deadline: datetime | None  # when answers close
+    deadline_passed: bool
+    # A token of the answers as they stand: a confirmation made on other answers is refused.
+    answers_seen: str
+
+    @property
+    def needs_reason(self) -> bool:
+        """Tell whether adopting now leaves answers behind that could still come: then the host says why."""
+        return bool(self.missing) and not self.deadline_passed
+
+
+def adoption_outlook(declaration: Declaration, now: datetime | None = None) -> AdoptionOutlook:
+    """Return what adopting the declaration's final text now would publish, and which answers it would leave out."""
+    version = circulation.latest_version(declaration)
+    live = live_answers(version)
+    listed = declaration.listed_participants
+    counts = {answer.value: 0 for answer in Answer} | {"no answer yet": 0}
+    for participant in listed:
+        given = live.get(participant.organization_id)
+        counts[given.answer.value if given else "no answer yet"] += 1
+    return AdoptionOutlook(
+        version=version,
+        counts=counts,
+        total=len(listed),
+        affirming=sorted((a.organization.name for a in live.values() if a.answer.affirms), key=str.casefold),
+        missing=sorted((p.organization.name for p in listed if p.organization_id not in live), key=str.casefold),
+        deadline=version.deadline,
+        deadline_passed=circulation.deadline_passed(version, now),
+        answers_seen=hashlib.sha256(
+            ",".join(str(answer_id) for answer_id in sorted(a.id for a in live.values())).encode()
+        ).hexdigest()[:16],
+    )
+
+
+def adopt(declaration: Declaration, user: User, without_missing_answers_reason: str | None = None,
+          answers_seen: str | None = None) -> Version:
+    """Adopt the final text: nothing about the declaration can change afterwards, and it becomes public.
+
+    While participants have not answered and the answer deadline is ahead, the host adopts only by
+    saying why it does not wait for them; the reason goes into the audit trail and the published
+    record. `answers_seen` is the token of the outlook the host confirmed (adoption_outlook): if an
+    answer came or changed since, nothing is adopted, so that the host never publishes what it did not see.
+    """
     declaration = workflow.lock(declaration)
     workflow.check(user, declaration, workflow.Action.adopt)
-    version = circulation.latest_version(declaration)
+    outlook = adoption_outlook(declaration)
+    if answers_seen is not None and answers_seen != outlook.answers_seen:
+        raise SignoffRefused(
+            "The answers changed since you opened this page: nothing is adopted. Check what will be published now, "
+            "and confirm again."
+        )
+    reason = markup.normalize(without_missing_answers_reason or "") or None
+    if outlook.needs_reason and reason is None:
+        raise SignoffRefused(
+            f"{len(outlook.missing)} of {outlook.total} participants have not answered, and answers are open until "
+            f"{phrasing.format_deadline(as_utc(outlook.deadline), time_zones.zone_of(user))}. Nothing is adopted: wait for their answers, or "
+            "confirm that you adopt without them and say why; the record keeps your reason.", "reason"
+        )
+    if reason and len(reason) > limits.STATEMENT:
+        raise SignoffRefused(f"At most {limits.STATEMENT:,} characters.", "reason")
+    version = outlook.version
     affirming = [a for a in live_answers(version).values() if a.answer.affirms]
     if Document.from_json(version.document).layout is DeclarationLayout.named_in_opening:
         _require_named_affirmed(declaration, {a.organization_id for a in affirming})
+    without = {"without_answers_from": outlook.missing, "reason": reason} if outlook.missing and reason else {}
     try:
         # A savepoint: a PDF that cannot be signed as configured leaves nothing of the adoption behind.
         with db.session.begin_nested():
-            _publish(declaration, user, version, affirming)
+            _publish(declaration, user, version, affirming, without)
     except signing.TimestampUnavailable as unavailable:
         raise SignoffRefused(f"{unavailable} Nothing is adopted: try again when it answers.") from None
     return version
 
 
-def _publish(declaration: Declaration, user: User, version: Version, affirming: list) -> None:
+def told_of_adoption(declaration: Declaration) -> list[User]:
+    """Return who is e-mailed the adoption: every confirmed delegate of the declaration and the drafters of its co-hosts."""
+    co_hosts = declaration.host_organization_ids - {declaration.host_id}
+    drafters = db.session.scalars(
+        select(User).where(User.organization_id.in_(co_hosts), User.active, User.role == UserRole.drafter)
+        .order_by(User.email)
+    ).all()
+    return [*circulation.delegates(declaration), *drafters]
+
+
+def _publish(declaration: Declaration, user: User, version: Version, affirming: list, without: dict) -> None:
     declaration.adopted_at = utcnow()
     # What the publication names is frozen now: renaming an organization later changes none of it.
     declaration.published_record = published_record.compose(
         declaration, live_answers(version), certificate=completion.entries(declaration),
+        missing_answers_reason=without.get("reason"),
     ).to_json()
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
-                        affirmed_by=sorted(a.organization.name for a in affirming))
+                        affirmed_by=sorted(a.organization.name for a in affirming), **without)
     # The published record prints the audit trail's head as it stands with this adoption in it.
     audit.anchor(declaration)
     # The final PDFs are made now, in this transaction: if they cannot be, nothing is adopted.

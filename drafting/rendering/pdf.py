@@ -42,6 +42,8 @@ from drafting.rendering import pdf_conformance
 
 ADOPTED = "adopted"
 CIRCULATED = "circulated"
+# A final text voided by reopening, as its PDF is stored: "void-3" names Draft 3 current.
+VOIDED = "void"
 # The page sizes a PDF is made in, and their names in CSS.
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 # The name another part of the application (verification by upload) looks for: keep it.
@@ -122,6 +124,8 @@ class PdfOptions:
     audit_head: tuple[int, str] | None = None
     # The certificate of completion (drafting.domain.completion) as JSON, embedded in ADOPTED.
     certificate: str | None = None
+    # For a voided final text: the paragraphs that open its first page, saying it is void and what is current.
+    void_notice: list[str] = field(default_factory=list)
 
 
 @contextmanager

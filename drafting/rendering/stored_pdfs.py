@@ -13,7 +13,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting.domain import audit, completion, final_text, published_record, signing_certificates
+from drafting.domain import audit, circulation, completion, final_text, published_record, signing_certificates
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing, wording
@@ -178,8 +178,33 @@ def circulated_label(version: Version) -> str:
     return wording.gettext(language, "DRAFT {number}", number=draft.group(1)) if draft else version.label.upper()
 
 
-def render_circulated(version: Version, page_size: str = "A4") -> tuple[bytes, int]:
-    """Render a version as circulated, without storing it; return the file and its pages."""
+def void_notice(voided: circulation.Voiding, declaration: Declaration) -> list[str]:
+    """Return the paragraphs that open a voided final text's PDF, in the declaration's language: since when and
+    why it is void, and which text is current."""
+    language = declaration.language
+    if voided.since is not None:
+        paragraphs = [wording.gettext(
+            language, "This text is void: {host} reopened the declaration for consultation on {date}.",
+            host=declaration.host.name_in(language), date=phrasing.format_date(voided.since.date(), language),
+        )]
+    else:
+        paragraphs = [wording.gettext(language, "This text is void: it no longer stands for answers or adoption.")]
+    if voided.reason:
+        paragraphs.append(wording.gettext(language, "The reason given: {reason}", reason=voided.reason))
+    if voided.current is not None:
+        paragraphs.append(wording.gettext(
+            language, "The current text is {label}, circulated {date}.", label=version_label(voided.current),
+            date=phrasing.format_date(as_utc(voided.current.circulated_at).date(), language),
+        ))
+    return paragraphs
+
+
+def render_circulated(version: Version, page_size: str = "A4",
+                      voided: circulation.Voiding | None = None) -> tuple[bytes, int]:
+    """Render a version as circulated, without storing it; return the file and its pages.
+
+    A voided final text says so on every page, and its first page says since when, why, and which text is current.
+    """
     declaration = version.declaration
     circulated_at = as_utc(version.circulated_at)
     options = pdf.PdfOptions(
@@ -192,13 +217,21 @@ def render_circulated(version: Version, page_size: str = "A4") -> tuple[bytes, i
             keywords=_keywords(declaration, version_label(version)),
             created=circulated_at,
         ),
-        label=circulated_label(version),
+        label=wording.gettext(declaration.language, "VOID FINAL TEXT") if voided else circulated_label(version),
         circulated=phrasing.format_date(circulated_at.date(), declaration.language),
         page_size=page_size,
+        void_notice=void_notice(voided, declaration) if voided else [],
     )
     return pdf.render(version_document(version), options)
 
 
 def circulated_pdf(version: Version, page_size: str = "A4") -> StoredPdf:
-    """Return the stored PDF of a version as circulated, rendering and storing it first if there is none."""
+    """Return the stored PDF of a version as circulated, rendering and storing it first if there is none.
+
+    A voided final text has PDFs of its own, one for each text that has been current since: each names it.
+    """
+    voided = circulation.voiding(version)
+    if voided is not None:
+        kind = f"{pdf.VOIDED}-{voided.current.number if voided.current else 0}"
+        return _kept(version, kind, page_size, lambda: render_circulated(version, page_size, voided))
     return _kept(version, pdf.CIRCULATED, page_size, lambda: render_circulated(version, page_size))

@@ -112,3 +112,14 @@ def sign_in():
         page.get_by_role("button", name="Sign in").click()
 
     return sign_in
+
+
+def adopt_as_host(page, reason: str = "The meeting adopted the text in its closing session.") -> None:
+    """From the tracker, open the adoption page and adopt, confirming without the missing answers if any are missing."""
+    page.get_by_role("link", name="Adopt the declaration…").click()
+    page.get_by_role("heading", name="What will be published").wait_for()
+    confirmation = page.get_by_label("I adopt the declaration without the missing answers")
+    if confirmation.count():
+        confirmation.check()
+        page.get_by_label("Why adopt without them? The record keeps this reason").fill(reason)
+    page.get_by_role("button", name="Adopt and publish").click()

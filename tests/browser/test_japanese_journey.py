@@ -10,6 +10,7 @@ from sqlalchemy import select
 from drafting.domain import audit, final_text
 from drafting.extensions import db
 from drafting.models import Declaration
+from tests.browser.conftest import adopt_as_host
 from tests.test_languages import ascii_words
 
 TITLE = "東京宣言（第16回総会）"
@@ -61,7 +62,7 @@ def test_a_japanese_declaration_is_drafted_adopted_and_downloaded_in_japanese(li
         page.context.close()
 
     host_page.reload()
-    host_page.get_by_role("button", name="Adopt the declaration").click()
+    adopt_as_host(host_page)
     expect(host_page.locator(".state")).to_have_text("adopted")
     host_page.context.close()
 

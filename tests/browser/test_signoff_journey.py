@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+REASON = "The mayors adopted the declaration at the closing plenary; the others answer by letter."
+
 
 def test_the_host_proposes_the_final_text_two_delegates_answer_and_the_host_adopts(live_server, browser, sign_in):
     host_page = browser.new_context(base_url=live_server.url).new_page()
@@ -48,7 +50,23 @@ def test_the_host_proposes_the_final_text_two_delegates_answer_and_the_host_adop
     expect(seoul.locator(".tag")).to_have_text("affirmed with statement")
     expect(seoul).to_contain_text("Seoul will open its cooling shelters")
     expect(host_page.locator("li", has_text="Bangkok").locator(".tag")).to_have_text("declined")
-    host_page.get_by_role("button", name="Adopt the declaration").click()
+
+    # Ten participants have not answered and the deadline is days away: adoption shows it and asks why.
+    host_page.get_by_role("link", name="Adopt the declaration…").click()
+    expect(host_page.get_by_role("heading", name="3 of 13 participants have answered")).to_be_visible()
+    expect(host_page.locator(".counts")).to_contain_text("10 no answer yet")
+    expect(host_page.get_by_text("Answers are open until 23:59 on")).to_be_visible()
+    expect(host_page.get_by_text("It will name the 2 organizations that affirmed it:")).to_be_visible()
+    host_page.get_by_role("button", name="Adopt and publish").click()
+    expect(host_page.get_by_text("10 of 13 participants have not answered")).to_be_visible()
+    expect(host_page.locator(".state")).to_have_count(0)  # still the adoption page: nothing is adopted
+
+    host_page.get_by_label("I adopt the declaration without the missing answers").check()
+    host_page.get_by_label("Why adopt without them? The record keeps this reason").fill(REASON)
+    host_page.get_by_role("button", name="Adopt and publish").click()
     expect(host_page.get_by_text("The Tokyo Declaration is adopted.")).to_be_visible()
     expect(host_page.locator(".state")).to_have_text("adopted")
+    expect(host_page.get_by_text(f"The host's reason: {REASON}")).to_be_visible()
+    host_page.get_by_role("link", name="Audit trail").click()
+    expect(host_page.get_by_role("row").filter(has_text="adopt").last).to_contain_text(REASON)
     host_page.context.close()

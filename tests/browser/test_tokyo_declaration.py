@@ -27,6 +27,7 @@ from drafting.domain.people.mandates import mandate_from_the_operator
 from drafting.domain.people.organizations import create_organization
 from drafting.extensions import db as _db
 from drafting.models import OrganizationKind, UserRole
+from tests.browser.conftest import adopt_as_host
 from tests.databases import fresh_database
 
 SEED = Path("/work/shared/seeds/000_7a78cea372ceecfd.txt")
@@ -231,7 +232,7 @@ def test_the_tokyo_declaration_2010_comes_out_word_for_word(server, browser, tmp
         page.context.close()
 
     host_page.reload()
-    host_page.get_by_role("button", name="Adopt the declaration").click()
+    adopt_as_host(host_page)
     expect(host_page.get_by_text(f"The {seed['title']} is adopted.")).to_be_visible()
 
     printed = without_application_words(adopted_pdf_words(server, host_page, declaration_id, tmp_path), seed["title"])

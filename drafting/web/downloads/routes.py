@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from drafting.domain import permissions
 from drafting.extensions import db
 from drafting.models import DeclarationState, StoredPdf
-from drafting.rendering import stored_pdfs
+from drafting.rendering import pdf, stored_pdfs
 from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("downloads", __name__, url_prefix="/declarations")
@@ -28,8 +28,9 @@ def _served(stored: StoredPdf, file_name: str, public: bool):
     """Answer with a stored PDF as it is, with an ETag (its text's fingerprint) to revalidate with."""
     response = Response(stored.content, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=file_name)
-    # The two page sizes are two files of the same text: their tags must differ.
-    response.set_etag(stored.version.fingerprint + ("" if stored.page_size == "A4" else "-letter"))
+    # The two page sizes are two files of the same text, and so is a voided final text's notice: their tags must differ.
+    response.set_etag(stored.version.fingerprint + ("" if stored.page_size == "A4" else "-letter")
+                      + ("" if stored.kind in (pdf.ADOPTED, pdf.CIRCULATED) else f"-{stored.kind}"))
     # A draft's PDF is sent with no-store, as every confidential response (drafting.web.security).
     if public:
         response.cache_control.public = True

@@ -4,18 +4,21 @@ adopting, withdrawing, and the audit trail."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import audit, circulation, completion, final_text, permissions, signoff, time_zones, workflow
+from drafting.domain import (
+    audit, circulation, completion, final_text, permissions, published_record, signoff, time_zones, workflow,
+)
 from drafting.domain.text import composed_document, phrasing, wording
 from drafting.extensions import db
 from drafting.models import User
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
-from drafting.web.signoff.forms import ProposeFinalForm, ReasonForm
+from drafting.web.signoff.forms import AdoptForm, ProposeFinalForm, ReasonForm
 
 bp = Blueprint("signoff", __name__, url_prefix="/declarations")
 
 REFUSALS = (signoff.SignoffRefused, circulation.CirculationError, workflow.TransitionRefused)
+NOT_ADOPTABLE = "Nothing is adopted: only a drafter of a host adopts, and only a final text under affirmation."
 
 
 def _load(declaration_id: int):
@@ -80,6 +83,7 @@ def progress(declaration_id: int):
         answered=len(participants) - counts["no answer yet"],
         total=len(participants),
         reason_form=ReasonForm(formdata=None),
+        record=published_record.of(declaration),
     )
 
 
@@ -135,17 +139,52 @@ def reopen(declaration_id: int):
     return redirect(url_for("editor.show", declaration_id=declaration.id))
 
 
+def _adoption_page(declaration, form: AdoptForm, status: int = 200):
+    outlook = signoff.adoption_outlook(declaration)
+    # The confirmation answers for the answers this page shows, and none other.
+    form.answers_seen.data = outlook.answers_seen
+    return render_template("signoff/adopt.html", declaration=declaration, outlook=outlook, form=form), status
+
+
+@bp.get("/<int:declaration_id>/adopt")
+@login_required
+def confirm_adoption(declaration_id: int):
+    """Show what adoption would publish (the answers, the organizations named, the text) and ask the host to confirm."""
+    declaration = _load(declaration_id)
+    if not permissions.may_adopt(current_user, declaration):
+        return _refused(NOT_ADOPTABLE, declaration)
+    return _adoption_page(declaration, AdoptForm(formdata=None))
+
+
 @bp.post("/<int:declaration_id>/adopt")
 @login_required
 def adopt(declaration_id: int):
-    """Adopt the final text: it becomes public and nothing about it can change again."""
+    """Adopt the final text as confirmed on its page: it becomes public, and every delegate and co-host is told."""
     declaration = _load(declaration_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    if not permissions.may_adopt(current_user, declaration):
+        return _refused(NOT_ADOPTABLE, declaration)
+    form = AdoptForm()
+    if not form.validate_on_submit():
+        if not form.reason.errors:
+            abort(400)
+        return _adoption_page(declaration, form, 422)
+    if not form.answers_seen.data:
+        # Only the confirmation page sends what the host saw: a bare POST publishes nothing.
+        form.form_errors.append("Confirm the adoption on this page, which shows what will be published: "
+                                "nothing is adopted yet.")
+        return _adoption_page(declaration, form, 409)
     try:
-        signoff.adopt(declaration, current_user)
+        signoff.adopt(declaration, current_user,
+                      form.reason.data if form.without_missing_answers.data else None, form.answers_seen.data)
     except REFUSALS as refused:
-        return _refused(str(refused), declaration, "signoff.progress")
+        (form.reason.errors if getattr(refused, "field", None) == "reason" else form.form_errors).append(str(refused))
+        return _adoption_page(declaration, form, 409)
+    notifications.notify(
+        signoff.told_of_adoption(declaration),
+        wording.gettext(declaration.language, "{title} is adopted", title=declaration.title),
+        "adopted",
+        declaration=declaration, version=final_text.final_version(declaration),
+    )
     db.session.commit()
     flash(f"The {declaration.title} is adopted.")
     return redirect(url_for("signoff.progress", declaration_id=declaration.id))
@@ -185,4 +224,5 @@ def certificate(declaration_id: int):
     declaration = _load(declaration_id)
     if final_text.final_version(declaration) is None:
         return _refused("There is no final text: nobody has answered yet.", declaration)
-    return render_template("signoff/certificate.html", declaration=declaration, entries=completion.entries(declaration))
+    return render_template("signoff/certificate.html", declaration=declaration, entries=completion.entries(declaration),
+                           record=published_record.of(declaration))
