@@ -94,8 +94,9 @@ class DeclarationForm(FlaskForm):
 
 
 class PreambleForm(FlaskForm):
+    # Its own id: the editor's section of the preamble is #preamble, where a save returns to.
     preamble = TextAreaField(
-        "Preamble", filters=[strip, normalize_line_endings], validators=[MultiLine(), Length(max=limits.PREAMBLE)],
+        "Preamble", id="preamble-text", filters=[strip, normalize_line_endings], validators=[MultiLine(), Length(max=limits.PREAMBLE)],
         description="Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list.",
     )
     lock_version = HiddenField(validators=[SingleLine()])
@@ -203,7 +204,8 @@ class InviteOrganizationForm(FlaskForm):
 
 class InviteNetworkForm(FlaskForm):
     network_id = SelectField("Network", coerce=int, validators=[DataRequired(message="Choose a network.")])
-    role = SelectField("As", choices=ROLE_CHOICES[:2], default=ParticipantRole.participant.value)
+    # Beside the form that invites one organization, whose role field is #role.
+    role = SelectField("As", id="network-role", choices=ROLE_CHOICES[:2], default=ParticipantRole.participant.value)
 
     def __init__(self, *args, networks=(), **kwargs):
         super().__init__(*args, **kwargs)
