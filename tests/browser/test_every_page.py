@@ -235,7 +235,7 @@ FORM_FAULTS = """() => {
   return faults;
 }"""
 
-# A word of up to 24 letters broken across two lines: a column squeezed to a few letters (longer
+# A word of up to 24 characters broken across two lines: a column squeezed to a few letters (a line breaks after a hyphen; longer
 # tokens, such as a fingerprint or an address, may break where they must).
 BROKEN_WORDS = r"""() => {
   const broken = [];
@@ -253,7 +253,7 @@ BROKEN_WORDS = r"""() => {
     const parent = node.parentElement;
     if (!parent || !parent.getClientRects().length || parent.closest('.visually-hidden, .skip, [hidden], code')) continue;
     if (clipped(parent)) continue;
-    for (const match of node.textContent.matchAll(/\p{L}{2,24}/gu)) {
+    for (const match of node.textContent.matchAll(/(?<![^\s-])[^\s-]{2,24}(?![^\s-])/gu)) {
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
       const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
