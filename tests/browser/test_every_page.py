@@ -13,18 +13,19 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from drafting.demo_content import DRAFTER_VALUES, NETWORK_NAME
+from drafting.demo_content import DRAFTER_VALUES, JAPANESE, NETWORK_NAME
 from drafting.domain import signoff
 from drafting.domain.circulation import circulate
 from drafting.domain.clock import utcnow
 from drafting.domain.consultation import add_comment, version_document
 from drafting.domain.draft_editing import create_declaration, insert_template
 from drafting.domain.people.accounts import find_user, request_password_reset
+from drafting.domain.people.delegate_invitations import invite_member
 from drafting.domain.people.participants import invite_network_members
 from drafting.domain.text import placeholders
 from drafting.extensions import db
 from drafting.models import (
-    Answer, ClauseTemplate, Declaration, Network, Organization, ParticipantRole, TemplateCategory,
+    Answer, ClauseTemplate, Declaration, Network, Organization, ParticipantRole, TemplateCategory, UserRole,
 )
 
 PHONE = {"width": 390, "height": 844}
@@ -59,6 +60,7 @@ PAGES = [
     Page(None, "/password/forgotten"),
     Page(None, "/password/reset/{reset_token}"),
     Page(None, "/password/reset/not-a-token"),
+    Page(None, "/invitations/{invitation_token}"),
     Page(None, "/invitations/not-a-token"),
     Page(None, "/no-such-page"),
     # The host drafts, circulates, reads the comments and follows the answers.
@@ -71,6 +73,7 @@ PAGES = [
     Page(HOST, "/declarations/{drafting}/insert/{template}"),
     Page(HOST, "/declarations/{drafting}/preview"),
     Page(HOST, "/declarations/{drafting}/compare"),
+    Page(HOST, "/declarations/{japanese}"),
     Page(HOST, "/declarations/{consulted}"),
     Page(HOST, "/declarations/{consulted}/versions/2"),
     Page(HOST, "/declarations/{consulted}/compare"),
@@ -86,6 +89,15 @@ PAGES = [
     Page(HOST, "/account/password"),
     Page(FOCAL_POINT, "/organizations/{seoul}/people"),
     Page(ADMINISTRATOR, "/declarations/{adopted}/certificate"),
+    Page(ADMINISTRATOR, "/admin/"),
+    Page(ADMINISTRATOR, "/admin/organizations"),
+    Page(ADMINISTRATOR, "/admin/organizations/new"),
+    Page(ADMINISTRATOR, "/admin/organizations/{seoul}/edit"),
+    Page(ADMINISTRATOR, "/admin/networks"),
+    Page(ADMINISTRATOR, "/admin/networks/{network}"),
+    Page(ADMINISTRATOR, "/admin/networks/{network}/edit"),
+    Page(ADMINISTRATOR, "/admin/users"),
+    Page(ADMINISTRATOR, "/admin/users/new"),
     # The delegate reviews, comments, amends and answers.
     Page(DELEGATE, "/"),
     Page(DELEGATE, "/declarations/{consulted}/versions/1"),
@@ -95,6 +107,7 @@ PAGES = [
     Page(DELEGATE, "/declarations/{final}/affirmation"),
     Page(DELEGATE, "/declarations/{adopted}/affirmation"),
     Page(DELEGATE, "/archive/{adopted}"),
+    Page(DELEGATE, "/invitations/{invitation_token}"),
 ]
 
 
@@ -143,6 +156,9 @@ def places(live_server) -> dict[str, object]:
                        statement="Seoul will open its cooling shelters to every member city.")
         adopted = db.session.scalar(select(Declaration).where(Declaration.title == "Hanoi Declaration"))
         _, reset_token = request_password_reset(FOCAL_POINT, utcnow())
+        _, invitation_token = invite_member(seoul, "new.delegate@seoul.example.org", UserRole.delegate,
+                                            find_user(FOCAL_POINT), utcnow())
+        japanese = db.session.scalar(select(Declaration).where(Declaration.title == JAPANESE["title"]))
         found = {
             "drafting": drafting.id,
             "drafting_clause": drafting.clauses[0].id,
@@ -154,6 +170,9 @@ def places(live_server) -> dict[str, object]:
             "wrong_fingerprint": "0" * 64,
             "seoul": seoul.id,
             "reset_token": reset_token,
+            "invitation_token": invitation_token,
+            "japanese": japanese.id,
+            "network": network.id,
         }
         db.session.commit()
         db.session.remove()
@@ -235,8 +254,8 @@ FORM_FAULTS = """() => {
   return faults;
 }"""
 
-# A word of up to 24 characters broken across two lines: a column squeezed to a few letters (a line breaks after a hyphen; longer
-# tokens, such as a fingerprint or an address, may break where they must).
+# A word of up to 24 characters broken across two lines: a column squeezed to a few letters. A line
+# may break after a hyphen, and longer tokens, such as an address, where they must.
 BROKEN_WORDS = r"""() => {
   const broken = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -254,6 +273,7 @@ BROKEN_WORDS = r"""() => {
     if (!parent || !parent.getClientRects().length || parent.closest('.visually-hidden, .skip, [hidden], code')) continue;
     if (clipped(parent)) continue;
     for (const match of node.textContent.matchAll(/(?<![^\s-])[^\s-]{2,24}(?![^\s-])/gu)) {
+      if (/[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u.test(match[0])) continue;  // Japanese breaks anywhere
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
       const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
