@@ -220,16 +220,27 @@ def _serious_violations(page) -> list[str]:
     ]
 
 
+# Hidden the way screen readers still read it: inside a box of a pixel (a table's head on a phone).
+CLIPPED = """const clipped = element => {
+  for (let box = element; box; box = box.parentElement) {
+    const rect = box.getBoundingClientRect();
+    if (rect.width <= 1 && rect.height <= 1) return true;
+  }
+  return false;
+};"""
+
 # The widest elements, by their tag, id and classes, for a message that says where to look.
 WIDER_THAN_SCREEN = """() => {
+  /* clipped */
   const width = document.documentElement.clientWidth;
   return Array.from(document.querySelectorAll('body *'))
     .filter(element => element.getBoundingClientRect().right > width + 0.5 && element.getClientRects().length)
+    .filter(element => !clipped(element))
     .map(element => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
          + (element.className && typeof element.className === 'string' ? '.' + element.className.trim().replace(/\\s+/g, '.') : '')
          + ' ' + Math.round(element.getBoundingClientRect().right) + 'px')
     .slice(0, 10);
-}"""
+}""".replace("/* clipped */", CLIPPED)
 
 
 # What axe-core leaves out: an id twice (a label then names the first element with it, which may be no
@@ -257,17 +268,10 @@ FORM_FAULTS = """() => {
 # A word of up to 24 characters broken across two lines: a column squeezed to a few letters. A line
 # may break after a hyphen, and longer tokens, such as an address, where they must.
 BROKEN_WORDS = r"""() => {
+  /* clipped */
   const broken = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
-  // Hidden the way screen readers still read it: inside a box of a pixel (a table's head on a phone).
-  const clipped = element => {
-    for (let box = element; box; box = box.parentElement) {
-      const rect = box.getBoundingClientRect();
-      if (rect.width <= 1 && rect.height <= 1) return true;
-    }
-    return false;
-  };
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!parent || !parent.getClientRects().length || parent.closest('.visually-hidden, .skip, [hidden], code')) continue;
@@ -281,7 +285,7 @@ BROKEN_WORDS = r"""() => {
     }
   }
   return broken.slice(0, 10);
-}"""
+}""".replace("/* clipped */", CLIPPED)
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=str)
@@ -294,6 +298,7 @@ def test_the_page_fits_a_phone_and_axe_core_finds_no_serious_violation(visit, pl
         assert "/login" not in page.url or visit.path in ("/login",), f"{visit} asked to sign in"
         desktop = _serious_violations(page)
         faults = page.evaluate(FORM_FAULTS)
+        broken_on_desktop = page.evaluate(BROKEN_WORDS)
 
         page.set_viewport_size(PHONE)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -303,6 +308,7 @@ def test_the_page_fits_a_phone_and_axe_core_finds_no_serious_violation(visit, pl
 
         assert scroll_width <= PHONE["width"] and not wider, (
             f"{visit} is {scroll_width} px wide at 390 px; too wide: {wider}")
+        assert not broken_on_desktop, f"{visit} breaks words across lines at 1280 px: {broken_on_desktop}"
         assert not broken, f"{visit} breaks words across lines at 390 px: {broken}"
         assert not faults, f"{visit}: " + "; ".join(faults)
         assert not desktop, f"{visit} at 1280 px:\n" + "\n".join(desktop)
