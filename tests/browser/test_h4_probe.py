@@ -1,13 +1,15 @@
 from tests.browser import test_every_page as t
 from tests.browser.test_every_page import places, signed_in
-import pytest
-SHOTS = [(t.FOCAL_POINT, "/organizations/{seoul}/people", "people"), (t.HOST, "/declarations/{drafting}", "editor"),
-         (t.DELEGATE, "/declarations/{consulted}/versions/2", "review"), (None, "/archive", "archive"),
-         (t.HOST, "/declarations/{consulted}/comments", "desk"), (t.HOST, "/", "home")]
-@pytest.mark.parametrize("who,path,name", SHOTS)
-def test_shot(places, signed_in, who, path, name):
-    page = signed_in(who).new_page()
-    for size in (t.DESKTOP, t.PHONE):
-        page.set_viewport_size(size)
-        page.goto(path.format(**places))
-        page.screenshot(path=f"/tmp/h4_{name}_{size['width']}.png", full_page=True)
+
+def test_shot(places, signed_in):
+    page = signed_in(t.HOST).new_page()
+    page.set_viewport_size(t.PHONE)
+    page.goto("/declarations/{consulted}/comments".format(**places))
+    page.get_by_text("Decide on this amendment").click()
+    page.locator("details[open]").screenshot(path="/tmp/h4_decide.png")
+    page.goto("/declarations/new")
+    page.locator("fieldset").screenshot(path="/tmp/h4_layout.png")
+    page = signed_in(t.DELEGATE).new_page()
+    page.set_viewport_size(t.PHONE)
+    page.goto("/declarations/{final}/affirmation".format(**places))
+    page.locator("form[method=post]").last.screenshot(path="/tmp/h4_answer.png")
