@@ -94,9 +94,8 @@ class DeclarationForm(FlaskForm):
 
 
 class PreambleForm(FlaskForm):
-    # Its own id: the editor's section of the preamble is #preamble, where a save returns to.
     preamble = TextAreaField(
-        "Preamble", id="preamble-text", filters=[strip, normalize_line_endings], validators=[MultiLine(), Length(max=limits.PREAMBLE)],
+        "Preamble", filters=[strip, normalize_line_endings], validators=[MultiLine(), Length(max=limits.PREAMBLE)],
         description="Paragraphs separated by a blank line; *stars* emphasise; lines starting with \"- \" make a list.",
     )
     lock_version = HiddenField(validators=[SingleLine()])
