@@ -37,6 +37,7 @@ SERIOUS = {"serious", "critical"}
 HOST = "haruka.ito@tokyo.example.org"
 DELEGATE = "jiwoo.kim@seoul.example.org"
 FOCAL_POINT = "minho.lee@seoul.example.org"
+CO_HOST_DRAFTER = "minseo.park@seoul.example.org"  # finds Tokyo's proposal to co-host on her home page
 ADMINISTRATOR = "secretariat@anmc21.example.org"
 
 
@@ -58,6 +59,7 @@ PAGES = [
     Page(None, "/verify"),
     Page(None, "/verify/{adopted_fingerprint}"),
     Page(None, "/verify/{wrong_fingerprint}"),
+    Page(None, "/verify?fingerprint=not+a+fingerprint"),
     Page(None, "/login"),
     Page(None, "/password/forgotten"),
     Page(None, "/password/reset/{reset_token}"),
@@ -90,6 +92,7 @@ PAGES = [
     Page(HOST, "/library/{template}/edit"),
     Page(HOST, "/account/password"),
     Page(FOCAL_POINT, "/organizations/{seoul}/people"),
+    Page(CO_HOST_DRAFTER, "/"),
     Page(ADMINISTRATOR, "/declarations/{adopted}/certificate"),
     Page(ADMINISTRATOR, "/admin/"),
     Page(ADMINISTRATOR, "/admin/organizations"),
@@ -110,6 +113,7 @@ PAGES = [
     Page(DELEGATE, "/declarations/{adopted}/affirmation"),
     Page(DELEGATE, "/archive/{adopted}"),
     Page(DELEGATE, "/invitations/{invitation_token}"),
+    Page(DELEGATE, "/declarations/{drafting}"),
 ]
 
 
