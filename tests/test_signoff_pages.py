@@ -149,7 +149,7 @@ def test_reopen_then_adopt_and_the_audit_trail_tells_it(client, login_as, case, 
     assert case["declaration"].state is DeclarationState.adopted
     trail = client.get(url(case, "/audit")).get_data(as_text=True)
     for action in ("circulate", "propose final", "answer", "reopen", "adopt"):
-        assert f"<td>{action}</td>" in trail
+        assert f'<td data-label="What">{action}</td>' in trail
     assert "Bangkok needs a change." in trail
 
 

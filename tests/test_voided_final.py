@@ -67,7 +67,7 @@ def test_my_declarations_shows_the_final_as_void_without_a_deadline_or_an_answer
 
     assert "Final (void)" in row
     assert f"{reopened['base']}/affirmation" not in row
-    assert row.rstrip().endswith("<td>—</td>"), "no deadline: nothing is open until the next draft"
+    assert row.rstrip().endswith('<td data-label="Deadline">—</td>'), "no deadline: nothing is open until the next draft"
 
 
 def test_the_next_draft_is_the_current_one_once_circulated(client, reopened, circulate):

@@ -236,7 +236,8 @@ class InviteOrganizationForm(FlaskForm):
 
 class InviteNetworkForm(FlaskForm):
     network_id = SelectField("Network", coerce=int, validators=[DataRequired(message="Choose a network.")])
-    role = SelectField("As", choices=ROLE_CHOICES[:2], default=ParticipantRole.participant.value)
+    # Beside the form that invites one organization, whose role field is #role.
+    role = SelectField("As", id="network-role", choices=ROLE_CHOICES[:2], default=ParticipantRole.participant.value)
 
     def __init__(self, *args, networks=(), **kwargs):
         super().__init__(*args, **kwargs)
