@@ -200,3 +200,14 @@ def test_an_unknown_default_time_zone_stops_the_application_from_starting():
 
     with pytest.raises(RuntimeError, match="DEFAULT_TIME_ZONE 'Asia/Edo' is not an IANA time zone"):
         create_app(Misconfigured)
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "localtime", "Japan"])
+def test_the_domain_refuses_an_unknown_time_zone_and_keeps_the_users(case, zone):
+    from drafting.domain import time_zones
+
+    user = case["delegate"]
+    time_zones.choose(user, "Asia/Seoul")
+    with pytest.raises(time_zones.UnknownTimeZone):
+        time_zones.choose(user, zone)
+    assert user.time_zone == "Asia/Seoul"

@@ -45,12 +45,12 @@ def host_drafters(declaration: Declaration) -> list[User]:
 
 def told_at_once(comment: Comment) -> list[User]:
     """Return the host drafters to e-mail about a new comment, amendment or reply now: those who chose an
-    e-mail for each, never its author."""
+    e-mail for each. Its author is never one of them: news comes from invited organizations only."""
     if not is_news(comment):
         return []
     return [
         drafter for drafter in host_drafters(comment.declaration)
-        if drafter.host_notifications is HostNotifications.each and drafter.id != comment.author_id
+        if drafter.host_notifications is HostNotifications.each
     ]
 
 
