@@ -8,6 +8,7 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from drafting.domain import draft_editing
 from drafting.domain.people import participants
 from drafting.domain.people.participants import invite
 from drafting.domain.text.composed_document import Part, part_text
@@ -475,7 +476,8 @@ def test_an_empty_closing_formula_or_opening_is_refused_and_the_document_keeps_i
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert f'id="{part.value}-errors"' in page and "cannot be empty" in page
-    assert "Go back to the default" in page  # the way out that the message names is on the page
+    # The ways out that the message names are on the page.
+    assert "Go back to the default" in page and f"Leave out the {part.value.replace('_', ' ')}" in page
     db.session.refresh(own_declaration)
     assert getattr(own_declaration, part.value) == own and part_text(own_declaration, part) == printed
     assert printed in client.get(f"/declarations/{own_declaration.id}/preview").get_data(as_text=True)
@@ -492,6 +494,21 @@ def test_going_back_to_the_default_closing_formula_from_the_refusal_prints_the_d
     db.session.refresh(own_declaration)
     assert own_declaration.closing_formula is None
     assert part_text(own_declaration, Part.closing_formula).startswith("This declaration is hereby proposed by")
+
+
+@pytest.mark.parametrize("slug, part", [("opening", Part.opening), ("closing-formula", Part.closing_formula)])
+def test_the_host_leaves_the_opening_or_the_closing_formula_out_on_purpose(client, own_declaration, slug, part):
+    url = f"/declarations/{own_declaration.id}/{slug}"
+    left_out = client.post(url, data={part.value: "ignored", "leave_out": "1",
+                                      "lock_version": own_declaration.lock_version}, follow_redirects=True)
+    page = left_out.get_data(as_text=True)
+    assert f"The {draft_editing.LEFT_OUT_ONLY_ON_PURPOSE[part]} is left out of the document." in page
+    assert '<span class="tag">left out</span>' in page
+    db.session.refresh(own_declaration)
+    assert getattr(own_declaration, part.value) == "" and part_text(own_declaration, part) == ""
+    # Leaving out is for these two parts: the others are left out by saving them empty.
+    with pytest.raises(draft_editing.CompositionError):
+        draft_editing.leave_out_part(own_declaration, own_declaration.lock_version, Part.header)
 
 
 def lock_version_in(page: str) -> str:

@@ -45,7 +45,9 @@ class CompositionError(ValueError):
 
 # The parts without which a declaration does not read as one: the sentence that says which meeting
 # speaks, and the one that says who proposes the text. Others may be left empty (no header, say).
-NEVER_EMPTY_PARTS = {Part.opening: "opening paragraph", Part.closing_formula: "closing formula"}
+# Parts a declaration is printed without only when the host says so (the Tokyo Declaration of 2010 has
+# no closing formula): saved empty by mistake, they would vanish from the document without a word.
+LEFT_OUT_ONLY_ON_PURPOSE = {Part.opening: "opening paragraph", Part.closing_formula: "closing formula"}
 
 
 class UnfilledPlaceholders(CompositionError):
@@ -126,17 +128,25 @@ def rewrite_part(declaration: Declaration, based_on: int, part: Part, text: str)
 
     A default is written anew from the details whenever the document is composed, so it follows
     the dates, the hosts and the participants; a part the host rewrote is never rewritten behind
-    its back. The opening paragraph and the closing formula are never saved empty: the document
-    would silently lose them.
+    its back. The opening paragraph and the closing formula are not saved empty: the host leaves
+    them out on purpose with leave_out_part().
     """
-    if part in NEVER_EMPTY_PARTS and not (text or "").strip():
-        name = NEVER_EMPTY_PARTS[part]
+    if part in LEFT_OUT_ONLY_ON_PURPOSE and not (text or "").strip():
+        name = LEFT_OUT_ONLY_ON_PURPOSE[part]
         raise CompositionError(
-            f"The {name} cannot be empty: the declaration would be printed without it. "
-            f"Write one, or go back to the default {name}, written from the details.", part.value,
+            f"The {name} cannot be empty: the declaration would be printed without it. Write one, go back to the "
+            f"default {name}, written from the details, or leave the {name} out if the declaration has none.",
+            part.value,
         )
     own = None if text == default_text(declaration, part) else text
     update_declaration(declaration, based_on, **{part.value: own})
+
+
+def leave_out_part(declaration: Declaration, based_on: int, part: Part) -> None:
+    """Print the declaration without this part, as the host chose; raise EditConflict if someone saved in between."""
+    if part not in LEFT_OUT_ONLY_ON_PURPOSE:
+        raise CompositionError(f"The {part.value.replace('_', ' ')} is left out by saving it empty.", part.value)
+    update_declaration(declaration, based_on, **{part.value: ""})
 
 
 def _renumber(declaration: Declaration) -> None:

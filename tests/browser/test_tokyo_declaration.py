@@ -195,8 +195,10 @@ def test_the_tokyo_declaration_2010_comes_out_word_for_word(server, browser, tmp
     saved(host_page, "Header", seed["header"])
     saved(host_page, "Opening paragraph", seed["opening"])
     saved(host_page, "Date line", f"{seed['dated']}\n{seed['place']}")
-    saved(host_page, "Closing formula", "")
-    expect(host_page.locator("form.part .tag")).to_have_text(["rewritten", "rewritten", "rewritten", "rewritten", "default"])
+    # The declaration of 2010 has no closing formula: the host leaves it out, on purpose.
+    host_page.get_by_role("button", name="Leave out the closing formula").click()
+    expect(host_page.get_by_text("The closing formula is left out of the document.")).to_be_visible()
+    expect(host_page.locator("form.part .tag")).to_have_text(["rewritten", "rewritten", "rewritten", "left out", "default"])
     host_page.get_by_label("Where the date line stands").select_option(label="At the end, with the place")
     host_page.get_by_role("button", name="Save where they stand").click()
     expect(host_page.get_by_text("The layout of the document is saved.")).to_be_visible()

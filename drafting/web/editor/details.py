@@ -41,11 +41,12 @@ def details(declaration_id: int):
     ), status
 
 
-def save_text(declaration: Declaration, form, field: str, label: str, save=None, section: str | None = None):
+def save_text(declaration: Declaration, form, field: str, label: str, save=None, section: str | None = None,
+              saved: str | None = None):
     """Save the preamble or a part, refusing a save based on an older version.
 
     `save(based_on, text)` stores the text; by default as the declaration's column `field`. The
-    editor opens again at `section`, by default the element of id `field`.
+    editor opens again at `section`, by default the element of id `field`, saying `saved`.
     """
     action = url_for(request.endpoint, **request.view_args)
     if not form.validate_on_submit():
@@ -69,7 +70,7 @@ def save_text(declaration: Declaration, form, field: str, label: str, save=None,
             "editor/text.html", declaration=declaration, form=form, text_field=field, label=label, action=action
         ), 422
     db.session.commit()
-    return redirect_to_section(f"The {label.lower()} is saved.", section or field, "editor.show",
+    return redirect_to_section(saved or f"The {label.lower()} is saved.", section or field, "editor.show",
                                declaration_id=declaration.id)
 
 

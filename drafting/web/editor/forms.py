@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from drafting.domain import draft_editing
 from drafting.domain.text import phrasing
 from drafting.domain.text.composed_document import Part
 from drafting.models import DatePosition, Declaration, DeclarationLayout, ParticipantRole, limits
@@ -168,7 +169,9 @@ def part_form(part: Part, **kwargs) -> PartForm:
             PART_LABELS[part], filters=[strip, normalize_line_endings],
             validators=[MultiLine(), Length(max=PART_LIMITS[part])],
         )
-    return type(f"{part.name.title()}Form", (PartForm,), {part.value: text, "part": part})(**kwargs)
+    # The opening and the closing formula are left out by a button of their own, never by saving them empty.
+    attributes = {part.value: text, "part": part, "may_leave_out": part in draft_editing.LEFT_OUT_ONLY_ON_PURPOSE}
+    return type(f"{part.name.title()}Form", (PartForm,), attributes)(**kwargs)
 
 
 DATE_POSITION_CHOICES = [

@@ -28,6 +28,9 @@ def part(declaration_id: int, slug: str):
     if "restore" in request.form:  # the "Go back to the default" button of the same form
         return save_text(declaration, form, which.value, label, lambda based_on, text: draft_editing.update_declaration(
             declaration, based_on, **{which.value: None}), section)
+    if "leave_out" in request.form:  # the "Leave out" button of the same form
+        return save_text(declaration, form, which.value, label, lambda based_on, text: draft_editing.leave_out_part(
+            declaration, based_on, which), section, saved=f"The {label.lower()} is left out of the document.")
     return save_text(declaration, form, which.value, label, lambda based_on, text: draft_editing.rewrite_part(
         declaration, based_on, which, text), section)
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired
 
-from drafting.web.text_fields import MultiLine, normalize_line_endings
+from drafting.web.text_fields import MultiLine, SingleLine, normalize_line_endings
 
 
 class ProposeFinalForm(FlaskForm):
@@ -22,7 +22,7 @@ class ReasonForm(FlaskForm):
 class AdoptForm(FlaskForm):
     """The host's confirmation of what adoption publishes; the domain decides whether a reason is needed."""
 
-    answers_seen = HiddenField()
+    answers_seen = HiddenField(validators=[SingleLine()])
     without_missing_answers = BooleanField("I adopt the declaration without the missing answers")
     reason = TextAreaField("Why adopt without them? The record keeps this reason",
                            filters=[normalize_line_endings], validators=[MultiLine()])
