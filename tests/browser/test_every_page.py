@@ -253,7 +253,8 @@ WIDER_THAN_SCREEN = """() => {
 
 
 # What axe-core leaves out: an id twice (a label then names the first element with it, which may be no
-# field at all), a label whose `for` names no field, a radio button outside a fieldset with a legend.
+# field at all), a label whose `for` names no field, a radio button outside a fieldset with a legend, a
+# radio button or check box whose label slips under it.
 # Hidden inputs (CSRF tokens, lock versions) are named by no label and left out.
 FORM_FAULTS = """() => {
   const faults = [];
@@ -270,6 +271,13 @@ FORM_FAULTS = """() => {
     if (!fieldset || !fieldset.querySelector('legend')) faults.push('radio ' + radio.id + ' is outside a fieldset with a legend');
     if (radio.closest('li') && getComputedStyle(radio.closest('li')).listStyleType !== 'none') faults.push('radio ' + radio.id + ' has a bullet');
     if (!radio.labels.length || radio.compareDocumentPosition(radio.labels[0]) & Node.DOCUMENT_POSITION_PRECEDING) faults.push('radio ' + radio.id + ' comes after its label');
+  }
+  // A button's label that wraps must stay beside it, its first line level with the button, not slip under it.
+  for (const choice of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const box = choice.getBoundingClientRect();
+    const label = choice.labels.length ? choice.labels[0].getClientRects()[0] : null;
+    if (!box.width || !label) continue;
+    if (label.top >= box.bottom || label.left < box.right) faults.push(choice.type + ' ' + choice.id + ' has its label under it, not beside it');
   }
   return faults;
 }"""
@@ -313,6 +321,7 @@ def test_the_page_fits_a_phone_and_serves_a_screen_reader(visit, places, signed_
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         wider = page.evaluate(WIDER_THAN_SCREEN)
         broken = page.evaluate(BROKEN_WORDS)
+        faults += [f"at 390 px: {fault}" for fault in page.evaluate(FORM_FAULTS) if fault not in faults]
         phone = _serious_violations(page)
 
         assert scroll_width <= PHONE["width"] and not wider, (
