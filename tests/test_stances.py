@@ -221,3 +221,21 @@ def test_a_stance_follows_its_clause_when_an_earlier_clause_is_removed(consultat
     shown = stances.of_version(draft_2)
     bangkok = consultation["bangkok"].organization_id
     assert shown[2][bangkok].standing and shown[2][bangkok].stance.position is Position.can_live_with
+
+
+def test_once_the_final_text_is_proposed_stances_are_closed(consultation, propose_final):
+    final = propose_final(consultation["declaration"], by=consultation["drafter"])
+    for version in (consultation["version"], final):
+        with pytest.raises(stances.StanceRefused, match="Stances are closed: the declaration is in affirmation."):
+            stances.give(version, 1, consultation["seoul"], "agree")
+    assert stances_count() == 0
+
+
+def test_the_same_form_sent_twice_records_one_stance_and_one_event(client, login_as, consultation):
+    login_as(consultation["seoul"])
+    data = {"clause_number": 1, "position": "object", "reason": "Twice.", "submission": "k" * 43}
+    assert client.post(url(consultation, "/versions/1/stances"), data=data).status_code == 302
+    again = client.post(url(consultation, "/versions/1/stances"), data=data)
+    assert again.status_code == 302 and again.location.endswith("/versions/1")
+    assert stances_count() == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "give stance")) == 1
