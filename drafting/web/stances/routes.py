@@ -7,6 +7,7 @@ from drafting.domain import permissions, stances
 from drafting.extensions import db
 from drafting.web.loading import declaration_or_404
 from drafting.web.notices import redirect_to_section
+# The stance forms stand on the review page: a refused stance shows that page again, as a refused comment does.
 from drafting.web.review.routes import _render_version as render_review, _version_or_404 as version_or_404
 from drafting.web.stances.forms import StanceForm
 from drafting.web.submitted_once import once
