@@ -59,7 +59,7 @@ def test_a_delegate_gives_a_stance_and_changing_it_replaces_it_with_both_in_the_
     assert (stance.organization.name, stance.clause_number, stance.position) == ("Seoul", 2, Position.object)
     assert (stance.reason, stance.proposed_text) == ("The date is too early.", "Body of clause 2, by 2035.")
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "give stance").order_by(AuditEvent.id)).all()
-    assert [(e.detail["position"], e.detail["replaced"]) for e in events] == [("agree", None), ("object", "agree")]
+    assert [(e.detail["position"], e.detail.get("replaced")) for e in events] == [("agree", None), ("object", "agree")]
     page = client.get(url(consultation, "/versions/1")).get_data(as_text=True)
     assert "Stance of Seoul" in page and "The date is too early." in page
     assert 'id="stance-2-object" name="position" value="object" checked' in page

@@ -124,10 +124,12 @@ def give(version: Version, clause_number: int, author: User, position: str | Non
     stance.proposed_text = proposed_text
     stance.given_at = utcnow()
     db.session.flush()
+    # The trail names only what was said: no empty reason, no replaced stance the first time.
+    said = {"reason": reason, "proposed_text": proposed_text, "replaced": replaced}
     audit.record(
         "give stance", declaration, author, version=version.label, clause=clause_number,
-        organization=author.organization.name, position=chosen.value, reason=reason,
-        proposed_text=proposed_text, replaced=replaced,
+        organization=author.organization.name, position=chosen.value,
+        **{key: value for key, value in said.items() if value is not None},
     )
     return stance
 
