@@ -1,6 +1,6 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
-consultation, with a comment and an amendment from two delegates, and an archive of three adopted
+consultation, with a comment, an amendment and stances from two delegates (Bangkok objects to clause 2), and an archive of three adopted
 declarations of past plenaries.
 
 Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
@@ -22,6 +22,7 @@ from drafting.demo_content import (
     ARCHIVE_CATEGORIES,
     ARCHIVE_PREAMBLE,
     BANGKOK_ADDITION,
+    BANGKOK_OBJECTION,
     BANGKOK_WHY,
     CITIES,
     CLAUSE_CATEGORIES,
@@ -48,7 +49,7 @@ from drafting.demo_content import (
     Person,
     SEOUL_COMMENT,
 )
-from drafting.domain import final_text, permissions, signoff
+from drafting.domain import final_text, permissions, signoff, stances
 from drafting.domain.clock import utcnow
 from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment, version_document
@@ -184,7 +185,7 @@ def _propose_co_host(declaration: Declaration, city: Organization, host_drafter:
 
 
 def _load_consultation(network: Network, host: Organization, host_drafter: User, accounts: list[User]) -> None:
-    """Circulate the second declaration and add a comment from Seoul and an amendment from Bangkok."""
+    """Circulate the second declaration; add a comment from Seoul, an amendment from Bangkok, and their stances."""
     declaration = _load_declaration(
         network, host, host_drafter, CONSULTED, CONSULTED_PREAMBLE, CONSULTED_CATEGORIES
     )
@@ -199,6 +200,10 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
     add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+    stances.give(version, 1, delegate["Seoul"], "agree")
+    stances.give(version, 2, delegate["Seoul"], "can_live_with")
+    stances.give(version, 1, delegate["Bangkok"], "agree")
+    stances.give(version, 2, delegate["Bangkok"], "object", BANGKOK_OBJECTION, proposed)
     manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
     mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
 

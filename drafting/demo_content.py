@@ -157,6 +157,7 @@ BANGKOK_ADDITION = (
     "\n\nBy the next plenary meeting, each of our cities will publish a heat action plan with its "
     "cooling centres, its alerts and the care it gives to the elderly and to outdoor workers."
 )
+BANGKOK_OBJECTION = "As it stands the clause commits us to nothing we can report on: Bangkok objects unless it names a measure."
 
 
 @dataclass(frozen=True)

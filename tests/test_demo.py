@@ -19,6 +19,7 @@ from drafting.models import (
     OrganizationKind,
     Participant,
     ParticipantRole,
+    Stance,
     StoredPdf,
     User,
     Version,
@@ -96,9 +97,20 @@ def test_a_second_declaration_is_in_consultation_with_a_comment_and_an_amendment
     ]
 
 
+def test_the_declaration_in_consultation_shows_stances_with_an_objection_first_on_the_board(db):
+    from drafting.domain import stances
+
+    load_demo()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.state == DeclarationState.consultation))
+    [first, *_] = stances.board(declaration.versions[-1])
+    assert first.clause.number == 2 and first.counts["object"] == 1
+    [objection] = first.objections
+    assert objection.stance.organization.name == "Bangkok" and "Bangkok objects" in objection.stance.reason
+
+
 def test_loading_the_demo_twice_changes_no_counts(db):
     models = (Organization, Network, NetworkMembership, User, ClauseTemplate, Declaration, Clause, Participant,
-              Version, Comment)
+              Version, Comment, Stance)
 
     def counts():
         return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}

@@ -21,6 +21,7 @@ from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
+from drafting.models.stances import Position, Stance
 from drafting.models.signing_certificates import SigningCertificate
 from drafting.models.stored_pdfs import StoredPdf
 from drafting.models.users import HostNotifications, PasswordReset, User, UserRole
@@ -57,9 +58,11 @@ __all__ = [
     "OutgoingMessage",
     "Participant",
     "PasswordReset",
+    "Position",
     "ParticipantRole",
     "SignIn",
     "SigningCertificate",
+    "Stance",
     "StoredPdf",
     "TemplateCategory",
     "User",

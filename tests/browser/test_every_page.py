@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from drafting.demo_content import DRAFTER_VALUES, JAPANESE, NETWORK_NAME
-from drafting.domain import signoff
+from drafting.domain import signoff, stances
 from drafting.domain.circulation import circulate
 from drafting.domain.clock import utcnow
 from drafting.domain.consultation import add_comment, version_document
@@ -81,6 +81,7 @@ PAGES = [
     Page(HOST, "/declarations/{consulted}"),
     Page(HOST, "/declarations/{consulted}/versions/2"),
     Page(HOST, "/declarations/{consulted}/compare"),
+    Page(HOST, "/declarations/{consulted}/versions/2/stances"),
     Page(HOST, "/declarations/{consulted}/comments"),
     Page(HOST, "/declarations/{consulted}/delegates"),
     Page(HOST, "/declarations/{consulted}/audit"),
@@ -153,11 +154,13 @@ def places(live_server) -> dict[str, object]:
         consulted = _new_declaration("Phone Declaration in consultation", tokyo, host, network)
         first = circulate(consulted, host, in_three_weeks, today)
         add_comment(first, 1, delegate, "Seoul asks that the clause name its cooling shelters.")
+        stances.give(first, 1, delegate, "can_live_with")
         circulate(consulted, host, in_three_weeks, today)
         second = max(consulted.versions, key=lambda version: version.number)
         add_comment(second, 1, delegate, "Still worth naming the shelters.")
         proposed = "\n\n".join(version_document(second).clause_numbered(2).paragraphs) + " Every city reports yearly."
         add_comment(second, 2, delegate, "Reports keep the promise honest.", proposed)
+        stances.give(second, 2, delegate, "object", "Without yearly reports the clause promises nothing.", proposed)
         final = _new_declaration("Phone Declaration under affirmation", tokyo, host, network)
         circulate(final, host, in_three_weeks, today)
         final_version = signoff.propose_final(final, host, in_three_weeks, today)

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, consultation, host_news, permissions
+from drafting.domain import circulation, consultation, host_news, permissions, stances
 from drafting.domain.text import markup, redline, wording
 from drafting.extensions import db
 from drafting.models import Comment, Version
@@ -109,6 +109,8 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
         deadline_passed=circulation.deadline_passed(version),
         failed=failed or {},
         redline_of=lambda amendment: amendment_redline(amendment, documents),
+        own_stances=stances.of_version(version, current_user.organization_id)
+        if permissions.acts_for_participant(current_user, declaration) else {},
     ), status
 
 
