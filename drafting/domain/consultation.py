@@ -225,7 +225,7 @@ def visible_threads(user: User, declaration: Declaration, version: Version | Non
             selectinload(Comment.organization),
             selectinload(Comment.version),
         )
-        .order_by(Comment.created_at, Comment.id)
+        .order_by(Comment.clause_number, Comment.created_at)
     )
     if version is not None:
         query = query.where(Comment.version_id == version.id)
