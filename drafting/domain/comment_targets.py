@@ -14,6 +14,7 @@ is gone. Changes elsewhere, around the quote or in other paragraphs, leave it at
 
 from dataclasses import dataclass
 
+from drafting.domain.text import wording
 from drafting.domain.text.composed_document import Document
 from drafting.models import Comment, CommentPart, Version
 
@@ -123,4 +124,21 @@ def changed_in(comment: Comment, versions: list[Version], documents: dict[int, D
     for version in versions:
         if version.number > comment.version.number and not reads_as_commented(comment, commented_on, documents[version.id]):
             return version
+    return None
+
+
+def passage_words(comment: Comment) -> str | None:
+    """Name the part or paragraph a comment is about in the declaration's language, for the e-mails about it
+    ("paragraph 2 of the preamble"); None for a clause, which the e-mails name by its number as they always did."""
+    language = comment.declaration.language
+    if comment.part is CommentPart.opening:
+        return wording.gettext(language, "the opening")
+    if comment.part is CommentPart.preamble:
+        if comment.paragraph is None:
+            return wording.gettext(language, "the preamble")
+        return wording.gettext(language, "paragraph {paragraph} of the preamble", paragraph=comment.paragraph)
+    if comment.part is CommentPart.closing_formula:
+        if comment.paragraph is None:
+            return wording.gettext(language, "the closing formula")
+        return wording.gettext(language, "paragraph {paragraph} of the closing formula", paragraph=comment.paragraph)
     return None

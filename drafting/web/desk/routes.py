@@ -226,13 +226,14 @@ def reply(declaration_id: int, comment_id: int):
     except consultation.CommentRefused as refused:
         return _refused(declaration, comment, form, refused)
     thread = posted.parent
+    passage = comment_targets.passage_words(thread)
+    values = dict(title=declaration.title, organization=posted.organization.name_in(declaration.language),
+                  clause=thread.clause_number, passage=passage)
     told = _tell_author(
         thread,
-        wording.gettext(
-            declaration.language, "{title}: {organization} answered your comment on clause {clause}",
-            title=declaration.title, organization=posted.organization.name_in(declaration.language),
-            clause=thread.clause_number,
-        ),
+        wording.gettext(declaration.language, "{title}: {organization} answered your comment on {passage}", **values)
+        if passage else
+        wording.gettext(declaration.language, "{title}: {organization} answered your comment on clause {clause}", **values),
         "comment_answered",
         reply=posted,
     )

@@ -96,11 +96,17 @@ def _tell_hosts(item: Comment) -> None:
     """Queue an e-mail about a new comment, amendment or reply to each host drafter who wants one for each."""
     declaration = item.declaration
     language = declaration.language
-    values = dict(title=declaration.title, clause=item.clause_number, organization=item.organization.name_in(language))
-    if item.parent_id is not None:
+    passage = comment_targets.passage_words(item)
+    values = dict(title=declaration.title, clause=item.clause_number, passage=passage,
+                  organization=item.organization.name_in(language))
+    if item.parent_id is not None and passage:
+        subject = wording.gettext(language, "{title}: {organization} replied on {passage}", **values)
+    elif item.parent_id is not None:
         subject = wording.gettext(language, "{title}: {organization} replied on clause {clause}", **values)
     elif item.is_amendment:
         subject = wording.gettext(language, "{title}: {organization} proposed an amendment to clause {clause}", **values)
+    elif passage:
+        subject = wording.gettext(language, "{title}: {organization} commented on {passage}", **values)
     else:
         subject = wording.gettext(language, "{title}: {organization} commented on clause {clause}", **values)
     notifications.notify(host_news.told_at_once(item), subject, "host_news", declaration=declaration, item=item)
