@@ -133,3 +133,25 @@ def test_outdated_comments_are_marked_on_the_review_page_and_the_desk(client, lo
         }
     # The review page of Draft 2 shows both under their paragraph, as numbered there.
     assert review.index('id="comment-on-preamble-1"') < review.index("Still attached.") < review.index('id="comment-on-preamble-2"')
+
+
+def test_the_e_mails_name_the_paragraph_commented_on(client, login_as, consultation, outbox):
+    consultation["drafter"].email = "aiko@tokyo.example.org"
+    db.session.commit()
+    login_as(consultation["seoul"])
+    post(client, consultation, part="preamble", paragraph=2, body="Name the year.")
+    thread = db.session.scalars(select(Comment)).one()
+    assert [m["Subject"] for m in outbox()] == ["Tokyo Declaration: Seoul commented on paragraph 2 of the preamble"]
+    assert "commented on paragraph 2 of the preamble\nof Draft 1" in outbox()[0].get_body(("plain",)).get_content()
+    login_as(consultation["drafter"])
+    client.post(f"/declarations/{consultation['id']}/comments/{thread.id}/reply", data={"body": "The year is 2008."})
+    host = consultation["declaration"].host.name
+    assert outbox()[-1]["Subject"] == f"Tokyo Declaration: {host} answered your comment on paragraph 2 of the preamble"
+
+
+def test_a_japanese_declaration_names_the_paragraph_in_japanese(client, login_as, consultation, outbox):
+    consultation["declaration"].language = "ja"
+    db.session.commit()
+    login_as(consultation["seoul"])
+    post(client, consultation, part="closing_formula", paragraph=1, body="結びの文について。")
+    assert outbox()[0]["Subject"] == "Tokyo Declaration：Seoulが結びの文第1段落にご意見を寄せました"
