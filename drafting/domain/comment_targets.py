@@ -47,7 +47,10 @@ class Target:
     @property
     def phrase(self) -> str:
         """Name the target within a sentence: "paragraph 2 of the preamble", "clause 3", "the opening"."""
-        words = f"clause {self.clause_number}" if self.part is CommentPart.clause else f"the {_PART_WORDS[self.part].lower()}"
+        if self.part is CommentPart.clause:
+            words = f"clause {self.clause_number}"
+        else:
+            words = f"the {_PART_WORDS[self.part].lower()}"
         return words if self.paragraph is None else f"paragraph {self.paragraph} of {words}"
 
     def order(self) -> tuple:
@@ -122,7 +125,8 @@ def changed_in(comment: Comment, versions: list[Version], documents: dict[int, D
     if reads_as_commented(comment, commented_on, documents[versions[-1].id]):
         return None
     for version in versions:
-        if version.number > comment.version.number and not reads_as_commented(comment, commented_on, documents[version.id]):
+        later = documents[version.id]
+        if version.number > comment.version.number and not reads_as_commented(comment, commented_on, later):
             return version
     return None
 

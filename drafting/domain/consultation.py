@@ -72,7 +72,9 @@ def add_comment(
     quote = markup.normalize(quote or "").strip() or None
     if quote is not None:
         if len(quote) > limits.COMMENT:
-            raise CommentRefused(f"The quote has {len(quote):,} characters; at most {limits.COMMENT:,} are allowed.", "quote")
+            raise CommentRefused(
+                f"The quote has {len(quote):,} characters; at most {limits.COMMENT:,} are allowed.", "quote"
+            )
         if not comment_targets.quotes(text, quote):
             raise CommentRefused(
                 f"“{quote}” is not in {target.phrase} of {version.label}: quote the words "

@@ -226,14 +226,16 @@ def reply(declaration_id: int, comment_id: int):
     except consultation.CommentRefused as refused:
         return _refused(declaration, comment, form, refused)
     thread = posted.parent
-    passage = comment_targets.passage_words(thread)
+    language, passage = declaration.language, comment_targets.passage_words(thread)
     values = dict(title=declaration.title, organization=posted.organization.name_in(declaration.language),
                   clause=thread.clause_number, passage=passage)
+    if passage:
+        subject = wording.gettext(language, "{title}: {organization} answered your comment on {passage}", **values)
+    else:
+        subject = wording.gettext(language, "{title}: {organization} answered your comment on clause {clause}", **values)
     told = _tell_author(
         thread,
-        wording.gettext(declaration.language, "{title}: {organization} answered your comment on {passage}", **values)
-        if passage else
-        wording.gettext(declaration.language, "{title}: {organization} answered your comment on clause {clause}", **values),
+        subject,
         "comment_answered",
         reply=posted,
     )
@@ -257,7 +259,8 @@ def addressed(declaration_id: int, comment_id: int):
         return _refused(declaration, comment, form, refused)
     db.session.commit()
     return redirect_to_section(
-        f"The comment of {comment.organization.name} on {comment_targets.of_comment(comment).phrase} is marked addressed.",
+        f"The comment of {comment.organization.name} on {comment_targets.of_comment(comment).phrase} "
+        "is marked addressed.",
         f"comment-{comment.id}", "desk.index", declaration_id=declaration.id,
     )
 

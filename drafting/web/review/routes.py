@@ -51,7 +51,8 @@ def _on_whole_clause(thread: Comment) -> bool:
 
 
 def threads_by_clause(threads: list[Comment], document) -> dict[int, list[Comment]]:
-    """File each thread on a whole clause under the clause number it belongs to in this document, following clause identity."""
+    """File each thread on a whole clause under the clause number it belongs to in this document, following
+    clause identity."""
     number_of = {clause.clause_id: clause.number for clause in document.clauses if clause.clause_id is not None}
     filed: dict[int, list[Comment]] = {}
     for thread in threads:
@@ -184,7 +185,8 @@ def comment(declaration_id: int, number: int):
     _tell_hosts(made)
     db.session.commit()
     return redirect_to_section(
-        f"Your {'amendment' if made.is_amendment else 'comment'} on {comment_targets.of_comment(made).phrase} is recorded.",
+        f"Your {'amendment' if made.is_amendment else 'comment'} on "
+        f"{comment_targets.of_comment(made).phrase} is recorded.",
         f"comment-{made.id}", "review.version", declaration_id=declaration.id, number=number,
     )
 
