@@ -1,5 +1,7 @@
 """A delegate comments on a paragraph of the preamble, quoting it, in a real browser; the host reads it on the desk."""
 
+import re
+
 from playwright.sync_api import expect
 
 DECLARATION = "Tokyo Declaration on Cities and Extreme Heat"
@@ -10,7 +12,8 @@ def test_a_delegate_comments_on_a_preamble_paragraph_with_a_quote_and_the_host_s
     delegate = browser.new_context(base_url=live_server.url).new_page()
     sign_in(delegate, "rina.kusuma@jakarta.example.org", password)
     delegate.get_by_role("link", name=DECLARATION).click()
-    expect(delegate.get_by_role("heading", name=f"{DECLARATION} · Draft 1")).to_be_visible()
+    # The latest draft: Draft 1, or Draft 2 when the review journey ran first on the same server.
+    expect(delegate.get_by_role("heading", name=re.compile(f"^{DECLARATION} · Draft"))).to_be_visible()
 
     commenting = delegate.locator("details", has_text="Comment on paragraph 1 of the preamble")
     commenting.locator("summary").click()
@@ -18,7 +21,7 @@ def test_a_delegate_comments_on_a_preamble_paragraph_with_a_quote_and_the_host_s
     commenting.get_by_label("Comment of Jakarta on paragraph 1 of the preamble").fill("Say which summers.")
     commenting.get_by_role("button", name="Send the comment").click()
     refused = delegate.locator("details", has_text="Comment on paragraph 1 of the preamble")
-    expect(refused.get_by_text("“words from another text” is not in paragraph 1 of the preamble of Draft 1")).to_be_visible()
+    expect(refused.get_by_text("“words from another text” is not in paragraph 1 of the preamble of Draft")).to_be_visible()
     expect(refused.get_by_label("Comment of Jakarta on paragraph 1 of the preamble")).to_have_value("Say which summers.")
 
     refused.get_by_label("Quote the words you comment on").fill("record heat in recent summers")
@@ -31,6 +34,7 @@ def test_a_delegate_comments_on_a_preamble_paragraph_with_a_quote_and_the_host_s
     sign_in(host, drafter.email, drafter.password)
     host.get_by_role("link", name=DECLARATION).click()
     host.get_by_role("link", name="Comments and amendments").click()
-    on_preamble = host.locator("section", has=host.get_by_role("heading", name="Draft 1, paragraph 1 of the preamble"))
+    heading = host.get_by_role("heading", name=re.compile(r"^Draft \d, paragraph 1 of the preamble$"))
+    on_preamble = host.locator("section", has=heading)
     expect(on_preamble.get_by_text("Say which summers.")).to_be_visible()
     expect(on_preamble.get_by_text("“record heat in recent summers”")).to_be_visible()
