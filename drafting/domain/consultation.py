@@ -5,10 +5,12 @@ so that a delegate cannot comment on behalf of another organization.
 """
 
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import audit, draft_editing, permissions
+from drafting.domain import audit, comment_targets, draft_editing, permissions
 from drafting.domain.clock import utcnow
 from drafting.domain.locking import EditConflict
 from drafting.domain.text import markup
@@ -18,6 +20,7 @@ from drafting.models import (
     AmendmentDecision,
     Clause,
     Comment,
+    CommentPart,
     CommentStatus,
     Declaration,
     User,
@@ -48,23 +51,51 @@ def _refuse_if(refusal: permissions.Refusal | None) -> None:
         raise CommentRefused(*refusal)
 
 
-def add_comment(version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None) -> Comment:
-    """Comment on a clause of the latest version, or propose an amendment when proposed_text is given."""
+def add_comment(
+    version: Version, clause_number: int | None, author: User, body: str, proposed_text: str | None = None,
+    *, part: CommentPart = CommentPart.clause, paragraph: int | None = None, quote: str | None = None,
+) -> Comment:
+    """Comment on a part of the latest version (a clause by default), or on one paragraph of it, optionally
+    quoting the words it is about; propose an amendment to a whole clause when proposed_text is given."""
     declaration = version.declaration
     _refuse_if(permissions.why_not_comment(author, version))
-    clause = version_document(version).clause_numbered(clause_number)
-    if clause is None:
-        raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")
+    document = version_document(version)
+    if part is not CommentPart.clause:
+        clause_number = None
+    target = comment_targets.Target(part, clause_number, paragraph)
+    text = comment_targets.passage(document, target)
+    if text is None:
+        if part is CommentPart.clause and document.clause_numbered(clause_number or 0) is None:
+            raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")
+        raise CommentRefused(f"{version.label} has no {target.phrase}.", "paragraph")
     body = _checked_text(body, "body", limits.COMMENT, "comment")
+    quote = markup.normalize(quote or "").strip() or None
+    if quote is not None:
+        if len(quote) > limits.COMMENT:
+            raise CommentRefused(
+                f"The quote has {len(quote):,} characters; at most {limits.COMMENT:,} are allowed.", "quote"
+            )
+        if not comment_targets.quotes(text, quote):
+            raise CommentRefused(
+                f"“{quote}” is not in {target.phrase} of {version.label}: quote the words "
+                "as this version reads them.",
+                "quote",
+            )
+    clause = document.clause_numbered(clause_number) if part is CommentPart.clause else None
     if proposed_text is not None:
+        if clause is None or paragraph is not None:
+            raise CommentRefused("An amendment proposes the text of a whole clause.", "proposed_text")
         proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
         if markup.paragraphs(proposed_text) == clause.paragraphs:
             raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
     comment = Comment(
         declaration=declaration,
         version=version,
-        clause_id=clause.clause_id,
+        part=part,
+        clause_id=clause.clause_id if clause else None,
         clause_number=clause_number,
+        paragraph=paragraph,
+        quote=quote,
         organization_id=author.organization_id,
         author=author,
         body=body,
@@ -83,8 +114,10 @@ def reply(parent: Comment, author: User, body: str) -> Comment:
     answer = Comment(
         declaration=parent.declaration,
         version=parent.version,
+        part=parent.part,
         clause_id=parent.clause_id,
         clause_number=parent.clause_number,
+        paragraph=parent.paragraph,
         parent=parent,
         organization_id=author.organization_id,
         author=author,
@@ -201,3 +234,35 @@ def visible_threads(user: User, declaration: Declaration, version: Version | Non
     if not permissions.can_see_working_draft(user, declaration):
         query = query.where(Comment.organization_id == user.organization_id)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class TargetThreads:
+    """The threads on one target of a version, and for each whether its passage has changed since, and where."""
+
+    target: comment_targets.Target
+    threads: list[Comment]
+    # The first later version in which the thread's passage changed, by thread id; absent while still attached.
+    changed_in: dict[int, Version] = field(default_factory=dict)
+
+
+def threads_by_target(user: User, version: Version) -> list[TargetThreads]:
+    """Return the threads the user may read that were made on this version, grouped by target in the order the
+    document reads (opening, preamble and its paragraphs, each clause then its paragraphs, closing formula).
+
+    Each group tells which of its threads are outdated: their passage changed in a later version
+    (see comment_targets for how a passage is found again).
+    """
+    declaration = version.declaration
+    threads = visible_threads(user, declaration, version)
+    versions = sorted(declaration.versions, key=lambda v: v.number)
+    documents = {v.id: version_document(v) for v in versions}
+    groups: dict[comment_targets.Target, TargetThreads] = {}
+    for thread in threads:
+        target = comment_targets.of_comment(thread)
+        group = groups.setdefault(target, TargetThreads(target, []))
+        group.threads.append(thread)
+        changed = comment_targets.changed_in(thread, versions, documents)
+        if changed is not None:
+            group.changed_in[thread.id] = changed
+    return [groups[target] for target in sorted(groups, key=comment_targets.Target.order)]

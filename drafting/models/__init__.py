@@ -3,7 +3,7 @@
 from drafting.models.affirmations import Affirmation, Answer
 from drafting.models.audit import AuditAnchor, AuditEvent, AuditHead
 from drafting.models.clause_templates import ClauseTemplate, TemplateCategory
-from drafting.models.comments import AmendmentDecision, Comment, CommentStatus
+from drafting.models.comments import AmendmentDecision, Comment, CommentPart, CommentStatus
 from drafting.models.declarations import (
     Clause,
     CoHostStatus,
@@ -38,6 +38,7 @@ __all__ = [
     "ClauseTemplate",
     "CoHostStatus",
     "Comment",
+    "CommentPart",
     "CommentStatus",
     "Declaration",
     "DatePosition",

@@ -1,9 +1,9 @@
-"""Comments, replies and amendments made on one clause of one circulated version."""
+"""Comments, replies and amendments made on one part or paragraph of one circulated version."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, Text
+from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
@@ -21,6 +21,15 @@ class CommentStatus(enum.Enum):
     withdrawn = "withdrawn"  # kept in the record, never erased
 
 
+class CommentPart(enum.Enum):
+    """The part of the document a comment is about, in the order the document reads."""
+
+    opening = "opening"
+    preamble = "preamble"
+    clause = "clause"
+    closing_formula = "closing_formula"
+
+
 class AmendmentDecision(enum.Enum):
     accepted = "accepted"
     accepted_with_changes = "accepted_with_changes"
@@ -32,7 +41,8 @@ def _enum(enum_class: type[enum.Enum]) -> Enum:
 
 
 class Comment(db.Model):
-    """A remark on a clause of a version; with proposed_text it is an amendment; with parent_id, a reply."""
+    """A remark on a part, or a paragraph of a part, of a version; with proposed_text it is an amendment
+    (on a whole clause); with parent_id, a reply."""
 
     __tablename__ = "comments"
     __table_args__ = (
@@ -40,6 +50,10 @@ class Comment(db.Model):
         limits.length_check("proposed_text", limits.CLAUSE_BODY, 1),
         limits.length_check("decision_reason", limits.DECISION_REASON),
         limits.length_check("accepted_text", limits.CLAUSE_BODY, 1),
+        limits.length_check("quote", limits.COMMENT, 1),
+        # A clause number exactly when the comment is on a clause.
+        CheckConstraint("(part = 'clause') = (clause_number IS NOT NULL)", name="clause_number_of_clause"),
+        CheckConstraint("paragraph >= 1", name="paragraph_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,8 +61,13 @@ class Comment(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
     # The clause's identity across versions; NULL once the clause is removed from the working draft.
     clause_id: Mapped[int | None] = mapped_column(ForeignKey("clauses.id", ondelete="SET NULL"), index=True)
-    # The clause's number in the version commented on, kept for the record.
-    clause_number: Mapped[int] = mapped_column(Integer)
+    part: Mapped[CommentPart] = mapped_column(_enum(CommentPart), default=CommentPart.clause)
+    # The clause's number in the version commented on, kept for the record; NULL when the part is not a clause.
+    clause_number: Mapped[int | None] = mapped_column(Integer)
+    # The paragraph of the part commented on, counted from 1 as the review page numbers it; NULL: the whole part.
+    paragraph: Mapped[int | None] = mapped_column(Integer)
+    # Words of that paragraph (or part) in the version commented on, which the comment is about.
+    quote: Mapped[str | None] = mapped_column(Text)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     # The organization the author spoke for, fixed when the comment was made.
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -82,4 +101,7 @@ class Comment(db.Model):
 
     def __repr__(self) -> str:
         kind = "Amendment" if self.is_amendment else "Comment"
-        return f"<{kind} {self.id} on clause {self.clause_number} of version {self.version_id}>"
+        where = f"clause {self.clause_number}" if self.part is CommentPart.clause else self.part.value
+        if self.paragraph is not None:
+            where += f" paragraph {self.paragraph}"
+        return f"<{kind} {self.id} on {where} of version {self.version_id}>"

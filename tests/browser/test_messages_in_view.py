@@ -74,7 +74,7 @@ def test_an_empty_closing_formula_is_refused_at_its_field_with_the_focus(live_se
 def test_a_refused_comment_or_amendment_comes_back_in_view_with_the_focus_on_its_field(live_server, page, sign_in):
     delegate = live_server.login_for("delegate")
     open_declaration(page, sign_in, delegate.email, delegate.password, CONSULTATION)
-    clause = page.locator("details.comment-form summary").last.inner_text().rsplit(" ", 1)[1]
+    clause = page.locator(".clause-comments details.comment-form summary").last.inner_text().rsplit(" ", 1)[1]
 
     commenting = page.locator("details", has_text=f"Comment on clause {clause}")
     commenting.get_by_text(f"Comment on clause {clause}").click()

@@ -69,7 +69,7 @@ class CommentFilterForm(Form):
 
     organization = SelectField("Organization")
     status = SelectField("Status")
-    clause = SelectField("Clause")
+    clause = SelectField("Clause or passage")
 
     def __init__(self, formdata, organizations, clauses: list[tuple[str, str]]):
         super().__init__(formdata)
@@ -79,7 +79,9 @@ class CommentFilterForm(Form):
         self.status.choices = [SelectChoice("", "Any status")] + [
             SelectChoice(status.value, status.value) for status in CommentStatus
         ]
-        self.clause.choices = [SelectChoice("", "All clauses")] + [SelectChoice(key, label) for key, label in clauses]
+        self.clause.choices = [SelectChoice("", "All clauses and passages")] + [
+            SelectChoice(key, label) for key, label in clauses
+        ]
 
     def selection(self) -> dict[str, str]:
         """Return the value chosen for each filter by name, leaving out "all" and any value not offered."""

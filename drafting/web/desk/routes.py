@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import consultation, host_news, permissions
+from drafting.domain import comment_targets, consultation, host_news, permissions
 from drafting.domain.text import markup, redline, wording
 from drafting.domain.text.composed_document import DocumentClause
 from drafting.extensions import db
@@ -28,25 +28,36 @@ DESK = (selectinload(Declaration.participants), selectinload(Declaration.clauses
 
 @dataclass(frozen=True)
 class ClauseGroup:
-    """The threads on one clause of one version, headed as that version circulated the clause."""
+    """The threads on one target (a clause, a paragraph, the opening...) of one version, headed as that version
+    circulated it."""
 
     version: Version
-    clause: DocumentClause
-    # The same clause in the working draft today; None once it was removed from it.
+    target: comment_targets.Target
+    # The clause as the version circulated it; None when the target is not in a clause.
+    clause: DocumentClause | None
+    # The same clause in the working draft today; None once it was removed from it, or when not in a clause.
     working: Clause | None
     threads: list[Comment] = field(default_factory=list)
+    # The first later version in which a thread's passage changed, by thread id.
+    changed_in: dict[int, Version] = field(default_factory=dict)
+
+    @property
+    def on_whole_clause(self) -> bool:
+        return self.clause is not None and self.target.paragraph is None
 
     @property
     def key(self) -> str:
-        return f"{self.version.number}-{self.clause.number}"
+        if self.on_whole_clause:
+            return f"{self.version.number}-{self.clause.number}"
+        return f"{self.version.number}-{self.target.key}"
 
     @property
     def label(self) -> str:
-        return f"{self.version.label}, clause {self.clause.number}"
+        return f"{self.version.label}, {self.target.phrase}"
 
     @property
     def title(self) -> str:
-        return f"{self.label}: {self.clause.heading}" if self.clause.heading else self.label
+        return f"{self.label}: {self.clause.heading}" if self.clause and self.clause.heading else self.label
 
     @property
     def working_changed(self) -> bool:
@@ -67,16 +78,21 @@ class Failed:
 
 
 def group_by_clause(threads: list[Comment], declaration: Declaration) -> list[ClauseGroup]:
-    """File the threads under the version and clause they were made on, in order of version, then clause."""
+    """File the threads under the version and target they were made on, in order of version, then of the document."""
     working = {clause.id: clause for clause in declaration.clauses}
-    documents = {version.id: consultation.version_document(version) for version in {t.version for t in threads}}
-    groups: dict[tuple[int, int], ClauseGroup] = {}
+    versions = sorted(declaration.versions, key=lambda v: v.number)
+    documents = {version.id: consultation.version_document(version) for version in versions}
+    groups: dict[tuple, ClauseGroup] = {}
     for thread in threads:
-        key = (thread.version.number, thread.clause_number)
+        target = comment_targets.of_comment(thread)
+        key = (thread.version.number, target.order())
         if key not in groups:
-            circulated = documents[thread.version_id].clause_numbered(thread.clause_number)
-            groups[key] = ClauseGroup(thread.version, circulated, working.get(thread.clause_id))
+            circulated = documents[thread.version_id].clause_numbered(target.clause_number or 0)
+            groups[key] = ClauseGroup(thread.version, target, circulated, working.get(thread.clause_id))
         groups[key].threads.append(thread)
+        changed = comment_targets.changed_in(thread, versions, documents)
+        if changed is not None:
+            groups[key].changed_in[thread.id] = changed
     return [groups[key] for key in sorted(groups)]
 
 
@@ -210,13 +226,16 @@ def reply(declaration_id: int, comment_id: int):
     except consultation.CommentRefused as refused:
         return _refused(declaration, comment, form, refused)
     thread = posted.parent
+    language, passage = declaration.language, comment_targets.passage_words(thread)
+    values = dict(title=declaration.title, organization=posted.organization.name_in(declaration.language),
+                  clause=thread.clause_number, passage=passage)
+    if passage:
+        subject = wording.gettext(language, "{title}: {organization} answered your comment on {passage}", **values)
+    else:
+        subject = wording.gettext(language, "{title}: {organization} answered your comment on clause {clause}", **values)
     told = _tell_author(
         thread,
-        wording.gettext(
-            declaration.language, "{title}: {organization} answered your comment on clause {clause}",
-            title=declaration.title, organization=posted.organization.name_in(declaration.language),
-            clause=thread.clause_number,
-        ),
+        subject,
         "comment_answered",
         reply=posted,
     )
@@ -240,7 +259,8 @@ def addressed(declaration_id: int, comment_id: int):
         return _refused(declaration, comment, form, refused)
     db.session.commit()
     return redirect_to_section(
-        f"The comment of {comment.organization.name} on clause {comment.clause_number} is marked addressed.",
+        f"The comment of {comment.organization.name} on {comment_targets.of_comment(comment).phrase} "
+        "is marked addressed.",
         f"comment-{comment.id}", "desk.index", declaration_id=declaration.id,
     )
 

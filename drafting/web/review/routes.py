@@ -3,10 +3,10 @@
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, consultation, host_news, permissions, stances
+from drafting.domain import circulation, comment_targets, consultation, host_news, permissions, stances
 from drafting.domain.text import markup, redline, wording
 from drafting.extensions import db
-from drafting.models import Comment, Version
+from drafting.models import Comment, CommentPart, Version
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
@@ -46,14 +46,34 @@ def _comment_or_404(declaration, comment_id: int) -> Comment:
     return comment
 
 
+def _on_whole_clause(thread: Comment) -> bool:
+    return thread.part is CommentPart.clause and thread.paragraph is None
+
+
 def threads_by_clause(threads: list[Comment], document) -> dict[int, list[Comment]]:
-    """File each thread under the clause number it belongs to in this document, following clause identity."""
+    """File each thread on a whole clause under the clause number it belongs to in this document, following
+    clause identity."""
     number_of = {clause.clause_id: clause.number for clause in document.clauses if clause.clause_id is not None}
     filed: dict[int, list[Comment]] = {}
     for thread in threads:
         number = number_of.get(thread.clause_id) if thread.clause_id is not None else None
-        if number is not None:
+        if number is not None and _on_whole_clause(thread):
             filed.setdefault(number, []).append(thread)
+    return filed
+
+
+def threads_by_passage(threads: list[Comment], version: Version, document) -> dict[str, list[Comment]]:
+    """File each thread on a paragraph or on the opening under its target's key in this document; a thread made
+    on a clause since removed stays with the version it was made on."""
+    filed: dict[str, list[Comment]] = {}
+    for thread in threads:
+        if _on_whole_clause(thread):
+            continue
+        target = comment_targets.located(thread, document)
+        if target is None and thread.version_id == version.id:
+            target = comment_targets.of_comment(thread)
+        if target is not None:
+            filed.setdefault(target.key, []).append(thread)
     return filed
 
 
@@ -77,11 +97,17 @@ def _tell_hosts(item: Comment) -> None:
     """Queue an e-mail about a new comment, amendment or reply to each host drafter who wants one for each."""
     declaration = item.declaration
     language = declaration.language
-    values = dict(title=declaration.title, clause=item.clause_number, organization=item.organization.name_in(language))
-    if item.parent_id is not None:
+    passage = comment_targets.passage_words(item)
+    values = dict(title=declaration.title, clause=item.clause_number, passage=passage,
+                  organization=item.organization.name_in(language))
+    if item.parent_id is not None and passage:
+        subject = wording.gettext(language, "{title}: {organization} replied on {passage}", **values)
+    elif item.parent_id is not None:
         subject = wording.gettext(language, "{title}: {organization} replied on clause {clause}", **values)
     elif item.is_amendment:
         subject = wording.gettext(language, "{title}: {organization} proposed an amendment to clause {clause}", **values)
+    elif passage:
+        subject = wording.gettext(language, "{title}: {organization} commented on {passage}", **values)
     else:
         subject = wording.gettext(language, "{title}: {organization} commented on clause {clause}", **values)
     notifications.notify(host_news.told_at_once(item), subject, "host_news", declaration=declaration, item=item)
@@ -95,14 +121,22 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
     filed = threads_by_clause(threads, document)
     # Threads of clauses since removed from the working draft stay with the version they were made on.
     for thread in threads:
-        if thread.clause_id is None and thread.version_id == version.id:
+        if thread.clause_id is None and thread.version_id == version.id and _on_whole_clause(thread):
             filed.setdefault(thread.clause_number, []).append(thread)
+    versions = sorted(declaration.versions, key=lambda v: v.number)
+    for other in versions:
+        documents.setdefault(other.id, consultation.version_document(other))
+    changed_in = {thread.id: comment_targets.changed_in(thread, versions, documents) for thread in threads}
     return render_template(
         "review/version.html",
         declaration=declaration,
         version=version,
         document=document,
         threads=filed,
+        passages=threads_by_passage(threads, version, document),
+        changed_in=changed_in,
+        target_of=comment_targets.of_comment,
+        target=lambda part, clause=None, paragraph=None: comment_targets.Target(CommentPart(part), clause, paragraph),
         is_latest=version is latest,
         void=circulation.is_void(version),
         current_draft=circulation.current_draft(declaration),
@@ -131,24 +165,30 @@ def comment(declaration_id: int, number: int):
     version = _version_or_404(declaration, number)
     form = CommentForm()
     amending = form.amending
+    part = form.target_part()
+    target = comment_targets.Target(part, form.clause_number.data, form.paragraph.data)
     try:
         if not form.validate_on_submit():
-            raise _text_refused(form, "body", "proposed_text")
+            raise _text_refused(form, "body", "proposed_text", "quote")
         made = consultation.add_comment(
             version, form.clause_number.data, current_user, form.body.data,
             form.proposed_text.data if amending else None,
+            part=part, paragraph=form.paragraph.data, quote=form.quote.data,
         )
     except consultation.CommentRefused as refused:
-        failed = {"clause": form.clause_number.data, "kind": "amendment" if amending else "comment",
+        failed = {"clause": form.clause_number.data if target.paragraph is None else None,
+                  "target": target.key, "kind": "amendment" if amending else "comment",
                   "field": refused.field, "message": str(refused),
-                  "at_form": refused.field in ("body", "proposed_text")
+                  "at_form": refused.field in ("body", "proposed_text", "quote")
                   and permissions.may_comment(current_user, version),
-                  "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
+                  "body": form.body.data or "", "proposed_text": form.proposed_text.data or "",
+                  "quote": form.quote.data or ""}
         return _render_version(declaration, version, failed, 422)
     _tell_hosts(made)
     db.session.commit()
     return redirect_to_section(
-        f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.",
+        f"Your {'amendment' if made.is_amendment else 'comment'} on "
+        f"{comment_targets.of_comment(made).phrase} is recorded.",
         f"comment-{made.id}", "review.version", declaration_id=declaration.id, number=number,
     )
 
