@@ -22,6 +22,7 @@ from drafting.demo_content import (
     ARCHIVE_CATEGORIES,
     ARCHIVE_PREAMBLE,
     BANGKOK_ADDITION,
+    BANGKOK_JUSTIFICATION,
     BANGKOK_WHY,
     CITIES,
     CLAUSE_CATEGORIES,
@@ -198,7 +199,7 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     add_comment(version, 1, delegate["Seoul"], SEOUL_COMMENT)
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
-    add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+    add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed, BANGKOK_JUSTIFICATION)
     manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
     mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, Text
+from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
@@ -40,6 +40,8 @@ class Comment(db.Model):
         limits.length_check("proposed_text", limits.CLAUSE_BODY, 1),
         limits.length_check("decision_reason", limits.DECISION_REASON),
         limits.length_check("accepted_text", limits.CLAUSE_BODY, 1),
+        limits.length_check("justification", limits.JUSTIFICATION, 1),
+        CheckConstraint("justification IS NULL OR proposed_text IS NOT NULL", name="justification_of_amendment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +58,9 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # Replacement text for the whole clause body: makes the comment an amendment.
     proposed_text: Mapped[str | None] = mapped_column(Text)
+    # Why the clause should read as proposed (Akoma Ntoso's amendmentJustification); amendments only,
+    # NULL on those made before amendments carried one.
+    justification: Mapped[str | None] = mapped_column(Text)
     status: Mapped[CommentStatus] = mapped_column(_enum(CommentStatus), default=CommentStatus.open)
     decision: Mapped[AmendmentDecision | None] = mapped_column(_enum(AmendmentDecision))
     # The reason of a rejection, or a note on an acceptance.

@@ -157,7 +157,8 @@ def places(live_server) -> dict[str, object]:
         second = max(consulted.versions, key=lambda version: version.number)
         add_comment(second, 1, delegate, "Still worth naming the shelters.")
         proposed = "\n\n".join(version_document(second).clause_numbered(2).paragraphs) + " Every city reports yearly."
-        add_comment(second, 2, delegate, "Reports keep the promise honest.", proposed)
+        add_comment(second, 2, delegate, "Reports keep the promise honest.", proposed,
+                    "A yearly report lets every city see the promise kept.")
         final = _new_declaration("Phone Declaration under affirmation", tokyo, host, network)
         circulate(final, host, in_three_weeks, today)
         final_version = signoff.propose_final(final, host, in_three_weeks, today)

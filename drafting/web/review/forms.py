@@ -16,6 +16,7 @@ class CommentForm(FlaskForm):
     proposed_text = TextAreaField(
         "Proposed text of the clause", filters=[normalize_line_endings], validators=[MultiLine()]
     )
+    justification = TextAreaField("Justification", filters=[normalize_line_endings], validators=[MultiLine()])
 
 
     @property
