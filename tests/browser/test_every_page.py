@@ -82,6 +82,7 @@ PAGES = [
     Page(HOST, "/declarations/{consulted}/versions/2"),
     Page(HOST, "/declarations/{consulted}/compare"),
     Page(HOST, "/declarations/{consulted}/comments"),
+    Page(HOST, "/declarations/{consulted}/versions/2/compilation"),
     Page(HOST, "/declarations/{consulted}/delegates"),
     Page(HOST, "/declarations/{consulted}/audit"),
     Page(HOST, "/declarations/{final}"),
@@ -110,6 +111,7 @@ PAGES = [
     Page(DELEGATE, "/declarations/{consulted}/versions/1"),
     Page(DELEGATE, "/declarations/{consulted}/versions/2"),
     Page(DELEGATE, "/declarations/{consulted}/compare"),
+    Page(DELEGATE, "/declarations/{consulted}/versions/2/compilation"),
     Page(DELEGATE, "/declarations/{final}/versions/2"),
     Page(DELEGATE, "/declarations/{final}/affirmation"),
     Page(DELEGATE, "/declarations/{adopted}/affirmation"),
@@ -153,7 +155,7 @@ def places(live_server) -> dict[str, object]:
         consulted = _new_declaration("Phone Declaration in consultation", tokyo, host, network)
         first = circulate(consulted, host, in_three_weeks, today)
         add_comment(first, 1, delegate, "Seoul asks that the clause name its cooling shelters.")
-        circulate(consulted, host, in_three_weeks, today)
+        circulate(consulted, host, in_three_weeks, today, open_consultation=True)
         second = max(consulted.versions, key=lambda version: version.number)
         add_comment(second, 1, delegate, "Still worth naming the shelters.")
         proposed = "\n\n".join(version_document(second).clause_numbered(2).paragraphs) + " Every city reports yearly."
