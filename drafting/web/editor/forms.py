@@ -298,7 +298,7 @@ class CirculateForm(FlaskForm):
     comment_deadline = DateField(
         "Comments close at the end of", validators=[InputRequired(message="Give the last day for comments.")]
     )
-    # Unticked (closed), each organization's comments on the draft are read by the host alone.
+    # Unticked (closed), each organization's comments on the draft are read only by its own people and the host.
     open_consultation = BooleanField(
         "Open consultation: every participant reads the others' comments and amendments on this draft"
     )
