@@ -70,7 +70,8 @@ def test_each_host_drafter_who_chose_it_gets_one_e_mail_per_comment_amendment_an
                            proposed_text="Body of clause 2, by 2030.", justification="A year.")
     subjects = [message["Subject"] for message in outbox()[2:]]
     assert subjects == ["Tokyo Declaration: Seoul proposed an amendment to clause 2"] * 2
-    assert "Body of clause 2, by 2030." in outbox()[2].get_body(("plain",)).get_content()
+    told = outbox()[2].get_body(("plain",)).get_content()
+    assert "Body of clause 2, by 2030." in told and "Their justification:\n\nA year." in told
 
     response = client.post(url(hosted, f"/threads/{amendment.id}/replies"), data={"body": "The year is 2030."})
     assert response.status_code == 302
