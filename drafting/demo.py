@@ -23,6 +23,7 @@ from drafting.demo_content import (
     ARCHIVE_PREAMBLE,
     BANGKOK_ADDITION,
     BANGKOK_OBJECTION,
+    BANGKOK_JUSTIFICATION,
     BANGKOK_WHY,
     CITIES,
     CLAUSE_CATEGORIES,
@@ -199,7 +200,7 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     add_comment(version, 1, delegate["Seoul"], SEOUL_COMMENT)
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
-    add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+    add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed, BANGKOK_JUSTIFICATION)
     stances.give(version, 1, delegate["Seoul"], "agree")
     stances.give(version, 2, delegate["Seoul"], "can_live_with")
     stances.give(version, 1, delegate["Bangkok"], "agree")

@@ -153,6 +153,11 @@ SEOUL_COMMENT = (
     "shelters in community centres saved lives during the 2024 heat wave."
 )
 BANGKOK_WHY = "Bangkok proposes to name a concrete measure, so that the clause commits us to something we can report on."
+# The amendment's justification, as the compilation prints it under the redline.
+BANGKOK_JUSTIFICATION = (
+    "Heat kills the elderly and outdoor workers first, and a promise without a measure cannot be reported on. "
+    "A published heat action plan is a step every city can take before the next plenary meeting and show there."
+)
 BANGKOK_ADDITION = (
     "\n\nBy the next plenary meeting, each of our cities will publish a heat action plan with its "
     "cooling centres, its alerts and the care it gives to the elderly and to outdoor workers."

@@ -92,6 +92,9 @@ ROUTES = {
     ("review.comment", "POST"): lambda state: VERSIONS[state],
     ("review.reply", "POST"): lambda state: THREAD[state],
     ("review.withdraw", "POST"): lambda state: THREAD[state],
+    # A closed consultation (the default): the compilation is the host's.
+    ("review.compilation", "GET"): lambda state: VERSIONS[state] & STAFF,
+    ("review.compilation_download", "GET"): lambda state: VERSIONS[state] & STAFF,
     ("compare.versions", "GET"): lambda state: SEE_VERSIONS[state],
     ("stances.board", "GET"): lambda state: staff_of(state) & VERSIONS[state],
     ("stances.give", "POST"): lambda state: VERSIONS[state],
@@ -174,7 +177,7 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
         comment = None
         if state is not S.drafting:
             version = circulate(declaration, by=users["host"])
-            comment = consultation.add_comment(version, 1, users["participant"], "A comment.", "A better clause 1.")
+            comment = consultation.add_comment(version, 1, users["participant"], "A comment.", "A better clause 1.", "Better.")
         if state in (S.affirmation, S.adopted):
             final = propose_final(declaration, by=users["host"])
             signoff.answer(final, users["participant"], signoff.Answer.affirmed, True)

@@ -37,7 +37,7 @@ def desk(make_declaration, make_organization, make_user, circulate):
     minji = make_user(role=UserRole.delegate, organization=seoul, email="minji@seoul.example.org", name="Kim Min-ji")
     somchai = make_user(role=UserRole.delegate, organization=bangkok, name="Somchai Wong")
     comment = consultation.add_comment(version, 1, minji, "Please cite the 2010 meeting.")
-    amendment = consultation.add_comment(version, 2, minji, "Name the year.", "Body of clause 2, by 2030.")
+    amendment = consultation.add_comment(version, 2, minji, "Name the year.", "Body of clause 2, by 2030.", "A year.")
     remark = consultation.add_comment(version, 3, somchai, "Bangkok agrees.")
     db.session.commit()
     return SimpleNamespace(
@@ -100,7 +100,8 @@ def test_a_decision_is_shown_with_its_amendment(client, login_as, desk):
 
 
 def test_markup_in_comments_and_amendments_is_shown_as_text(client, login_as, desk):
-    consultation.add_comment(desk.version, 1, desk.minji, "<script>alert('x')</script>", "Body <b>of</b> clause 1.")
+    consultation.add_comment(desk.version, 1, desk.minji, "<script>alert('x')</script>", "Body <b>of</b> clause 1.",
+                             "<i>Bold</i>.")
     db.session.commit()
     login_as(desk.drafter)
     page = page_of(client.get(url(desk)))
@@ -196,7 +197,7 @@ def test_the_desk_reads_as_many_queries_for_30_comments_as_for_3(
             # Everyone writes once, so that no author is loaded already for another comment.
             author, colleague = (make_user(role=UserRole.delegate, organization=organizations[n % 3]) for _ in "ab")
             if n % 2:
-                made = consultation.add_comment(version, n % 3 + 1, author, f"Amendment {n}.", f"New text {n}.")
+                made = consultation.add_comment(version, n % 3 + 1, author, f"Amendment {n}.", f"New text {n}.", "Newer.")
                 if n % 4 == 1:
                     consultation.decide_amendment(made, drafter, AmendmentDecision.rejected, "Out of scope.")
             else:
@@ -388,7 +389,7 @@ def test_an_amendment_is_not_accepted_as_proposed_over_changes_made_since_circul
 
 
 def test_a_second_amendment_to_a_clause_is_not_accepted_over_the_first(client, login_as, desk):
-    other = consultation.add_comment(desk.version, 2, desk.minji, "Or a date.", "Body of clause 2, by May 2030.")
+    other = consultation.add_comment(desk.version, 2, desk.minji, "Or a date.", "Body of clause 2, by May 2030.", "A month.")
     db.session.commit()
     login_as(desk.drafter)
     assert client.post(url(desk, f"/{desk.amendment.id}/decision"), data={"decision": "accepted"}).status_code == 302

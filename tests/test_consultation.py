@@ -71,7 +71,8 @@ def close_comments(version) -> None:
 
 
 def amendment_on(draft, clause_number: int = 2, proposed_text: str = "Body of clause 2, by 2030.") -> Comment:
-    amendment = consultation.add_comment(draft.version, clause_number, draft.seoul, "Name the year.", proposed_text)
+    amendment = consultation.add_comment(draft.version, clause_number, draft.seoul, "Name the year.", proposed_text,
+                                         "A year makes the promise checkable.")
     db.session.commit()
     return amendment
 
@@ -92,7 +93,8 @@ def test_a_comment_is_stored_on_the_clause_of_the_version_for_the_authors_organi
 
 
 def test_an_amendment_carries_its_proposed_text_normalized(draft):
-    amendment = consultation.add_comment(draft.version, 2, draft.seoul, "Why\r\n", "Body of clause 2,  \r\nby 2030.\r\n")
+    amendment = consultation.add_comment(draft.version, 2, draft.seoul, "Why\r\n", "Body of clause 2,  \r\nby 2030.\r\n",
+                                         "Because\r\n")
     assert amendment.is_amendment
     assert amendment.body == "Why" and amendment.proposed_text == "Body of clause 2,\nby 2030."
 
@@ -129,7 +131,8 @@ def test_a_comment_of_exactly_the_maximum_length_is_taken(draft):
 )
 def test_bad_comments_are_refused_at_their_field(draft, clause_number, body, proposed_text, message, field):
     assert_refused(
-        lambda: consultation.add_comment(draft.version, clause_number, draft.seoul, body, proposed_text), message, field
+        lambda: consultation.add_comment(draft.version, clause_number, draft.seoul, body, proposed_text,
+                                         "Because." if proposed_text is not None else None), message, field
     )
 
 

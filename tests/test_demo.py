@@ -228,3 +228,18 @@ def test_the_demonstrations_host_drafters_find_the_comments_new_on_their_desk(db
     assert 'Desk of comments <strong class="tag new">2 new</strong>' in home
     kenji = db.session.scalar(select(User).where(User.email == "kenji.mori@tokyo.example.org"))
     assert kenji.host_notifications is HostNotifications.daily_digest
+
+
+def test_the_demonstrations_amendment_has_its_justification_and_the_host_reaches_the_compilation(db, client):
+    from drafting.demo_content import BANGKOK_JUSTIFICATION, PASSWORD
+
+    load_demo()
+    db.session.commit()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.state == DeclarationState.consultation))
+    amendment = db.session.scalar(select(Comment).where(Comment.proposed_text.is_not(None)))
+    assert amendment.justification == BANGKOK_JUSTIFICATION
+    client.post("/login", data={"email": "haruka.ito@tokyo.example.org", "password": PASSWORD})
+    draft = client.get(f"/declarations/{declaration.id}/versions/1").get_data(as_text=True)
+    assert f'href="/declarations/{declaration.id}/versions/1/compilation"' in draft
+    compiled = client.get(f"/declarations/{declaration.id}/versions/1/compilation").get_data(as_text=True)
+    assert BANGKOK_JUSTIFICATION in compiled

@@ -67,10 +67,11 @@ def test_each_host_drafter_who_chose_it_gets_one_e_mail_per_comment_amendment_an
     assert "http://localhost/account/settings" in text
 
     amendment = comment_as(client, login_as, hosted, kind="amendment", body="Name the year.",
-                           proposed_text="Body of clause 2, by 2030.")
+                           proposed_text="Body of clause 2, by 2030.", justification="A year.")
     subjects = [message["Subject"] for message in outbox()[2:]]
     assert subjects == ["Tokyo Declaration: Seoul proposed an amendment to clause 2"] * 2
-    assert "Body of clause 2, by 2030." in outbox()[2].get_body(("plain",)).get_content()
+    told = outbox()[2].get_body(("plain",)).get_content()
+    assert "Body of clause 2, by 2030." in told and "Their justification:\n\nA year." in told
 
     response = client.post(url(hosted, f"/threads/{amendment.id}/replies"), data={"body": "The year is 2030."})
     assert response.status_code == 302
@@ -190,7 +191,7 @@ def desk_link_count(client, hosted) -> str | None:
 def test_the_desk_counts_what_the_host_drafter_has_not_seen(client, login_as, hosted):
     comment_as(client, login_as, hosted)
     amendment = comment_as(client, login_as, hosted, kind="amendment", body="Name the year.",
-                           proposed_text="Body of clause 2, by 2030.")
+                           proposed_text="Body of clause 2, by 2030.", justification="A year.")
     login_as(hosted["drafter"])
     assert desk_link_count(client, hosted) == "2"
     assert "2 new" in client.get(url(hosted)).get_data(as_text=True)  # the editor's link to the desk

@@ -425,7 +425,7 @@ def test_the_hosts_reply_and_decision_reach_a_japanese_delegate_in_japanese(clie
     version = circulation.circulate(declaration, case["drafter"], date.today() + timedelta(days=10), date.today())
     seoul = case["delegates"]["Seoul"]
     comment = add_comment(version, 1, seoul, "第1項に賛成する。")
-    amendment = add_comment(version, 2, seoul, "年を明記する。", "次回総会は、2011年10月にソウルにおいて開催する。")
+    amendment = add_comment(version, 2, seoul, "年を明記する。", "次回総会は、2011年10月にソウルにおいて開催する。", "開催年を明記するため。")
     db.session.commit()
     mailbox.messages.clear()
     login_as(case["drafter"])

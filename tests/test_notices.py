@@ -62,7 +62,8 @@ def test_a_refused_comment_marks_its_field_invalid_and_names_its_message(client,
     url = f"/declarations/{declaration.id}/versions/1/comments"
     for data, field in [({"kind": "comment", "body": ""}, "comment-on-3"),
                         ({"kind": "amendment", "body": "Why not.", "proposed_text": "x" * 20_001}, "proposed-3"),
-                        ({"kind": "amendment", "body": " ", "proposed_text": "Shorter."}, "why-3")]:
+                        ({"kind": "amendment", "body": " ", "proposed_text": "Shorter."}, "why-3"),
+                        ({"kind": "amendment", "body": "Why not.", "proposed_text": "Shorter."}, "justification-3")]:
         response = client.post(url, data={"clause_number": 3, **data})
         assert response.status_code == 422
         page = response.get_data(as_text=True)

@@ -45,7 +45,7 @@ def declaration_in_consultation(app, number: int) -> dict:
         add_clause(declaration, None, "We will work together.")
         invite(declaration, seoul, ParticipantRole.participant)
         version = circulate(declaration, drafters[0], date.today() + timedelta(days=7), date.today())
-        amendment = add_comment(version, 1, delegate, "Name the year.", "We will work together until 2030.")
+        amendment = add_comment(version, 1, delegate, "Name the year.", "We will work together until 2030.", "A year.")
         _db.session.commit()
         return {"declaration": declaration.id, "amendment": amendment.id, "drafters": [d.email for d in drafters]}
 

@@ -57,7 +57,8 @@ def test_a_delegate_comments_and_proposes_an_amendment_as_their_own_organization
     assert posted.status_code == 302
     amended = client.post(url(consultation, "/versions/1/comments"),
                           data={"clause_number": 2, "kind": "amendment", "body": "Name the year.",
-                                "proposed_text": "Body of clause 2, by 2030."})
+                                "proposed_text": "Body of clause 2, by 2030.",
+                                "justification": "A year makes the promise checkable."})
     assert amended.status_code == 302
     comments = db.session.scalars(select(Comment).order_by(Comment.id)).all()
     assert [(c.organization.name, c.clause_number, c.is_amendment) for c in comments] == [

@@ -120,13 +120,22 @@ def issue(declaration: Declaration, user: User, action: workflow.Action, deadlin
     return version
 
 
-def circulate(declaration: Declaration, user: User, comment_deadline: date, today: date) -> Version:
-    """Circulate the working draft as Draft N with a comment deadline; move to consultation."""
-    return issue(
+def circulate(declaration: Declaration, user: User, comment_deadline: date, today: date,
+              open_consultation: bool = False) -> Version:
+    """Circulate the working draft as Draft N with a comment deadline; move to consultation.
+
+    In an open consultation every participant reads the others' comments on this draft; in a closed one
+    (the default) each organization's comments stay between it and the host. The choice is the draft's,
+    so that comments made in confidence are never shown to others by a later choice.
+    """
+    version = issue(
         declaration, user, workflow.Action.circulate, comment_deadline, today,
         ("The comment deadline must be a day after today.", "comment_deadline"),
         "Write at least one clause before circulating the draft.",
+        consultation="open" if open_consultation else "closed",
     )
+    version.open_consultation = open_consultation
+    return version
 
 
 def latest_version(declaration: Declaration) -> Version | None:

@@ -7,7 +7,7 @@ so that a delegate cannot comment on behalf of another organization.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from drafting.domain import audit, comment_targets, draft_editing, permissions
@@ -53,10 +53,15 @@ def _refuse_if(refusal: permissions.Refusal | None) -> None:
 
 def add_comment(
     version: Version, clause_number: int | None, author: User, body: str, proposed_text: str | None = None,
-    *, part: CommentPart = CommentPart.clause, paragraph: int | None = None, quote: str | None = None,
+    justification: str | None = None, *, part: CommentPart = CommentPart.clause, paragraph: int | None = None,
+    quote: str | None = None,
 ) -> Comment:
     """Comment on a part of the latest version (a clause by default), or on one paragraph of it, optionally
-    quoting the words it is about; propose an amendment to a whole clause when proposed_text is given."""
+    quoting the words it is about; propose an amendment to a whole clause when proposed_text is given.
+
+    An amendment carries its justification: the host weighs it and the compilation prints it with the redline,
+    so an amendment without its reasons is refused.
+    """
     declaration = version.declaration
     _refuse_if(permissions.why_not_comment(author, version))
     document = version_document(version)
@@ -88,6 +93,9 @@ def add_comment(
         proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
         if markup.paragraphs(proposed_text) == clause.paragraphs:
             raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+        justification = _checked_text(justification, "justification", limits.JUSTIFICATION, "justification")
+    elif justification is not None:
+        raise CommentRefused("Only an amendment carries a justification.", "justification")
     comment = Comment(
         declaration=declaration,
         version=version,
@@ -100,6 +108,7 @@ def add_comment(
         author=author,
         body=body,
         proposed_text=proposed_text,
+        justification=justification,
     )
     db.session.add(comment)
     db.session.flush()
@@ -214,9 +223,17 @@ def version_document(version: Version) -> Document:
     return Document.from_json(version.document)
 
 
+def readable_by(user: User, declaration: Declaration):
+    """Return the condition on comments that the user may read: all for the host, for a delegate their own
+    organization's and those on versions circulated for an open consultation."""
+    if permissions.can_see_working_draft(user, declaration):
+        return true()
+    opened = select(Version.id).where(Version.declaration_id == declaration.id, Version.open_consultation)
+    return or_(Comment.organization_id == user.organization_id, Comment.version_id.in_(opened))
+
+
 def visible_threads(user: User, declaration: Declaration, version: Version | None = None) -> list[Comment]:
-    """Return the top-level comments the user may read, with their replies: all for the host, their own
-    organization's for a delegate."""
+    """Return the top-level comments the user may read (readable_by), with their replies."""
     query = (
         select(Comment)
         .where(Comment.declaration_id == declaration.id, Comment.parent_id.is_(None))
@@ -231,9 +248,7 @@ def visible_threads(user: User, declaration: Declaration, version: Version | Non
     )
     if version is not None:
         query = query.where(Comment.version_id == version.id)
-    if not permissions.can_see_working_draft(user, declaration):
-        query = query.where(Comment.organization_id == user.organization_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(readable_by(user, declaration))))
 
 
 @dataclass(frozen=True)

@@ -98,9 +98,21 @@ def can_see_versions(user, declaration: Declaration) -> bool:
 
 
 def can_read_comment(user, comment: Comment) -> bool:
-    """Tell whether the user may read a comment's thread: host staff and administrators any, a delegate their own."""
+    """Tell whether the user may read a comment's thread: host staff and administrators any, a delegate their
+    own organization's, and every one on a draft circulated for an open consultation."""
     return can_see_working_draft(user, comment.declaration) or (
-        acts_for_invited(user, comment.declaration) and comment.organization_id == user.organization_id
+        acts_for_invited(user, comment.declaration)
+        and (comment.organization_id == user.organization_id or comment.version.open_consultation)
+    )
+
+
+def can_see_compilation(user, version: Version) -> bool:
+    """Tell whether the user may read the compilation of a version's comments: host staff always, the invited
+    participants when it was circulated for an open consultation. In a closed one a participant's own comments are
+    on the version's page; a compilation of them alone would be no compilation."""
+    declaration = version.declaration
+    return can_see_working_draft(user, declaration) or (
+        version.open_consultation and acts_for_invited(user, declaration) and can_see_versions(user, declaration)
     )
 
 

@@ -54,6 +54,8 @@ class Comment(db.Model):
         # A clause number exactly when the comment is on a clause.
         CheckConstraint("(part = 'clause') = (clause_number IS NOT NULL)", name="clause_number_of_clause"),
         CheckConstraint("paragraph >= 1", name="paragraph_positive"),
+        limits.length_check("justification", limits.JUSTIFICATION, 1),
+        CheckConstraint("justification IS NULL OR proposed_text IS NOT NULL", name="justification_of_amendment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +77,9 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # Replacement text for the whole clause body: makes the comment an amendment.
     proposed_text: Mapped[str | None] = mapped_column(Text)
+    # Why the clause should read as proposed (Akoma Ntoso's amendmentJustification); amendments only,
+    # NULL on those made before amendments carried one.
+    justification: Mapped[str | None] = mapped_column(Text)
     status: Mapped[CommentStatus] = mapped_column(_enum(CommentStatus), default=CommentStatus.open)
     decision: Mapped[AmendmentDecision | None] = mapped_column(_enum(AmendmentDecision))
     # The reason of a rejection, or a note on an acceptance.

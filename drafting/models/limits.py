@@ -29,6 +29,8 @@ def length_check(column: str, maximum: int, minimum: int = 0) -> CheckConstraint
 
 COMMENT = 10_000
 DECISION_REASON = 5_000
+# An amendment's reasons (Akoma Ntoso's amendmentJustification): as long as a decision's reason that answers it.
+JUSTIFICATION = 5_000
 STATEMENT = 5_000
 MAIL_SUBJECT = 1_000
 # A name and an address as a header writes them: quoted, each quote or backslash in the name escaped.

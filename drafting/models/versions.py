@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
@@ -39,6 +39,9 @@ class Version(db.Model):
     circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Comments on this version are accepted until then (drafts); the answer deadline (final).
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Circulated for an open consultation: every participant reads the others' comments on this version.
+    # Closed (the default) keeps each organization's comments between it and the host.
+    open_consultation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     declaration: Mapped[Declaration] = relationship(back_populates="versions")
     circulated_by: Mapped[User | None] = relationship()

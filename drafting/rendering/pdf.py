@@ -42,6 +42,8 @@ from drafting.rendering import pdf_conformance
 
 ADOPTED = "adopted"
 CIRCULATED = "circulated"
+# The compilation of a draft's comments and amendments: the draft's label and date on every page, as CIRCULATED.
+COMPILATION = "compilation"
 # A final text voided by reopening, as its PDF is stored: "void-3" names Draft 3 current.
 VOIDED = "void"
 # The page sizes a PDF is made in, and their names in CSS.
@@ -169,10 +171,11 @@ def _color_profiles() -> dict[str, ColorProfile]:
     return {OUTPUT_INTENT: profile}
 
 
-def _html(document: Document, options: PdfOptions) -> str:
+def _html(document: Document, options: PdfOptions, template: str, context: dict) -> str:
     fingerprint = fingerprints.fingerprint(options.canonical_text)
     return render_template(
-        "pdf/declaration.html",
+        template,
+        **context,
         document=document,
         options=options,
         numbered=options.kind == CIRCULATED,
@@ -227,8 +230,12 @@ def _stylesheets(page_size: str, language: str) -> tuple[StaticOnlyFetcher, list
     return _per_thread.stylesheets[key]
 
 
-def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
-    """Render a document to a tagged PDF/A-3a and PDF/UA-1 file; return the file and its number of pages."""
+def render(document: Document, options: PdfOptions, template: str = "pdf/declaration.html",
+           **context) -> tuple[bytes, int]:
+    """Render a document to a tagged PDF/A-3a and PDF/UA-1 file; return the file and its number of pages.
+
+    Another template of templates/pdf/ may print more than the document (a compilation), from `context`.
+    """
     if options.page_size not in PAGE_SIZES:
         raise ValueError(f"No page size {options.page_size!r}; there are {', '.join(PAGE_SIZES)}.")
     with weasyprint_log_forwarded():
@@ -248,7 +255,7 @@ def render(document: Document, options: PdfOptions) -> tuple[bytes, int]:
                 "Certificate of completion: who answered for each participant, under whose confirmation, when.",
                 "Supplement",
             ))
-        html = HTML(string=_html(document, options), base_url=STATIC_BASE, url_fetcher=fetcher)
+        html = HTML(string=_html(document, options, template, context), base_url=STATIC_BASE, url_fetcher=fetcher)
         laid_out = html.render(font_config=_font_config(), color_profiles=_color_profiles(),
                                stylesheets=stylesheets, pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
         content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,

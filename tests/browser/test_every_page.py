@@ -83,6 +83,7 @@ PAGES = [
     Page(HOST, "/declarations/{consulted}/compare"),
     Page(HOST, "/declarations/{consulted}/versions/2/stances"),
     Page(HOST, "/declarations/{consulted}/comments"),
+    Page(HOST, "/declarations/{consulted}/versions/2/compilation"),
     Page(HOST, "/declarations/{consulted}/delegates"),
     Page(HOST, "/declarations/{consulted}/audit"),
     Page(HOST, "/declarations/{final}"),
@@ -111,6 +112,7 @@ PAGES = [
     Page(DELEGATE, "/declarations/{consulted}/versions/1"),
     Page(DELEGATE, "/declarations/{consulted}/versions/2"),
     Page(DELEGATE, "/declarations/{consulted}/compare"),
+    Page(DELEGATE, "/declarations/{consulted}/versions/2/compilation"),
     Page(DELEGATE, "/declarations/{final}/versions/2"),
     Page(DELEGATE, "/declarations/{final}/affirmation"),
     Page(DELEGATE, "/declarations/{adopted}/affirmation"),
@@ -155,11 +157,12 @@ def places(live_server) -> dict[str, object]:
         first = circulate(consulted, host, in_three_weeks, today)
         add_comment(first, 1, delegate, "Seoul asks that the clause name its cooling shelters.")
         stances.give(first, 1, delegate, "can_live_with")
-        circulate(consulted, host, in_three_weeks, today)
+        circulate(consulted, host, in_three_weeks, today, open_consultation=True)
         second = max(consulted.versions, key=lambda version: version.number)
         add_comment(second, 1, delegate, "Still worth naming the shelters.")
         proposed = "\n\n".join(version_document(second).clause_numbered(2).paragraphs) + " Every city reports yearly."
-        add_comment(second, 2, delegate, "Reports keep the promise honest.", proposed)
+        add_comment(second, 2, delegate, "Reports keep the promise honest.", proposed,
+                    "A yearly report lets every city see the promise kept.")
         stances.give(second, 2, delegate, "object", "Without yearly reports the clause promises nothing.", proposed)
         final = _new_declaration("Phone Declaration under affirmation", tokyo, host, network)
         circulate(final, host, in_three_weeks, today)

@@ -90,7 +90,7 @@ def test_a_refused_comment_or_amendment_comes_back_in_view_with_the_focus_on_its
     amending = page.locator("details", has_text=f"Propose an amendment to clause {clause}")
     amending.get_by_text(f"Propose an amendment to clause {clause}").click()
     amending.get_by_label(f"Proposed text of clause {clause}").fill("x" * (limits.CLAUSE_BODY + 1))
-    amending.get_by_label("Why").fill("Longer is better.")
+    amending.get_by_label("Comment to the host").fill("Longer is better.")
     amending.get_by_role("button", name="Propose the amendment").click()
     field = page.get_by_label(f"Proposed text of clause {clause}")
     expect(field).to_be_focused()

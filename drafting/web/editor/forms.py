@@ -7,6 +7,7 @@ from typing import NamedTuple
 import pycountry
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     Field,
     HiddenField,
@@ -299,4 +300,8 @@ def placeholder_form(found, values: dict[str, str]) -> PlaceholderForm:
 class CirculateForm(FlaskForm):
     comment_deadline = DateField(
         "Comments close at the end of", validators=[InputRequired(message="Give the last day for comments.")]
+    )
+    # Unticked (closed), each organization's comments on the draft are read only by its own people and the host.
+    open_consultation = BooleanField(
+        "Open consultation: every participant reads the others' comments and amendments on this draft"
     )

@@ -109,7 +109,8 @@ def circulate(declaration_id: int):
         return refused(form.comment_deadline.errors[0], declaration)
     try:
         version = circulation.circulate(declaration, current_user, form.comment_deadline.data,
-                                        time_zones.today_in(time_zones.zone_of(current_user)))
+                                        time_zones.today_in(time_zones.zone_of(current_user)),
+                                        open_consultation=form.open_consultation.data)
     except (circulation.CirculationError, workflow.TransitionRefused) as error:
         return refused(str(error), declaration)
     sent = notifications.notify(

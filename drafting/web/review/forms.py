@@ -22,6 +22,8 @@ class CommentForm(FlaskForm):
         "Proposed text of the clause", filters=[normalize_line_endings], validators=[MultiLine()]
     )
     quote = TextAreaField("Quote the words you comment on", filters=[normalize_line_endings], validators=[MultiLine()])
+    justification = TextAreaField("Justification", filters=[normalize_line_endings], validators=[MultiLine()])
+
 
     @property
     def amending(self) -> bool:

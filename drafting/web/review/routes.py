@@ -1,13 +1,15 @@
 """Delegates' review of circulated versions: reading, commenting, amending, replying, withdrawing."""
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, comment_targets, consultation, host_news, permissions, stances
+from drafting.domain import (
+    circulation, comment_targets, compilation as compilations, consultation, host_news, permissions, stances,
+)
 from drafting.domain.text import markup, redline, wording
 from drafting.extensions import db
 from drafting.models import Comment, CommentPart, Version
-from drafting.rendering import notifications
+from drafting.rendering import compilation_pdf, notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
 from drafting.web.notices import redirect_to_section
@@ -156,6 +158,34 @@ def version(declaration_id: int, number: int):
     return _render_version(declaration, _version_or_404(declaration, number))
 
 
+def _compiled_version(declaration_id: int, number: int) -> Version:
+    """Load a version whose compilation the user may read; 404 otherwise, as for anything they may not see."""
+    version = _version_or_404(_load(declaration_id), number)
+    if not permissions.can_see_compilation(current_user, version):
+        abort(404)
+    return version
+
+
+@bp.get("/<int:declaration_id>/versions/<int:number>/compilation")
+@login_required
+def compilation(declaration_id: int, number: int):
+    """Show every comment and amendment made on a version, clause by clause, as a secretariat compiles them."""
+    version = _compiled_version(declaration_id, number)
+    return render_template("review/compilation.html", declaration=version.declaration, version=version,
+                           compilation=compilations.compile_version(current_user, version))
+
+
+@bp.get("/<int:declaration_id>/versions/<int:number>/compilation.pdf")
+@login_required
+def compilation_download(declaration_id: int, number: int):
+    """Download the compilation of a version as PDF."""
+    version = _compiled_version(declaration_id, number)
+    content, _pages = compilation_pdf.render(compilations.compile_version(current_user, version))
+    response = Response(content, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=compilation_pdf.file_name(version))
+    return response
+
+
 @bp.post("/<int:declaration_id>/versions/<int:number>/comments")
 @login_required
 @once(back=lambda declaration_id, number: url_for("review.version", declaration_id=declaration_id, number=number))
@@ -169,20 +199,20 @@ def comment(declaration_id: int, number: int):
     target = comment_targets.Target(part, form.clause_number.data, form.paragraph.data)
     try:
         if not form.validate_on_submit():
-            raise _text_refused(form, "body", "proposed_text", "quote")
+            raise _text_refused(form, "body", "proposed_text", "quote", "justification")
         made = consultation.add_comment(
             version, form.clause_number.data, current_user, form.body.data,
-            form.proposed_text.data if amending else None,
+            form.proposed_text.data if amending else None, form.justification.data if amending else None,
             part=part, paragraph=form.paragraph.data, quote=form.quote.data,
         )
     except consultation.CommentRefused as refused:
         failed = {"clause": form.clause_number.data if target.paragraph is None else None,
                   "target": target.key, "kind": "amendment" if amending else "comment",
                   "field": refused.field, "message": str(refused),
-                  "at_form": refused.field in ("body", "proposed_text", "quote")
+                  "at_form": refused.field in ("body", "proposed_text", "quote", "justification")
                   and permissions.may_comment(current_user, version),
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or "",
-                  "quote": form.quote.data or ""}
+                  "quote": form.quote.data or "", "justification": form.justification.data or ""}
         return _render_version(declaration, version, failed, 422)
     _tell_hosts(made)
     db.session.commit()

@@ -1,0 +1,76 @@
+"""The compilation of a circulated draft: every comment and amendment made on it, clause by clause.
+
+What a secretariat circulates as a compilation text: each clause as the draft circulated it, then what
+each organization said of it, in the order it was said, amendments with their redline and justification.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from drafting.domain import consultation
+from drafting.domain.text import markup, redline
+from drafting.domain.text.composed_document import Document, DocumentClause
+from drafting.extensions import db
+from drafting.models import Comment, CommentStatus, User, Version
+
+
+@dataclass(frozen=True)
+class CompiledClause:
+    """One clause as the draft circulated it, and the comments and amendments made on it."""
+
+    clause: DocumentClause
+    contributions: list[Comment] = field(default_factory=list)
+    # Stances per clause (issue 15) are to be compiled here, next to the comments, when they exist.
+
+    def redline_of(self, amendment: Comment) -> list[list[redline.Segment]]:
+        """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
+        return redline.compare_paragraphs(self.clause.paragraphs, markup.paragraphs(amendment.proposed_text))
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """A draft's document and, for each of its clauses in document order, what was said of it."""
+
+    version: Version
+    document: Document
+    clauses: list[CompiledClause]
+
+    @property
+    def count(self) -> int:
+        return sum(len(compiled.contributions) for compiled in self.clauses)
+
+
+def contributions(reader: User, version: Version) -> list[Comment]:
+    """Return the comments and amendments made on a version that the reader may read, oldest first.
+
+    The one query of what a compilation holds: a rule on which contributions count (sent ones only, say)
+    belongs here. Withdrawn comments are left out, as their organizations took them back from the negotiation;
+    replies are the thread's, not the compilation's.
+    """
+    query = (
+        select(Comment)
+        .where(
+            Comment.version_id == version.id,
+            Comment.parent_id.is_(None),
+            Comment.status != CommentStatus.withdrawn,
+            consultation.readable_by(reader, version.declaration),
+        )
+        .options(selectinload(Comment.organization), selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def compile_version(reader: User, version: Version) -> Compilation:
+    """Compile what the reader may read of the comments and amendments on a version, clause by clause."""
+    document = consultation.version_document(version)
+    by_number: dict[int, list[Comment]] = {}
+    for comment in contributions(reader, version):
+        by_number.setdefault(comment.clause_number, []).append(comment)
+    return Compilation(
+        version=version,
+        document=document,
+        clauses=[CompiledClause(clause, by_number.get(clause.number, [])) for clause in document.clauses],
+    )
