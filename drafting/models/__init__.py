@@ -21,6 +21,7 @@ from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
+from drafting.models.silences import Silence
 from drafting.models.signing_certificates import SigningCertificate
 from drafting.models.stored_pdfs import StoredPdf
 from drafting.models.users import HostNotifications, PasswordReset, User, UserRole
@@ -59,6 +60,7 @@ __all__ = [
     "PasswordReset",
     "ParticipantRole",
     "SignIn",
+    "Silence",
     "SigningCertificate",
     "StoredPdf",
     "TemplateCategory",
