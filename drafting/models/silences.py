@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import limits
+from drafting.models.declarations import Declaration
 from drafting.models.organizations import Organization
 from drafting.models.users import User
 from drafting.models.versions import Version
@@ -40,6 +41,7 @@ class Silence(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     final_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
 
+    declaration: Mapped[Declaration] = relationship()
     version: Mapped[Version] = relationship(foreign_keys=[version_id])
     final_version: Mapped[Version | None] = relationship(foreign_keys=[final_version_id])
     started_by: Mapped[User] = relationship(foreign_keys=[started_by_id])

@@ -1,0 +1,81 @@
+"""The silence procedure: the host puts the current draft under silence; a participant breaks it."""
+
+from flask import Blueprint, abort, url_for
+from flask_login import current_user, login_required
+
+from drafting.domain import circulation, host_news, permissions, silence, time_zones
+from drafting.domain.clock import as_utc
+from drafting.domain.text import phrasing, wording
+from drafting.extensions import db
+from drafting.rendering import notifications, stored_pdfs
+from drafting.web.loading import declaration_or_404
+from drafting.web.notices import redirect_to_section
+from drafting.web.silence.forms import BreakSilenceForm, StartSilenceForm
+from drafting.web.submitted_once import once
+
+bp = Blueprint("silence", __name__, url_prefix="/declarations")
+
+
+@bp.app_context_processor
+def silence_forms() -> dict:
+    """Give the editor and the review pages the procedure's rules and its empty forms."""
+    return {"silences": silence, "StartSilenceForm": StartSilenceForm, "BreakSilenceForm": BreakSilenceForm}
+
+
+def _editor(message: str, declaration_id: int, category: str = "message"):
+    return redirect_to_section(message, "silence", "editor.show", category, declaration_id=declaration_id)
+
+
+def _review(message: str, declaration, category: str = "message"):
+    latest = circulation.latest_version(declaration)
+    return redirect_to_section(message, "silence", "review.version", category,
+                               declaration_id=declaration.id, number=latest.number)
+
+
+@bp.post("/<int:declaration_id>/silence")
+@login_required
+@once(back=lambda declaration_id: url_for("editor.show", declaration_id=declaration_id, _anchor="silence"))
+def start(declaration_id: int):
+    """Put the current draft under silence until a moment the host gives in their time zone."""
+    declaration = declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
+    form = StartSilenceForm(prefix="silence")
+    if not form.validate_on_submit():
+        missing = form.first_error()
+        if missing is None:
+            abort(400)
+        return _editor(missing[1], declaration.id, "error")
+    try:
+        started = silence.start(declaration, current_user, form.ends.data, form.answer_deadline.data)
+    except silence.SilenceRefused as refused:
+        return _editor(str(refused), declaration.id, "error")
+    db.session.commit()
+    ends = phrasing.format_deadline(as_utc(started.ends_at), time_zones.zone_of(current_user))
+    return _editor(f"{started.version.label} is under silence until {ends}.", declaration.id)
+
+
+@bp.post("/<int:declaration_id>/silence/break")
+@login_required
+@once(back=lambda declaration_id: url_for("editor.show", declaration_id=declaration_id))
+def break_silence(declaration_id: int):
+    """Break the silence for the user's organization, naming the clauses and the reason; the host is told at once."""
+    declaration = declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
+    form = BreakSilenceForm(prefix="silence")
+    if not form.validate_on_submit():
+        if form.reason.errors:
+            return _review(form.reason.errors[0], declaration, "error")
+        abort(400)
+    try:
+        broken = silence.break_silence(declaration, current_user, form.clauses.data or [], form.reason.data)
+    except silence.SilenceRefused as refused:
+        return _review(str(refused), declaration, "error")
+    language = declaration.language
+    notifications.notify(
+        host_news.host_drafters(declaration),
+        wording.gettext(language, "{title}: {organization} broke the silence on {label}", title=declaration.title,
+                        organization=broken.broken_for.name_in(language),
+                        label=stored_pdfs.version_label(broken.version)),
+        "silence_broken",
+        declaration=declaration, silence=broken,
+    )
+    db.session.commit()
+    return _review(f"You broke the silence for {current_user.organization.name}; the host is told.", declaration)
