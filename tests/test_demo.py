@@ -216,3 +216,15 @@ def test_the_demonstrations_host_drafters_find_the_comments_new_on_their_desk(db
     assert 'Desk of comments <strong class="tag new">2 new</strong>' in home
     kenji = db.session.scalar(select(User).where(User.email == "kenji.mori@tokyo.example.org"))
     assert kenji.host_notifications is HostNotifications.daily_digest
+
+
+def test_a_third_declaration_s_draft_is_under_silence_for_a_week(db):
+    from drafting.domain import silence
+
+    load_demo()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.title == "Tokyo Statement on Clean Air"))
+    running = silence.running(declaration)
+    assert declaration.state is DeclarationState.consultation and running.version.label == "Draft 1"
+    assert not silence.is_over(running) and running.answer_deadline > running.ends_at
+    load_demo()
+    assert len(declaration.versions) == 1 and silence.latest(declaration) is running
