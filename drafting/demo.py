@@ -1,8 +1,7 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
 consultation, with a comment and an amendment from two delegates, a statement whose draft is under
-silence, and an archive of three adopted
-declarations of past plenaries.
+silence, and an archive of three adopted declarations of past plenaries.
 
 Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
 every declaration that their focal point confirmed, and Tokyo's request for a delegate of Manila
