@@ -248,6 +248,8 @@ def test_closing_needs_the_site_s_name_for_the_links_of_its_e_mails(runner, cons
 def test_a_silence_lapses_when_a_new_draft_is_circulated(client, login_as, consultation, circulate):
     start(client, login_as, consultation)
     circulate(consultation["declaration"], by=consultation["drafter"])
+    page = client.get(f"/declarations/{consultation['declaration'].id}").get_data(as_text=True)
+    assert "The silence on Draft 1 lapsed" in page and 'class="flash">Draft 1 is under silence' not in page
     end_now(consultation["declaration"])
     assert silence.close_due() == []
     db.session.commit()
