@@ -148,7 +148,11 @@ def test_a_break_naming_no_clause_or_no_reason_is_refused_and_nothing_is_stored(
 ):
     start(client, login_as, consultation)
     page = break_it(client, login_as, consultation, clauses=clauses, reason=reason).get_data(as_text=True)
-    assert message in page and "Break the silence</button>" in page
+    # The form comes back as it was sent, the message at the field at fault.
+    field = "silence-reason" if "Say why" in message else "silence-clauses"
+    assert f'<ul class="errors" id="{field}-errors"' in page and message in page and 'aria-invalid="true"' in page
+    assert "Break the silence</button>" in page and reason.strip() in page
+    assert all(f'value="{number}" id="silence-clause-{number}" checked' in page for number in clauses if number <= 3)
     assert silence.latest(consultation["declaration"]).running and events("silence broken") == []
 
 

@@ -70,9 +70,11 @@ def test_a_delegate_breaks_the_silence_and_the_host_sees_who_and_why(browser, li
     form.get_by_label("Why your organization breaks the silence").fill(REASON)
     form.get_by_role("button", name="Break the silence").click()
     expect(page.get_by_text("Name at least one clause that you object to.")).to_be_visible()
+    # The form comes back as sent, the focus on the clauses at fault.
+    expect(form.get_by_label("1. Floods")).to_be_focused()
+    expect(form.get_by_label("Why your organization breaks the silence")).to_have_value(REASON)
 
     form.get_by_label("2. Banks").check()
-    form.get_by_label("Why your organization breaks the silence").fill(REASON)
     form.get_by_role("button", name="Break the silence").click()
     expect(page.get_by_text("You broke the silence for Busan Port City; the host is told.")).to_be_visible()
     expect(page.get_by_role("button", name="Break the silence")).to_have_count(0)

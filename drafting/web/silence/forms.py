@@ -26,3 +26,12 @@ class BreakSilenceForm(FlaskForm):
     clauses = SelectMultipleField("Clauses concerned", coerce=int, validate_choice=False)
     reason = TextAreaField("Why your organization breaks the silence", filters=[normalize_line_endings],
                            validators=[MultiLine()])
+
+    @classmethod
+    def again(cls, refused: dict | None) -> "BreakSilenceForm":
+        """Return the form empty, or as it was sent and refused: its clauses and reason, the message at the field at fault."""
+        refused = refused or {}
+        form = cls(formdata=None, prefix="silence", clauses=refused.get("clauses", []), reason=refused.get("reason"))
+        if refused.get("field") in ("clauses", "reason"):
+            form[refused["field"]].errors = [refused["message"]]
+        return form

@@ -1,6 +1,6 @@
 """The silence procedure: the host puts the current draft under silence; a participant breaks it."""
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, redirect, session, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import circulation, host_news, permissions, silence, time_zones
@@ -15,11 +15,15 @@ from drafting.web.submitted_once import once
 
 bp = Blueprint("silence", __name__, url_prefix="/declarations")
 
+# The session key of a break refused at one of its fields, read once by the review page.
+REFUSED_BREAK = "_refused_silence_break"
+
 
 @bp.app_context_processor
 def silence_forms() -> dict:
     """Give the editor and the review pages the procedure's rules and its empty forms."""
-    return {"silences": silence, "StartSilenceForm": StartSilenceForm, "BreakSilenceForm": BreakSilenceForm}
+    return {"silences": silence, "StartSilenceForm": StartSilenceForm,
+            "silence_break_form": lambda: BreakSilenceForm.again(session.pop(REFUSED_BREAK, None))}
 
 
 def _editor(message: str, declaration_id: int, category: str = "message"):
@@ -60,14 +64,20 @@ def break_silence(declaration_id: int):
     """Break the silence for the user's organization, naming the clauses and the reason; the host is told at once."""
     declaration = declaration_or_404(declaration_id, current_user, visible=permissions.can_see_versions)
     form = BreakSilenceForm(prefix="silence")
-    if not form.validate_on_submit():
-        if form.reason.errors:
-            return _review(form.reason.errors[0], declaration, "error")
-        abort(400)
     try:
+        if not form.validate_on_submit():
+            if not form.reason.errors:
+                abort(400)
+            raise silence.SilenceRefused(form.reason.errors[0], "reason")
         broken = silence.break_silence(declaration, current_user, form.clauses.data or [], form.reason.data)
     except silence.SilenceRefused as refused:
-        return _review(str(refused), declaration, "error")
+        if refused.field is None:
+            return _review(str(refused), declaration, "error")
+        # The review page shows the form again as it was sent, the message at the field (BreakSilenceForm.again).
+        session[REFUSED_BREAK] = {"field": refused.field, "message": str(refused),
+                                  "clauses": form.clauses.data or [], "reason": form.reason.data or ""}
+        return redirect(url_for("review.version", declaration_id=declaration.id,
+                                number=circulation.latest_version(declaration).number))
     language = declaration.language
     notifications.notify(
         host_news.host_drafters(declaration),
