@@ -89,7 +89,10 @@ def test_a_silence_ending_before_now_or_after_the_answer_deadline_is_refused(
     client, login_as, consultation, ends, answers, message
 ):
     response = start(client, login_as, consultation, ends=ends, answers=answers)
-    assert message in client.get(response.location).get_data(as_text=True)
+    page = client.get(response.location).get_data(as_text=True)
+    field = "silence-answer_deadline" if "answers" in message else "silence-ends"
+    assert f'<ul class="errors" id="{field}-errors">' in page and message in page
+    assert f'value="{ends}"' in page or not ends
     assert silences() == 0 and events("silence started") == []
 
 

@@ -19,6 +19,17 @@ class StartSilenceForm(FlaskForm):
                 return name, f"Give {'the moment the silence ends' if name == 'ends' else 'the last day for answers'}."
         return None
 
+    @classmethod
+    def again(cls, refused: dict | None) -> "StartSilenceForm":
+        """Return the form empty, or as it was sent and refused, with the message at the field at fault."""
+        refused = refused or {}
+        form = cls(formdata=None, prefix="silence")
+        form.ends.raw_data = [refused.get("ends", "")]
+        form.answer_deadline.raw_data = [refused.get("answer_deadline", "")]
+        if refused.get("field") in ("ends", "answer_deadline"):
+            form[refused["field"]].errors = [refused["message"]]
+        return form
+
 
 class BreakSilenceForm(FlaskForm):
     """The clauses a participant objects to and why; the domain checks them against the draft."""

@@ -1,6 +1,6 @@
 """The silence procedure: the host puts the current draft under silence; a participant breaks it."""
 
-from flask import Blueprint, abort, redirect, session, url_for
+from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import circulation, host_news, permissions, silence, time_zones
@@ -15,14 +15,16 @@ from drafting.web.submitted_once import once
 
 bp = Blueprint("silence", __name__, url_prefix="/declarations")
 
-# The session key of a break refused at one of its fields, read once by the review page.
+# The session keys of a start and a break refused at one of their fields, read once by the page that shows the form.
+REFUSED_START = "_refused_silence_start"
 REFUSED_BREAK = "_refused_silence_break"
 
 
 @bp.app_context_processor
 def silence_forms() -> dict:
     """Give the editor and the review pages the procedure's rules and its empty forms."""
-    return {"silences": silence, "StartSilenceForm": StartSilenceForm,
+    return {"silences": silence,
+            "silence_start_form": lambda: StartSilenceForm.again(session.pop(REFUSED_START, None)),
             "silence_break_form": lambda: BreakSilenceForm.again(session.pop(REFUSED_BREAK, None))}
 
 
@@ -43,15 +45,21 @@ def start(declaration_id: int):
     """Put the current draft under silence until a moment the host gives in their time zone."""
     declaration = declaration_or_404(declaration_id, current_user, permissions.can_see_working_draft)
     form = StartSilenceForm(prefix="silence")
-    if not form.validate_on_submit():
-        missing = form.first_error()
-        if missing is None:
-            abort(400)
-        return _editor(missing[1], declaration.id, "error")
     try:
+        if not form.validate_on_submit():
+            missing = form.first_error()
+            if missing is None:
+                abort(400)
+            raise silence.SilenceRefused(missing[1], missing[0])
         started = silence.start(declaration, current_user, form.ends.data, form.answer_deadline.data)
     except silence.SilenceRefused as refused:
-        return _editor(str(refused), declaration.id, "error")
+        if refused.field is None:
+            return _editor(str(refused), declaration.id, "error")
+        # The editor shows the form again as it was sent, the message at the field (StartSilenceForm.again).
+        session[REFUSED_START] = {"field": refused.field, "message": str(refused),
+                                  "ends": request.form.get("silence-ends", ""),
+                                  "answer_deadline": request.form.get("silence-answer_deadline", "")}
+        return redirect(url_for("editor.show", declaration_id=declaration.id))
     db.session.commit()
     ends = phrasing.format_deadline(as_utc(started.ends_at), time_zones.zone_of(current_user))
     return _editor(f"{started.version.label} is under silence until {ends}.", declaration.id)
