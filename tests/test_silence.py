@@ -264,3 +264,14 @@ def test_a_silence_lapses_when_a_new_draft_is_circulated(client, login_as, consu
     assert consultation["declaration"].state is DeclarationState.consultation
     login_as(consultation["drafter"])
     assert "Put Draft 2 under silence" in client.get(f"/declarations/{consultation['declaration'].id}").get_data(as_text=True)
+
+
+def test_a_japanese_declaration_s_host_is_told_of_the_break_in_japanese(client, login_as, consultation, outbox):
+    consultation["declaration"].language = "ja"
+    db.session.commit()
+    start(client, login_as, consultation)
+    break_it(client, login_as, consultation)
+    [told] = [message for message in outbox() if message["To"] == "aiko@tokyo.example.org"]
+    assert "のサイレンスを破りました" in told["Subject"]
+    text = told.get_body(("plain",)).get_content()
+    assert "第2項を挙げてサイレンスを破りました" in text and "Clause 2 binds our budget." in text
