@@ -1,6 +1,7 @@
 """The silence procedure: a draft becomes the final text unless a participant breaks the silence by its end."""
 
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -275,3 +276,26 @@ def test_a_japanese_declaration_s_host_is_told_of_the_break_in_japanese(client, 
     assert "のサイレンスを破りました" in told["Subject"]
     text = told.get_body(("plain",)).get_content()
     assert "第2項を挙げてサイレンスを破りました" in text and "Clause 2 binds our budget." in text
+
+
+def test_the_end_is_read_in_the_drafter_s_time_zone_and_kept_in_utc(client, login_as, consultation):
+    consultation["drafter"].time_zone = "Asia/Tokyo"
+    db.session.commit()
+    tokyo_wall_clock = (datetime.now(timezone.utc) + timedelta(days=3)).astimezone(ZoneInfo("Asia/Tokyo"))
+    start(client, login_as, consultation, ends=tokyo_wall_clock.strftime("%Y-%m-%dT%H:%M"))
+    [started] = events("silence started")
+    assert datetime.fromisoformat(started.detail["ends_at"]) == tokyo_wall_clock.replace(second=0, microsecond=0)
+    assert started.detail["ends_at"].endswith("+00:00")
+    editor = client.get(f"/declarations/{consultation['declaration'].id}").get_data(as_text=True)
+    assert f"Draft 1 is under silence until {tokyo_wall_clock:%H:%M}" in editor and "Japan Standard Time" in editor
+
+
+def test_a_silence_whose_drafter_left_lapses(client, login_as, consultation):
+    start(client, login_as, consultation)
+    consultation["drafter"].active = False
+    db.session.commit()
+    end_now(consultation["declaration"])
+    assert silence.close_due() == []
+    [lapsed] = events("silence lapsed")
+    assert lapsed.detail["reason"] == "Aiko Tanaka no longer drafts for the host"
+    assert consultation["declaration"].state is DeclarationState.consultation

@@ -10,7 +10,7 @@ not by the closing. Closing takes the declaration's row lock and reads the silen
 runs at once, or a run and a break, end it one way only.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
@@ -79,7 +79,8 @@ def start(declaration: Declaration, user: User, ends: datetime, answer_deadline:
     if refusal is not None:
         raise SilenceRefused(*refusal)
     zone = time_zones.zone_of(user)
-    ends_at = ends.replace(tzinfo=zone) if ends.tzinfo is None else ends
+    # Stored in UTC, as every moment is (SQLite keeps no offset).
+    ends_at = (ends.replace(tzinfo=zone) if ends.tzinfo is None else ends).astimezone(timezone.utc)
     if ends_at <= now:
         raise SilenceRefused("The silence must end after now.", "ends")
     if answer_deadline <= ends_at.astimezone(zone).date():
@@ -111,7 +112,7 @@ def why_not_break(user, declaration: Declaration, now: datetime | None = None) -
                            f"{declaration.title}: ask one of its focal points.")
         return Refusal("Only the delegates of participants break the silence; observers comment.")
     if is_over(silence, now):
-        ended = phrasing.format_deadline(as_utc(silence.ends_at), time_zones.zone_of(user))
+        ended = phrasing.format_moment(as_utc(silence.ends_at), time_zones.zone_of(user))
         return Refusal(f"The silence ended at {ended}: it can no longer be broken, and nothing was recorded.")
     return None
 
@@ -173,8 +174,13 @@ def close_due(now: datetime | None = None) -> list[Silence]:
             continue  # broken or closed by someone else while we waited for the lock
         current = running(declaration) is silence
         silence.closed_at = now
-        if not current or not permissions.is_host_drafter(silence.started_by, declaration):
-            audit.record("silence lapsed", declaration, None, version=silence.version.label)
+        if not current:
+            audit.record("silence lapsed", declaration, None, version=silence.version.label,
+                         reason="another draft or the withdrawal of the declaration took its place")
+        elif not (silence.started_by.active and permissions.is_host_drafter(silence.started_by, declaration)):
+            # The final text is proposed in the name of the drafter who started the silence, and they can no longer.
+            audit.record("silence lapsed", declaration, None, version=silence.version.label,
+                         reason=f"{silence.started_by.name} no longer drafts for the host")
         else:
             silence.final_version = signoff.propose_silenced_final(
                 silence.version, silence.started_by, silence.answer_deadline

@@ -61,7 +61,7 @@ def start(declaration_id: int):
                                   "answer_deadline": request.form.get("silence-answer_deadline", "")}
         return redirect(url_for("editor.show", declaration_id=declaration.id))
     db.session.commit()
-    ends = phrasing.format_deadline(as_utc(started.ends_at), time_zones.zone_of(current_user))
+    ends = phrasing.format_moment(as_utc(started.ends_at), time_zones.zone_of(current_user))
     return _editor(f"{started.version.label} is under silence until {ends}.", declaration.id)
 
 
