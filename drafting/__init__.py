@@ -73,6 +73,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     from drafting.web.review.routes import bp as review_bp
     from drafting.web.signoff.routes import bp as signoff_bp
     from drafting.web.stances.routes import bp as stances_bp
+    from drafting.web.silence.routes import bp as silence_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -88,6 +89,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     app.register_blueprint(affirmation_bp)
     app.register_blueprint(signoff_bp)
     app.register_blueprint(stances_bp)
+    app.register_blueprint(silence_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(archive_bp)
     app.register_blueprint(api_bp)

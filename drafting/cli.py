@@ -1,6 +1,6 @@
 """Flask commands: `user create`, `library load`, `demo`, `audit verify`, `audit seal`, `backup`, `restore`,
-`declaration export`, `declaration import`, `mail send`, `mail list`, `notifications send-digest` and
-`signing make-key`."""
+`declaration export`, `declaration import`, `mail send`, `mail list`, `notifications send-digest`,
+`silence close` and `signing make-key`."""
 
 from pathlib import Path
 
@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(declaration_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(silence_group)
     app.cli.add_command(signing_group)
 
 
@@ -273,6 +274,38 @@ def send_digest_command() -> None:
     outcomes = outbox.send_waiting()
     click.echo(f"Digests queued: {queued}. E-mails sent: {outcomes['sent']}; to try again later (mail send): "
                f"{outcomes['retry']}; failed for good: {outcomes['failed']}.")
+
+
+@click.group("silence")
+def silence_group() -> None:
+    """Close the silence procedures whose end has come."""
+
+
+@silence_group.command("close")
+@with_appcontext
+def close_silences_command() -> None:
+    """Propose as the final text each draft whose silence ended unbroken; run it every few minutes."""
+    from flask import current_app
+
+    from drafting.domain import circulation, silence
+    from drafting.domain.text import wording
+    from drafting.rendering import notifications, outbox
+
+    if not current_app.config.get("SERVER_NAME"):
+        raise click.UsageError("Set SERVER_NAME, the site's public host name: the e-mails link to the final texts.")
+    closed = silence.close_due(utcnow())
+    for ended in closed:
+        declaration = ended.final_version.declaration
+        notifications.notify(
+            circulation.delegates(declaration),
+            wording.gettext(declaration.language, "{title}: the final text, for your answer", title=declaration.title),
+            "final_proposed", reply_to=ended.started_by,
+            declaration=declaration, version=ended.final_version,
+        )
+    db.session.commit()
+    outcomes = outbox.send_waiting()
+    click.echo(f"Silences ended without objection: {len(closed)}. E-mails sent: {outcomes['sent']}; "
+               f"to try again later (mail send): {outcomes['retry']}; failed for good: {outcomes['failed']}.")
 
 
 @click.group("signing")

@@ -1,7 +1,8 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
-consultation, with a comment, an amendment and stances from two delegates (Bangkok objects to clause 2), and an archive of three adopted
-declarations of past plenaries.
+consultation, with a comment, an amendment and stances from two delegates (Bangkok objects to
+clause 2), a statement whose draft is under silence, and an archive of three adopted declarations
+of past plenaries.
 
 Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
 every declaration that their focal point confirmed, and Tokyo's request for a delegate of Manila
@@ -49,8 +50,13 @@ from drafting.demo_content import (
     PastPlenary,
     Person,
     SEOUL_COMMENT,
+    SILENCE_ANSWER_DAYS,
+    SILENCE_DAYS,
+    SILENCED,
+    SILENCED_CATEGORIES,
+    SILENCED_PREAMBLE,
 )
-from drafting.domain import final_text, permissions, signoff, stances
+from drafting.domain import final_text, permissions, signoff, silence, stances
 from drafting.domain.clock import utcnow
 from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment, version_document
@@ -99,6 +105,7 @@ def load_demo() -> list[Login]:
         network, cities[HOST_CITY], host_drafter, JAPANESE, JAPANESE_PREAMBLE, JAPANESE_CATEGORIES, JAPANESE_VALUES
     )
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
+    _load_silence(network, cities[HOST_CITY], host_drafter)
     for plenary in ARCHIVE:
         _load_adopted(network, cities, plenary)
     return [Login(person.email, PASSWORD, person.described) for person in PEOPLE]
@@ -207,6 +214,18 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     stances.give(version, 2, delegate["Bangkok"], "object", BANGKOK_OBJECTION, proposed)
     manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
     mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
+
+
+def _load_silence(network: Network, host: Organization, host_drafter: User) -> None:
+    """Circulate the third declaration and put its Draft 1 under silence for a week."""
+    declaration = _load_declaration(network, host, host_drafter, SILENCED, SILENCED_PREAMBLE, SILENCED_CATEGORIES)
+    if declaration is None:
+        return
+    declaration.hosts_listed = True
+    today = date.today()
+    circulate(declaration, host_drafter, today + timedelta(days=SILENCE_DAYS), today)
+    silence.start(declaration, host_drafter, utcnow() + timedelta(days=SILENCE_DAYS),
+                  today + timedelta(days=SILENCE_ANSWER_DAYS))
 
 
 def _archive_account(city: Organization, role: UserRole) -> User:

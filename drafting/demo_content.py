@@ -163,6 +163,21 @@ BANGKOK_ADDITION = (
     "cooling centres, its alerts and the care it gives to the elderly and to outdoor workers."
 )
 BANGKOK_OBJECTION = "As it stands the clause commits us to nothing we can report on: Bangkok objects unless it names a measure."
+# A short statement circulated under silence: it becomes the final text unless a member breaks the silence.
+SILENCED = dict(
+    title="Tokyo Statement on Clean Air",
+    subtitle="Breathing easier in the cities of Asia",
+    meeting_name="Special Meeting of the Asian Network of Major Cities 21 on Clean Air",
+    meeting_acronym=NETWORK_ACRONYM,
+    place="Tokyo",
+    starts_on=date(2027, 4, 12),
+    ends_on=date(2027, 4, 12),
+    language="en",
+)
+SILENCED_PREAMBLE = "Our cities share the air our residents breathe. Meeting on clean air, we declare the following:"
+SILENCED_CATEGORIES = (TemplateCategory.environment, TemplateCategory.cooperation)
+SILENCE_DAYS = 7
+SILENCE_ANSWER_DAYS = 21
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,9 @@ ROUTES = {
     ("compare.versions", "GET"): lambda state: SEE_VERSIONS[state],
     ("stances.board", "GET"): lambda state: staff_of(state) & VERSIONS[state],
     ("stances.give", "POST"): lambda state: VERSIONS[state],
+    # The host's staff are told in the editor why they may not; participants and observers on the draft.
+    ("silence.start", "POST"): staff_of,
+    ("silence.break_silence", "POST"): lambda state: VERSIONS[state] | staff_of(state),
     ("desk.index", "GET"): lambda state: staff_of(state) & VERSIONS[state] if state is not S.drafting else staff_of(state),
     ("desk.reply", "POST"): lambda state: host_drafter(state) & VERSIONS[state],
     ("desk.addressed", "POST"): lambda state: host_drafter(state) & VERSIONS[state],

@@ -243,3 +243,15 @@ def test_the_demonstrations_amendment_has_its_justification_and_the_host_reaches
     assert f'href="/declarations/{declaration.id}/versions/1/compilation"' in draft
     compiled = client.get(f"/declarations/{declaration.id}/versions/1/compilation").get_data(as_text=True)
     assert BANGKOK_JUSTIFICATION in compiled
+
+
+def test_a_third_declaration_s_draft_is_under_silence_for_a_week(db):
+    from drafting.domain import silence
+
+    load_demo()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.title == "Tokyo Statement on Clean Air"))
+    running = silence.running(declaration)
+    assert declaration.state is DeclarationState.consultation and running.version.label == "Draft 1"
+    assert not silence.is_over(running) and running.answer_deadline > running.ends_at
+    load_demo()
+    assert len(declaration.versions) == 1 and silence.latest(declaration) is running

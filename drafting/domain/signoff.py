@@ -306,3 +306,30 @@ def remind(declaration: Declaration, user: User, now: datetime | None = None) ->
     audit.record("remind", declaration, user, reminded=sorted(p.organization.name for p in due))
     db.session.flush()
     return due
+
+
+def propose_silenced_final(draft: Version, user: User, answer_deadline: datetime) -> Version:
+    """Propose a draft whose silence ended without objection as the final text, word for word; move to affirmation.
+
+    The caller holds the declaration's row lock. As with propose_final, the text is affirmed for
+    the organization of `user`, the host drafter who put the draft under silence.
+    """
+    declaration = draft.declaration
+    version = Version(
+        declaration=declaration,
+        number=len(declaration.versions) + 1,
+        label="Final",
+        is_final=True,
+        document=draft.document,
+        canonical_text=draft.canonical_text,
+        fingerprint=draft.fingerprint,
+        circulated_by=user,
+        deadline=answer_deadline,
+    )
+    db.session.add(version)
+    db.session.flush()
+    workflow.transition(user, declaration, workflow.Action.propose_final, version=version.label,
+                        fingerprint=version.fingerprint, affirmed_for=user.organization.name,
+                        after_silence_on=draft.label)
+    _record_answer(version, user.organization_id, user, Answer.affirmed)
+    return version

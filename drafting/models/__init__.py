@@ -21,6 +21,7 @@ from drafting.models.mandates import Mandate, MandateStatus
 from drafting.models.organizations import Network, NetworkMembership, Organization, OrganizationKind, OrganizationName
 from drafting.models.outgoing_messages import OutgoingMessage
 from drafting.models.sign_ins import FailedSignIn, SignIn
+from drafting.models.silences import Silence
 from drafting.models.stances import Position, Stance
 from drafting.models.signing_certificates import SigningCertificate
 from drafting.models.stored_pdfs import StoredPdf
@@ -62,6 +63,7 @@ __all__ = [
     "Position",
     "ParticipantRole",
     "SignIn",
+    "Silence",
     "SigningCertificate",
     "Stance",
     "StoredPdf",

@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from drafting.demo_content import DRAFTER_VALUES, JAPANESE, NETWORK_NAME
-from drafting.domain import signoff, stances
+from drafting.domain import signoff, silence, stances
 from drafting.domain.circulation import circulate
 from drafting.domain.clock import utcnow
 from drafting.domain.consultation import add_comment, version_document
@@ -86,6 +86,8 @@ PAGES = [
     Page(HOST, "/declarations/{consulted}/versions/2/compilation"),
     Page(HOST, "/declarations/{consulted}/delegates"),
     Page(HOST, "/declarations/{consulted}/audit"),
+    Page(HOST, "/declarations/{silenced}"),
+    Page(HOST, "/declarations/{broken}"),
     Page(HOST, "/declarations/{final}"),
     Page(HOST, "/declarations/{final}/tracker"),
     Page(HOST, "/declarations/{final}/adopt"),
@@ -113,6 +115,8 @@ PAGES = [
     Page(DELEGATE, "/declarations/{consulted}/versions/2"),
     Page(DELEGATE, "/declarations/{consulted}/compare"),
     Page(DELEGATE, "/declarations/{consulted}/versions/2/compilation"),
+    Page(DELEGATE, "/declarations/{silenced}/versions/1"),
+    Page(DELEGATE, "/declarations/{broken}/versions/1"),
     Page(DELEGATE, "/declarations/{final}/versions/2"),
     Page(DELEGATE, "/declarations/{final}/affirmation"),
     Page(DELEGATE, "/declarations/{adopted}/affirmation"),
@@ -142,8 +146,8 @@ def _new_declaration(title: str, host: Organization, drafter, network: Network) 
 
 @pytest.fixture(scope="module")
 def places(live_server) -> dict[str, object]:
-    """Declarations of this module's own in drafting, in consultation with two drafts, and under
-    affirmation, so that the other journeys' changes to the demonstration change nothing here."""
+    """Declarations of this module's own in drafting, in consultation with two drafts, under silence,
+    with a broken silence and under affirmation, so that the other journeys' changes to the demonstration change nothing here."""
     with live_server.app.app_context():
         network = db.session.scalar(select(Network).where(Network.name == NETWORK_NAME))
         tokyo = db.session.scalar(select(Organization).where(Organization.name == "Tokyo"))
@@ -169,6 +173,12 @@ def places(live_server) -> dict[str, object]:
         final_version = signoff.propose_final(final, host, in_three_weeks, today)
         signoff.answer(final_version, delegate, Answer.affirmed_with_statement, True,
                        statement="Seoul will open its cooling shelters to every member city.")
+        silenced = _new_declaration("Phone Declaration under silence", tokyo, host, network)
+        broken = _new_declaration("Phone Declaration whose silence is broken", tokyo, host, network)
+        for under_silence in (silenced, broken):
+            circulate(under_silence, host, in_three_weeks, today)
+            silence.start(under_silence, host, utcnow() + timedelta(days=7), in_three_weeks)
+        silence.break_silence(broken, delegate, [1, 2], "Seoul cannot commit its budget to clause 2 this year.")
         adopted = db.session.scalar(select(Declaration).where(Declaration.title == "Hanoi Declaration"))
         _, reset_token = request_password_reset(FOCAL_POINT, utcnow())
         _, invitation_token = invite_member(seoul, "new.delegate@seoul.example.org", UserRole.delegate,
@@ -180,6 +190,8 @@ def places(live_server) -> dict[str, object]:
             "template": drafting.clauses[0].template_id,
             "consulted": consulted.id,
             "final": final.id,
+            "silenced": silenced.id,
+            "broken": broken.id,
             "adopted": adopted.id,
             "adopted_fingerprint": next(v for v in adopted.versions if v.is_final).fingerprint,
             "wrong_fingerprint": "0" * 64,
