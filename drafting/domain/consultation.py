@@ -2,6 +2,10 @@
 
 The organization a comment speaks for is always the author's own, never taken from the request,
 so that a delegate cannot comment on behalf of another organization.
+
+A delegation may prepare its comments and amendments before it sends them: a prepared item is
+seen by the organization's own people only, and reaches the host, as news, when one of them
+sends the organization's contribution on the version. Replies are sent at once.
 """
 
 
@@ -48,8 +52,12 @@ def _refuse_if(refusal: permissions.Refusal | None) -> None:
         raise CommentRefused(*refusal)
 
 
-def add_comment(version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None) -> Comment:
-    """Comment on a clause of the latest version, or propose an amendment when proposed_text is given."""
+def add_comment(
+    version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None,
+    prepare: bool = False,
+) -> Comment:
+    """Comment on a clause of the latest version, or propose an amendment when proposed_text is given;
+    send it to the host at once, or keep it prepared for the author's organization when `prepare`."""
     declaration = version.declaration
     _refuse_if(permissions.why_not_comment(author, version))
     clause = version_document(version).clause_numbered(clause_number)
@@ -70,6 +78,8 @@ def add_comment(version: Version, clause_number: int, author: User, body: str, p
         body=body,
         proposed_text=proposed_text,
     )
+    if not prepare:
+        _sent(comment, author)
     db.session.add(comment)
     db.session.flush()
     return comment
@@ -90,9 +100,57 @@ def reply(parent: Comment, author: User, body: str) -> Comment:
         author=author,
         body=_checked_text(body, "body", limits.COMMENT, "reply"),
     )
+    _sent(answer, author)
     db.session.add(answer)
     db.session.flush()
     return answer
+
+
+def _sent(comment: Comment, sender: User) -> None:
+    # Sent at the moment it was made: the host's news is ordered by when items were sent.
+    comment.created_at = comment.sent_at = utcnow()
+    comment.sent_by = sender
+
+
+def prepared_items(user: User, version: Version) -> list[Comment]:
+    """Return the comments and amendments prepared for the user's organization on this version and not sent."""
+    if not permissions.signed_in(user) or user.organization_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Comment).where(
+            Comment.version_id == version.id, Comment.organization_id == user.organization_id,
+            Comment.parent_id.is_(None), Comment.sent_at.is_(None), Comment.status != CommentStatus.withdrawn,
+        ).order_by(Comment.clause_number, Comment.created_at, Comment.id)
+    ))
+
+
+def send_contribution(version: Version, user: User) -> list[Comment]:
+    """Send every item prepared for the user's organization on this version to the host, at once; return them.
+
+    The sender and the moment are kept on each item and in the audit trail.
+    """
+    _refuse_if(permissions.why_not_send(user, version))
+    # Two delegates sending at once: the second waits for the first, then finds nothing left to send.
+    items = list(db.session.scalars(
+        select(Comment).where(Comment.id.in_([item.id for item in prepared_items(user, version)]))
+        .with_for_update().execution_options(populate_existing=True)
+    ))
+    items = sorted(
+        (item for item in items if item.sent_at is None and item.status is not CommentStatus.withdrawn),
+        key=lambda item: (item.clause_number, item.created_at, item.id),
+    )
+    if not items:
+        raise CommentRefused(f"{user.organization.name} has nothing prepared on {version.label} to send.")
+    now = utcnow()
+    for item in items:
+        item.sent_at = now
+        item.sent_by = user
+    db.session.flush()
+    audit.record(
+        "send contribution", version.declaration, user, version=version.label,
+        organization=user.organization.name, comments=[item.id for item in items],
+    )
+    return items
 
 
 def withdraw(comment: Comment, user: User) -> None:
@@ -182,8 +240,8 @@ def version_document(version: Version) -> Document:
 
 
 def visible_threads(user: User, declaration: Declaration, version: Version | None = None) -> list[Comment]:
-    """Return the top-level comments the user may read, with their replies: all for the host, their own
-    organization's for a delegate."""
+    """Return the top-level comments the user may read, with their replies: every one sent for the host,
+    their own organization's, prepared or sent, for a delegate."""
     query = (
         select(Comment)
         .where(Comment.declaration_id == declaration.id, Comment.parent_id.is_(None))
@@ -198,6 +256,8 @@ def visible_threads(user: User, declaration: Declaration, version: Version | Non
     )
     if version is not None:
         query = query.where(Comment.version_id == version.id)
-    if not permissions.can_see_working_draft(user, declaration):
+    if permissions.can_see_working_draft(user, declaration):
+        query = query.where(Comment.sent_at.is_not(None))
+    else:
         query = query.where(Comment.organization_id == user.organization_id)
     return list(db.session.scalars(query))

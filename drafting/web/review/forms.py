@@ -12,6 +12,8 @@ class CommentForm(FlaskForm):
 
     clause_number = IntegerField(validators=[InputRequired()])
     kind = HiddenField(default="comment", validators=[SingleLine()])  # "amendment" when the form proposes text
+    # The button pressed: "prepare" keeps it for the organization; anything else sends it at once.
+    action = HiddenField(default="send", validators=[SingleLine()])
     body = TextAreaField("Comment", filters=[normalize_line_endings], validators=[MultiLine()])
     proposed_text = TextAreaField(
         "Proposed text of the clause", filters=[normalize_line_endings], validators=[MultiLine()]
@@ -21,6 +23,10 @@ class CommentForm(FlaskForm):
     @property
     def amending(self) -> bool:
         return self.kind.data == "amendment"
+
+    @property
+    def preparing(self) -> bool:
+        return self.action.data == "prepare"
 
 
 class ReplyForm(FlaskForm):

@@ -109,6 +109,7 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
         deadline_passed=circulation.deadline_passed(version),
         failed=failed or {},
         redline_of=lambda amendment: amendment_redline(amendment, documents),
+        prepared=consultation.prepared_items(current_user, version),
     ), status
 
 
@@ -134,7 +135,7 @@ def comment(declaration_id: int, number: int):
             raise _text_refused(form, "body", "proposed_text")
         made = consultation.add_comment(
             version, form.clause_number.data, current_user, form.body.data,
-            form.proposed_text.data if amending else None,
+            form.proposed_text.data if amending else None, prepare=form.preparing,
         )
     except consultation.CommentRefused as refused:
         failed = {"clause": form.clause_number.data, "kind": "amendment" if amending else "comment",
@@ -143,11 +144,39 @@ def comment(declaration_id: int, number: int):
                   and permissions.may_comment(current_user, version),
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
         return _render_version(declaration, version, failed, 422)
-    _tell_hosts(made)
+    what = f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number}"
+    if made.is_prepared:
+        told = (f"{what} is prepared for {made.organization.name}. The host sees it once you or a colleague "
+                "send your contribution.")
+    else:
+        _tell_hosts(made)
+        told = f"{what} is recorded."
     db.session.commit()
+    return redirect_to_section(told, f"comment-{made.id}", "review.version", declaration_id=declaration.id,
+                               number=number)
+
+
+@bp.post("/<int:declaration_id>/versions/<int:number>/contribution")
+@login_required
+@once(back=lambda declaration_id, number: url_for("review.version", declaration_id=declaration_id, number=number))
+def send_contribution(declaration_id: int, number: int):
+    """Send every comment and amendment prepared for the user's organization on this version to the host."""
+    declaration = _load(declaration_id)
+    version = _version_or_404(declaration, number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = consultation.send_contribution(version, current_user)
+    except consultation.CommentRefused as refused:
+        return redirect_to_section(str(refused), "contribution", "review.version", "error",
+                                   declaration_id=declaration.id, number=number)
+    for item in sent:
+        _tell_hosts(item)
+    db.session.commit()
+    items = "1 item" if len(sent) == 1 else f"{len(sent)} items"
     return redirect_to_section(
-        f"Your {'amendment' if made.is_amendment else 'comment'} on clause {made.clause_number} is recorded.",
-        f"comment-{made.id}", "review.version", declaration_id=declaration.id, number=number,
+        f"The contribution of {current_user.organization.name} is sent to the host: {items}.", "contribution",
+        "review.version", declaration_id=declaration.id, number=number,
     )
 
 
