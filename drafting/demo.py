@@ -1,6 +1,7 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
-consultation, with a comment and an amendment from two delegates, and an archive of three adopted
+consultation, with a comment and an amendment from two delegates and a comment a third delegation has
+prepared but not sent, and an archive of three adopted
 declarations of past plenaries.
 
 Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
@@ -38,6 +39,7 @@ from drafting.demo_content import (
     JAPANESE_CATEGORIES,
     JAPANESE_PREAMBLE,
     JAPANESE_VALUES,
+    JAKARTA_PREPARED,
     MANILA_PROPOSED,
     NETWORK_ACRONYM,
     NETWORK_NAME,
@@ -184,7 +186,8 @@ def _propose_co_host(declaration: Declaration, city: Organization, host_drafter:
 
 
 def _load_consultation(network: Network, host: Organization, host_drafter: User, accounts: list[User]) -> None:
-    """Circulate the second declaration and add a comment from Seoul and an amendment from Bangkok."""
+    """Circulate the second declaration and add a comment from Seoul, an amendment from Bangkok and a comment
+    that Jakarta has prepared, not sent."""
     declaration = _load_declaration(
         network, host, host_drafter, CONSULTED, CONSULTED_PREAMBLE, CONSULTED_CATEGORIES
     )
@@ -199,6 +202,8 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     second = version_document(version).clause_numbered(2)
     proposed = "\n\n".join(second.paragraphs) + BANGKOK_ADDITION
     add_comment(version, 2, delegate["Bangkok"], BANGKOK_WHY, proposed)
+    # Jakarta's delegation is still preparing its comment: the host sees it once Jakarta sends it.
+    add_comment(version, 1, delegate["Jakarta"], JAKARTA_PREPARED, prepare=True)
     manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
     mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
 

@@ -90,6 +90,7 @@ ROUTES = {
     ("editor.preview", "GET"): staff_of,
     ("review.version", "GET"): lambda state: VERSIONS[state],
     ("review.comment", "POST"): lambda state: VERSIONS[state],
+    ("review.send_contribution", "POST"): lambda state: VERSIONS[state],
     ("review.reply", "POST"): lambda state: THREAD[state],
     ("review.withdraw", "POST"): lambda state: THREAD[state],
     ("compare.versions", "GET"): lambda state: SEE_VERSIONS[state],
