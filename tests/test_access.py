@@ -93,6 +93,7 @@ ROUTES = {
     ("review.send_contribution", "POST"): lambda state: VERSIONS[state],
     ("review.reply", "POST"): lambda state: THREAD[state],
     ("review.withdraw", "POST"): lambda state: THREAD[state],
+    ("review.revise", "POST"): lambda state: THREAD[state],
     ("compare.versions", "GET"): lambda state: SEE_VERSIONS[state],
     ("desk.index", "GET"): lambda state: staff_of(state) & VERSIONS[state] if state is not S.drafting else staff_of(state),
     ("desk.reply", "POST"): lambda state: host_drafter(state) & VERSIONS[state],

@@ -209,3 +209,38 @@ def test_send_now_still_reaches_the_host_at_once(client, login_as, delegation, o
     assert [m["Subject"] for m in outbox()] == ["Tokyo Declaration: Seoul commented on clause 1"]
     page = client.get(url(delegation, "/versions/1")).get_data(as_text=True)
     assert "Sent to the host by" not in page and not re.search(r'id="contribution"', page)
+
+
+def test_a_colleague_rewrites_a_prepared_amendment_and_nobody_else_may(client, login_as, delegation):
+    amendment = prepare(client, login_as, delegation, kind="amendment", body="Name the year.",
+                        proposed_text="Body of clause 2, by 2030.")
+    revise = url(delegation, f"/threads/{amendment.id}/revise")
+    for who in ("bangkok", "drafter"):
+        login_as(delegation[who])
+        assert client.post(revise, data={"body": "Theirs.", "proposed_text": "Other."}).status_code == 404, who
+
+    login_as(delegation["colleague"])
+    page = client.get(url(delegation, "/versions/1")).get_data(as_text=True)
+    assert "Rewrite before sending" in page
+    for data, message in (({"body": " ", "proposed_text": "Body of clause 2, by 2035."}, "Write the comment."),
+                          ({"body": "Same", "proposed_text": "Body of clause 2."},
+                           "The proposed text is the same as the circulated clause.")):
+        refused = client.post(revise, data=data)
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+        assert 'aria-invalid="true"' in refused.get_data(as_text=True)
+    db.session.refresh(amendment)
+    assert (amendment.body, amendment.proposed_text) == ("Name the year.", "Body of clause 2, by 2030.")
+
+    saved = client.post(revise, data={"body": "Name the year, as Jiho suggests.",
+                                      "proposed_text": "Body of clause 2, by 2035."})
+    assert saved.status_code == 302
+    db.session.refresh(amendment)
+    assert (amendment.body, amendment.proposed_text) == ("Name the year, as Jiho suggests.", "Body of clause 2, by 2035.")
+    assert amendment.is_prepared
+
+    # Once sent, it is the organization's word to the host: no longer rewritten.
+    send(client, delegation)
+    refused = client.post(revise, data={"body": "Too late.", "proposed_text": "Body of clause 2, now."})
+    assert refused.status_code == 422 and "Only a prepared comment is rewritten" in refused.get_data(as_text=True)
+    db.session.refresh(amendment)
+    assert amendment.body == "Name the year, as Jiho suggests."

@@ -52,6 +52,13 @@ def _refuse_if(refusal: permissions.Refusal | None) -> None:
         raise CommentRefused(*refusal)
 
 
+def _checked_proposal(proposed_text: str, clause: DocumentClause) -> str:
+    proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
+    if markup.paragraphs(proposed_text) == clause.paragraphs:
+        raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+    return proposed_text
+
+
 def add_comment(
     version: Version, clause_number: int, author: User, body: str, proposed_text: str | None = None,
     prepare: bool = False,
@@ -65,9 +72,7 @@ def add_comment(
         raise CommentRefused(f"{version.label} has no clause {clause_number}.", "clause_number")
     body = _checked_text(body, "body", limits.COMMENT, "comment")
     if proposed_text is not None:
-        proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
-        if markup.paragraphs(proposed_text) == clause.paragraphs:
-            raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+        proposed_text = _checked_proposal(proposed_text, clause)
     comment = Comment(
         declaration=declaration,
         version=version,
@@ -110,6 +115,20 @@ def _sent(comment: Comment, sender: User) -> None:
     # Sent at the moment it was made: the host's news is ordered by when items were sent.
     comment.created_at = comment.sent_at = utcnow()
     comment.sent_by = sender
+
+
+def revise_prepared(comment: Comment, user: User, body: str, proposed_text: str | None = None) -> None:
+    """Rewrite a comment, or an amendment's proposed text and reason, that the user's organization prepared and
+    has not sent; `proposed_text` is read for an amendment only."""
+    # A colleague sending the contribution meanwhile: the revision waits, then finds it sent and refuses.
+    db.session.refresh(comment, with_for_update=True)
+    _refuse_if(permissions.why_not_revise(user, comment))
+    body = _checked_text(body, "body", limits.COMMENT, "comment")
+    if comment.is_amendment:
+        clause = version_document(comment.version).clause_numbered(comment.clause_number)
+        comment.proposed_text = _checked_proposal(proposed_text, clause)
+    comment.body = body
+    db.session.flush()
 
 
 def prepared_items(user: User, version: Version) -> list[Comment]:

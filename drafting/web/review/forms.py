@@ -29,5 +29,14 @@ class CommentForm(FlaskForm):
         return self.action.data == "prepare"
 
 
+class RevisionForm(FlaskForm):
+    """A prepared comment rewritten before it is sent; the proposed text counts for an amendment only."""
+
+    body = TextAreaField("Comment", filters=[normalize_line_endings], validators=[MultiLine()])
+    proposed_text = TextAreaField(
+        "Proposed text of the clause", filters=[normalize_line_endings], validators=[MultiLine()]
+    )
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField("Reply", filters=[normalize_line_endings], validators=[MultiLine()])

@@ -11,7 +11,7 @@ from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
 from drafting.web.notices import redirect_to_section
-from drafting.web.review.forms import CommentForm, ReplyForm
+from drafting.web.review.forms import CommentForm, ReplyForm, RevisionForm
 from drafting.web.submitted_once import once
 
 bp = Blueprint("review", __name__, url_prefix="/declarations")
@@ -201,6 +201,30 @@ def reply(declaration_id: int, comment_id: int):
     db.session.commit()
     return redirect_to_section("Your reply is recorded.", f"comment-{answer.id}", "review.version",
                                declaration_id=declaration.id, number=parent.version.number)
+
+
+@bp.post("/<int:declaration_id>/threads/<int:comment_id>/revise")
+@login_required
+def revise(declaration_id: int, comment_id: int):
+    """Rewrite a comment or amendment prepared for the user's organization, before it is sent."""
+    declaration = _load(declaration_id)
+    comment = _comment_or_404(declaration, comment_id)
+    form = RevisionForm()
+    try:
+        if not form.validate_on_submit():
+            raise _text_refused(form, "body", "proposed_text")
+        consultation.revise_prepared(comment, current_user, form.body.data, form.proposed_text.data)
+    except consultation.CommentRefused as refused:
+        failed = {"revise": comment.id, "field": refused.field, "message": str(refused),
+                  "at_form": refused.field is not None and permissions.may_revise(current_user, comment),
+                  "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
+        return _render_version(declaration, comment.version, failed, 422)
+    db.session.commit()
+    return redirect_to_section(
+        f"The prepared {'amendment' if comment.is_amendment else 'comment'} on clause {comment.clause_number} is saved. "
+        "It is still not sent.", f"comment-{comment.id}", "review.version",
+        declaration_id=declaration.id, number=comment.version.number,
+    )
 
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/withdraw")
