@@ -133,6 +133,7 @@ def test_a_colleague_sends_the_contribution_and_the_host_hears_of_it_then(client
     assert host_news.unread_count(delegation["drafter"], delegation["declaration"]) == 2
     desk = client.get(url(delegation, "/comments")).get_data(as_text=True)
     assert PREPARED in desk and "And clause 3 too." in desk
+    assert desk.count("Sent by Jiho on ") == 2 and "with the contribution of Seoul" in desk
     # Once sent, the thread is the host's to answer like any other.
     assert client.post(url(delegation, f"/comments/{first.id}/reply"), data={"body": "Noted."}).status_code == 302
 

@@ -89,6 +89,12 @@ class Comment(db.Model):
         """Tell whether the comment is prepared for its organization and not sent yet."""
         return self.sent_at is None
 
+    @property
+    def sent_in_contribution(self) -> bool:
+        """Tell whether the comment was prepared first, then sent with its organization's contribution."""
+        # A comment sent at once is sent at the moment it is made.
+        return self.sent_at is not None and self.sent_at != self.created_at
+
     def __repr__(self) -> str:
         kind = "Amendment" if self.is_amendment else "Comment"
         return f"<{kind} {self.id} on clause {self.clause_number} of version {self.version_id}>"
