@@ -258,9 +258,16 @@ def version_document(version: Version) -> Document:
     return Document.from_json(version.document)
 
 
+def readable_by(user: User, declaration: Declaration):
+    """Return the condition on comments that the user may read: every one sent for the host, their own
+    organization's, prepared or sent, for a delegate."""
+    if permissions.can_see_working_draft(user, declaration):
+        return Comment.sent_at.is_not(None)
+    return Comment.organization_id == user.organization_id
+
+
 def visible_threads(user: User, declaration: Declaration, version: Version | None = None) -> list[Comment]:
-    """Return the top-level comments the user may read, with their replies: every one sent for the host,
-    their own organization's, prepared or sent, for a delegate."""
+    """Return the top-level comments the user may read (readable_by), with their replies."""
     query = (
         select(Comment)
         .where(Comment.declaration_id == declaration.id, Comment.parent_id.is_(None))
@@ -275,8 +282,4 @@ def visible_threads(user: User, declaration: Declaration, version: Version | Non
     )
     if version is not None:
         query = query.where(Comment.version_id == version.id)
-    if permissions.can_see_working_draft(user, declaration):
-        query = query.where(Comment.sent_at.is_not(None))
-    else:
-        query = query.where(Comment.organization_id == user.organization_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(readable_by(user, declaration))))
