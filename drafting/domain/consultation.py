@@ -12,7 +12,7 @@ sends the organization's contribution on the version. Replies are sent at once.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import audit, draft_editing, permissions
+from drafting.domain import audit, contribution_permissions, draft_editing, permissions
 from drafting.domain.clock import utcnow
 from drafting.domain.locking import EditConflict
 from drafting.domain.text import markup
@@ -122,7 +122,7 @@ def revise_prepared(comment: Comment, user: User, body: str, proposed_text: str 
     has not sent; `proposed_text` is read for an amendment only."""
     # A colleague sending the contribution meanwhile: the revision waits, then finds it sent and refuses.
     db.session.refresh(comment, with_for_update=True)
-    _refuse_if(permissions.why_not_revise(user, comment))
+    _refuse_if(contribution_permissions.why_not_revise(user, comment))
     body = _checked_text(body, "body", limits.COMMENT, "comment")
     if comment.is_amendment:
         clause = version_document(comment.version).clause_numbered(comment.clause_number)
@@ -148,7 +148,7 @@ def send_contribution(version: Version, user: User) -> list[Comment]:
 
     The sender and the moment are kept on each item and in the audit trail.
     """
-    _refuse_if(permissions.why_not_send(user, version))
+    _refuse_if(contribution_permissions.why_not_send(user, version))
     # Two delegates sending at once: the second waits for the first, then finds nothing left to send.
     items = list(db.session.scalars(
         select(Comment).where(Comment.id.in_([item.id for item in prepared_items(user, version)]))

@@ -219,37 +219,6 @@ def may_comment(user, version: Version) -> bool:
     return why_not_comment(user, version) is None
 
 
-def why_not_send(user, version: Version) -> Refusal | None:
-    """Say why the user may not send their organization's prepared comments on this version now; None if they may.
-
-    Sending is commenting: the same people, on the latest version, before its deadline.
-    """
-    return why_not_comment(user, version)
-
-
-def may_send(user, version: Version) -> bool:
-    """Tell whether the user may send their organization's prepared comments on this version now."""
-    return why_not_send(user, version) is None
-
-
-def why_not_revise(user, comment: Comment) -> Refusal | None:
-    """Say why the user may not rewrite this prepared comment now; None if they may.
-
-    Until it is sent, a prepared comment is its organization's draft: any of its people may rewrite it
-    while they may still comment on its version.
-    """
-    if not (comment.is_prepared and is_own_organization(user, comment)):
-        return Refusal("Only a prepared comment is rewritten, by its own organization, before it is sent.")
-    if comment.status is CommentStatus.withdrawn:
-        return Refusal("This comment is withdrawn: it is no longer rewritten.")
-    return why_not_comment(user, comment.version)
-
-
-def may_revise(user, comment: Comment) -> bool:
-    """Tell whether the user may rewrite this prepared comment now."""
-    return why_not_revise(user, comment) is None
-
-
 def why_not_reply(user, comment: Comment) -> Refusal | None:
     """Say why the user may not reply in this comment's thread now; None if they may."""
     thread = comment.parent if comment.parent_id is not None else comment

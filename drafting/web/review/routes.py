@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import circulation, consultation, host_news, permissions
+from drafting.domain import circulation, consultation, contribution_permissions, host_news, permissions
 from drafting.domain.text import markup, redline, wording
 from drafting.extensions import db
 from drafting.models import Comment, Version
@@ -216,7 +216,7 @@ def revise(declaration_id: int, comment_id: int):
         consultation.revise_prepared(comment, current_user, form.body.data, form.proposed_text.data)
     except consultation.CommentRefused as refused:
         failed = {"revise": comment.id, "field": refused.field, "message": str(refused),
-                  "at_form": refused.field is not None and permissions.may_revise(current_user, comment),
+                  "at_form": refused.field is not None and contribution_permissions.may_revise(current_user, comment),
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
         return _render_version(declaration, comment.version, failed, 422)
     db.session.commit()
