@@ -11,6 +11,7 @@ from drafting.models import Mandate, MandateStatus, Organization, UserRole
 
 DECLARATION = "Tokyo Declaration on Cities and Extreme Heat"
 PREPARED = "Seoul would have the clause name the elderly who live alone."
+REWRITTEN = "Seoul would have the clause name the elderly who live alone, and outdoor workers."
 COLLEAGUE = "hana.choi@seoul.example.org"
 
 
@@ -49,7 +50,12 @@ def test_one_delegate_prepares_the_other_sends_and_the_host_then_sees_it(live_se
     second = browser.new_context(base_url=live_server.url).new_page()
     sign_in(second, COLLEAGUE, password)
     second.get_by_role("link", name=DECLARATION).click()
-    expect(second.get_by_text(PREPARED)).to_be_visible()
+    # The colleague reads the prepared comment, rewrites it, and sends it.
+    expect(second.locator(".comment-body", has_text=PREPARED)).to_be_visible()
+    second.get_by_text("Rewrite before sending").click()
+    second.get_by_label("Prepared comment on clause 2").fill(REWRITTEN)
+    second.get_by_role("button", name="Save, still prepared").click()
+    expect(second.get_by_text("The prepared comment on clause 2 is saved. It is still not sent.")).to_be_visible()
     contribution = second.get_by_role("region", name="Contribution of Seoul")
     expect(contribution).to_contain_text("1 item is prepared on Draft 1 and not sent")
     contribution.get_by_role("button", name="Send our contribution").click()
@@ -58,7 +64,7 @@ def test_one_delegate_prepares_the_other_sends_and_the_host_then_sees_it(live_se
     second.context.close()
 
     host.reload()
-    sent = host.locator("article", has_text=PREPARED)
+    sent = host.locator("article", has_text=REWRITTEN)
     expect(sent).to_have_count(1)
     expect(sent.locator(".tag.new")).to_have_count(1)
     host.context.close()
