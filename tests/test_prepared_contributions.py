@@ -99,6 +99,8 @@ def test_the_host_sees_counts_and_hears_of_nothing_prepared(client, login_as, de
     assert host_news.unread_count(delegation["drafter"], delegation["declaration"]) == 0
     assert host_news.news_for(delegation["drafter"], None, utcnow()) == []
     assert PREPARED not in export_text(delegation["declaration"])
+    api = client.get(f"/api/declarations/{delegation['declaration'].id}")
+    assert api.status_code == 404 and PREPARED not in api.get_data(as_text=True)
     assert outbox() == []
     # Nor may the host act on it by its address.
     for path, data in ((f"/comments/{comment.id}/reply", {"body": "Noted."}),
