@@ -1,8 +1,8 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
 consultation, with a comment, an amendment and stances from two delegates (Bangkok objects to
-clause 2), a statement whose draft is under silence, and an archive of three adopted declarations
-of past plenaries.
+clause 2) and a comment a third delegation has prepared but not sent, a statement whose draft is under
+silence, and an archive of three adopted declarations of past plenaries.
 
 Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
 every declaration that their focal point confirmed, and Tokyo's request for a delegate of Manila
@@ -41,6 +41,7 @@ from drafting.demo_content import (
     JAPANESE_CATEGORIES,
     JAPANESE_PREAMBLE,
     JAPANESE_VALUES,
+    JAKARTA_PREPARED,
     MANILA_PROPOSED,
     NETWORK_ACRONYM,
     NETWORK_NAME,
@@ -193,7 +194,8 @@ def _propose_co_host(declaration: Declaration, city: Organization, host_drafter:
 
 
 def _load_consultation(network: Network, host: Organization, host_drafter: User, accounts: list[User]) -> None:
-    """Circulate the second declaration; add a comment from Seoul, an amendment from Bangkok, and their stances."""
+    """Circulate the second declaration; add a comment from Seoul, an amendment from Bangkok, their stances, and a
+    comment that Jakarta has prepared, not sent."""
     declaration = _load_declaration(
         network, host, host_drafter, CONSULTED, CONSULTED_PREAMBLE, CONSULTED_CATEGORIES
     )
@@ -212,6 +214,8 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     stances.give(version, 2, delegate["Seoul"], "can_live_with")
     stances.give(version, 1, delegate["Bangkok"], "agree")
     stances.give(version, 2, delegate["Bangkok"], "object", BANGKOK_OBJECTION, proposed)
+    # Jakarta's delegation is still preparing its comment: the host sees it once Jakarta sends it.
+    add_comment(version, 1, delegate["Jakarta"], JAKARTA_PREPARED, prepare=True)
     manila = db.session.scalar(select(Organization).where(Organization.name == "Manila"))
     mandates.request_delegate(declaration, manila, MANILA_PROPOSED, host_drafter, utcnow())
 

@@ -152,6 +152,10 @@ SEOUL_COMMENT = (
     "Seoul supports this clause. Could the host add a word on cooling shelters? Our network of "
     "shelters in community centres saved lives during the 2024 heat wave."
 )
+JAKARTA_PREPARED = (
+    "Jakarta asks that the clause name flooding after extreme rain as well as heat: our delegation is "
+    "still agreeing the wording."
+)
 BANGKOK_WHY = "Bangkok proposes to name a concrete measure, so that the clause commits us to something we can report on."
 # The amendment's justification, as the compilation prints it under the redline.
 BANGKOK_JUSTIFICATION = (

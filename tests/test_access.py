@@ -90,11 +90,13 @@ ROUTES = {
     ("editor.preview", "GET"): staff_of,
     ("review.version", "GET"): lambda state: VERSIONS[state],
     ("review.comment", "POST"): lambda state: VERSIONS[state],
+    ("review.send_contribution", "POST"): lambda state: VERSIONS[state],
     ("review.reply", "POST"): lambda state: THREAD[state],
     ("review.withdraw", "POST"): lambda state: THREAD[state],
     # A closed consultation (the default): the compilation is the host's.
     ("review.compilation", "GET"): lambda state: VERSIONS[state] & STAFF,
     ("review.compilation_download", "GET"): lambda state: VERSIONS[state] & STAFF,
+    ("review.revise", "POST"): lambda state: THREAD[state],
     ("compare.versions", "GET"): lambda state: SEE_VERSIONS[state],
     ("stances.board", "GET"): lambda state: staff_of(state) & VERSIONS[state],
     ("stances.give", "POST"): lambda state: VERSIONS[state],

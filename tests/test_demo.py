@@ -91,9 +91,9 @@ def test_a_second_declaration_is_in_consultation_with_a_comment_and_an_amendment
     load_demo()
     declaration = db.session.scalar(select(Declaration).where(Declaration.state == DeclarationState.consultation))
     assert [version.label for version in declaration.versions] == ["Draft 1"]
-    comments = db.session.scalars(select(Comment).order_by(Comment.clause_number)).all()
-    assert [(c.organization.name, c.clause_number, c.is_amendment) for c in comments] == [
-        ("Seoul", 1, False), ("Bangkok", 2, True),
+    comments = db.session.scalars(select(Comment).order_by(Comment.clause_number, Comment.id)).all()
+    assert [(c.organization.name, c.clause_number, c.is_amendment, c.is_prepared) for c in comments] == [
+        ("Seoul", 1, False, False), ("Jakarta", 1, False, True), ("Bangkok", 2, True, False),
     ]
 
 
@@ -106,6 +106,20 @@ def test_the_declaration_in_consultation_shows_stances_with_an_objection_first_o
     assert first.clause.number == 2 and first.counts["object"] == 1
     [objection] = first.objections
     assert objection.stance.organization.name == "Bangkok" and "Bangkok objects" in objection.stance.reason
+
+
+def test_jakarta_s_prepared_comment_is_seen_by_its_delegate_and_not_by_the_host(db, client):
+    from drafting.demo_content import JAKARTA_PREPARED, PASSWORD
+
+    load_demo()
+    db.session.commit()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.state == DeclarationState.consultation))
+    client.post("/login", data={"email": "rina.kusuma@jakarta.example.org", "password": PASSWORD})
+    page = client.get(f"/declarations/{declaration.id}/versions/1").get_data(as_text=True)
+    assert JAKARTA_PREPARED in page and "Send our contribution" in page
+    client.post("/logout")
+    client.post("/login", data={"email": "haruka.ito@tokyo.example.org", "password": PASSWORD})
+    assert JAKARTA_PREPARED not in client.get(f"/declarations/{declaration.id}/comments").get_data(as_text=True)
 
 
 def test_loading_the_demo_twice_changes_no_counts(db):

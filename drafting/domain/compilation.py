@@ -45,8 +45,8 @@ class Compilation:
 def contributions(reader: User, version: Version) -> list[Comment]:
     """Return the comments and amendments made on a version that the reader may read, oldest first.
 
-    The one query of what a compilation holds: a rule on which contributions count (sent ones only, say)
-    belongs here. Withdrawn comments are left out, as their organizations took them back from the negotiation;
+    The one query of what a compilation holds. Only what was sent counts: a delegation's prepared items are
+    not yet part of the negotiation. Withdrawn comments are left out, as their organizations took them back;
     replies are the thread's, not the compilation's.
     """
     query = (
@@ -55,6 +55,7 @@ def contributions(reader: User, version: Version) -> list[Comment]:
             Comment.version_id == version.id,
             Comment.parent_id.is_(None),
             Comment.status != CommentStatus.withdrawn,
+            Comment.sent_at.is_not(None),
             consultation.readable_by(reader, version.declaration),
         )
         .options(selectinload(Comment.organization), selectinload(Comment.author))

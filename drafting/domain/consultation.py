@@ -2,15 +2,19 @@
 
 The organization a comment speaks for is always the author's own, never taken from the request,
 so that a delegate cannot comment on behalf of another organization.
+
+A delegation may prepare its comments and amendments before it sends them: a prepared item is
+seen by the organization's own people only, and reaches the host, as news, when one of them
+sends the organization's contribution on the version. Replies are sent at once.
 """
 
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import audit, comment_targets, draft_editing, permissions
+from drafting.domain import audit, comment_targets, contribution_permissions, draft_editing, permissions
 from drafting.domain.clock import utcnow
 from drafting.domain.locking import EditConflict
 from drafting.domain.text import markup
@@ -51,13 +55,21 @@ def _refuse_if(refusal: permissions.Refusal | None) -> None:
         raise CommentRefused(*refusal)
 
 
+def _checked_proposal(proposed_text: str, clause: DocumentClause) -> str:
+    proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
+    if markup.paragraphs(proposed_text) == clause.paragraphs:
+        raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+    return proposed_text
+
+
 def add_comment(
     version: Version, clause_number: int | None, author: User, body: str, proposed_text: str | None = None,
     justification: str | None = None, *, part: CommentPart = CommentPart.clause, paragraph: int | None = None,
-    quote: str | None = None,
+    quote: str | None = None, prepare: bool = False,
 ) -> Comment:
     """Comment on a part of the latest version (a clause by default), or on one paragraph of it, optionally
-    quoting the words it is about; propose an amendment to a whole clause when proposed_text is given.
+    quoting the words it is about; propose an amendment to a whole clause when proposed_text is given. Send it
+    to the host at once, or keep it prepared for the author's organization when `prepare`.
 
     An amendment carries its justification: the host weighs it and the compilation prints it with the redline,
     so an amendment without its reasons is refused.
@@ -90,9 +102,7 @@ def add_comment(
     if proposed_text is not None:
         if clause is None or paragraph is not None:
             raise CommentRefused("An amendment proposes the text of a whole clause.", "proposed_text")
-        proposed_text = _checked_text(proposed_text, "proposed_text", limits.CLAUSE_BODY, "proposed text")
-        if markup.paragraphs(proposed_text) == clause.paragraphs:
-            raise CommentRefused("The proposed text is the same as the circulated clause.", "proposed_text")
+        proposed_text = _checked_proposal(proposed_text, clause)
         justification = _checked_text(justification, "justification", limits.JUSTIFICATION, "justification")
     elif justification is not None:
         raise CommentRefused("Only an amendment carries a justification.", "justification")
@@ -110,6 +120,8 @@ def add_comment(
         proposed_text=proposed_text,
         justification=justification,
     )
+    if not prepare:
+        _sent(comment, author)
     db.session.add(comment)
     db.session.flush()
     return comment
@@ -132,9 +144,71 @@ def reply(parent: Comment, author: User, body: str) -> Comment:
         author=author,
         body=_checked_text(body, "body", limits.COMMENT, "reply"),
     )
+    _sent(answer, author)
     db.session.add(answer)
     db.session.flush()
     return answer
+
+
+def _sent(comment: Comment, sender: User) -> None:
+    # Sent at the moment it was made: the host's news is ordered by when items were sent.
+    comment.created_at = comment.sent_at = utcnow()
+    comment.sent_by = sender
+
+
+def revise_prepared(comment: Comment, user: User, body: str, proposed_text: str | None = None) -> None:
+    """Rewrite a comment, or an amendment's proposed text and reason, that the user's organization prepared and
+    has not sent; `proposed_text` is read for an amendment only."""
+    # A colleague sending the contribution meanwhile: the revision waits, then finds it sent and refuses.
+    db.session.refresh(comment, with_for_update=True)
+    _refuse_if(contribution_permissions.why_not_revise(user, comment))
+    body = _checked_text(body, "body", limits.COMMENT, "comment")
+    if comment.is_amendment:
+        clause = version_document(comment.version).clause_numbered(comment.clause_number)
+        comment.proposed_text = _checked_proposal(proposed_text, clause)
+    comment.body = body
+    db.session.flush()
+
+
+def prepared_items(user: User, version: Version) -> list[Comment]:
+    """Return the comments and amendments prepared for the user's organization on this version and not sent."""
+    if not permissions.signed_in(user) or user.organization_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Comment).where(
+            Comment.version_id == version.id, Comment.organization_id == user.organization_id,
+            Comment.parent_id.is_(None), Comment.sent_at.is_(None), Comment.status != CommentStatus.withdrawn,
+        ).order_by(Comment.clause_number, Comment.created_at, Comment.id)
+    ))
+
+
+def send_contribution(version: Version, user: User) -> list[Comment]:
+    """Send every item prepared for the user's organization on this version to the host, at once; return them.
+
+    The sender and the moment are kept on each item and in the audit trail.
+    """
+    _refuse_if(contribution_permissions.why_not_send(user, version))
+    # Two delegates sending at once: the second waits for the first, then finds nothing left to send.
+    items = list(db.session.scalars(
+        select(Comment).where(Comment.id.in_([item.id for item in prepared_items(user, version)]))
+        .with_for_update().execution_options(populate_existing=True)
+    ))
+    items = sorted(
+        (item for item in items if item.sent_at is None and item.status is not CommentStatus.withdrawn),
+        key=lambda item: (item.clause_number, item.created_at, item.id),
+    )
+    if not items:
+        raise CommentRefused(f"{user.organization.name} has nothing prepared on {version.label} to send.")
+    now = utcnow()
+    for item in items:
+        item.sent_at = now
+        item.sent_by = user
+    db.session.flush()
+    audit.record(
+        "send contribution", version.declaration, user, version=version.label,
+        organization=user.organization.name, comments=[item.id for item in items],
+    )
+    return items
 
 
 def withdraw(comment: Comment, user: User) -> None:
@@ -224,12 +298,13 @@ def version_document(version: Version) -> Document:
 
 
 def readable_by(user: User, declaration: Declaration):
-    """Return the condition on comments that the user may read: all for the host, for a delegate their own
-    organization's and those on versions circulated for an open consultation."""
+    """Return the condition on comments that the user may read: every one sent, for the host; for a delegate
+    their own organization's, prepared or sent, and those sent on versions circulated for an open consultation."""
     if permissions.can_see_working_draft(user, declaration):
-        return true()
+        return Comment.sent_at.is_not(None)
     opened = select(Version.id).where(Version.declaration_id == declaration.id, Version.open_consultation)
-    return or_(Comment.organization_id == user.organization_id, Comment.version_id.in_(opened))
+    return or_(Comment.organization_id == user.organization_id,
+               and_(Comment.sent_at.is_not(None), Comment.version_id.in_(opened)))
 
 
 def visible_threads(user: User, declaration: Declaration, version: Version | None = None) -> list[Comment]:

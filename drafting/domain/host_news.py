@@ -3,7 +3,8 @@
 Each host drafter hears of them as they chose (HostNotifications): an e-mail for each as it is
 made, one daily digest, or no e-mail. Whatever they chose, the desk of comments counts for each
 of them what it has not shown them yet. Only what an invited organization writes is news: the
-replies of the host and its co-hosts are their drafters' own doing.
+replies of the host and its co-hosts are their drafters' own doing. An item is news from the moment
+it was sent: what a delegation prepares is its own until it sends its contribution.
 """
 
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ class DeclarationNews:
 
 
 def is_news(comment: Comment) -> bool:
-    """Tell whether a comment, amendment or reply was written for an invited organization, not for a host."""
-    return comment.organization_id not in comment.declaration.host_organization_ids
+    """Tell whether a comment, amendment or reply was sent for an invited organization, not written for a host."""
+    return not comment.is_prepared and comment.organization_id not in comment.declaration.host_organization_ids
 
 
 def host_drafters(declaration: Declaration) -> list[User]:
@@ -81,14 +82,14 @@ def _hosted_declaration_ids(user: User):
 
 
 def news_for(user: User, since: datetime | None, until: datetime) -> list[DeclarationNews]:
-    """Return, declaration by declaration, the news made after `since` (from the start if None) up to `until`
+    """Return, declaration by declaration, the news sent after `since` (from the start if None) up to `until`
     on the declarations the user drafts for as host; withdrawn comments are left out."""
     query = select(Comment).where(
-        Comment.declaration_id.in_(_hosted_declaration_ids(user)), Comment.created_at <= until,
+        Comment.declaration_id.in_(_hosted_declaration_ids(user)), Comment.sent_at <= until,
         Comment.status != CommentStatus.withdrawn,
-    ).order_by(Comment.declaration_id, Comment.created_at, Comment.id)
+    ).order_by(Comment.declaration_id, Comment.sent_at, Comment.id)
     if since is not None:
-        query = query.where(Comment.created_at > since)
+        query = query.where(Comment.sent_at > since)
     found: dict[int, DeclarationNews] = {}
     for comment in db.session.scalars(query):
         if is_news(comment) and permissions.is_host_drafter(user, comment.declaration):
@@ -120,10 +121,10 @@ def seen_up_to(user, declaration: Declaration) -> datetime | None:
 
 
 def is_new(comment: Comment, seen: datetime | None) -> bool:
-    """Tell whether a comment, amendment or reply is news made after what the desk showed (`seen_up_to`)."""
+    """Tell whether a comment, amendment or reply is news sent after what the desk showed (`seen_up_to`)."""
     return (
         is_news(comment) and comment.status is not CommentStatus.withdrawn
-        and (seen is None or as_utc(comment.created_at) > seen)
+        and (seen is None or as_utc(comment.sent_at) > seen)
     )
 
 
@@ -140,7 +141,8 @@ def unread_counts(user, declarations: list[Declaration]) -> dict[int, int]:
         .outerjoin(DeskVisit, and_(DeskVisit.declaration_id == Comment.declaration_id, DeskVisit.user_id == user.id))
         .where(
             Comment.declaration_id.in_(hosted), Comment.status != CommentStatus.withdrawn,
-            or_(DeskVisit.seen_up_to.is_(None), Comment.created_at > DeskVisit.seen_up_to),
+            Comment.sent_at.is_not(None),
+            or_(DeskVisit.seen_up_to.is_(None), Comment.sent_at > DeskVisit.seen_up_to),
         )
         .group_by(Comment.declaration_id, Comment.organization_id)
     )
@@ -158,7 +160,7 @@ def unread_count(user, declaration: Declaration) -> int:
 
 def mark_seen(user: User, declaration: Declaration, shown: list[Comment]) -> None:
     """Remember the newest news the desk showed the host drafter, so that only what comes after counts as new."""
-    moments = [as_utc(comment.created_at) for comment in shown if is_news(comment)]
+    moments = [as_utc(comment.sent_at) for comment in shown if is_news(comment)]
     if not moments or not permissions.is_host_drafter(user, declaration):
         return
     newest = max(moments)

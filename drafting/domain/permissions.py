@@ -98,12 +98,19 @@ def can_see_versions(user, declaration: Declaration) -> bool:
 
 
 def can_read_comment(user, comment: Comment) -> bool:
-    """Tell whether the user may read a comment's thread: host staff and administrators any, a delegate their
-    own organization's, and every one on a draft circulated for an open consultation."""
-    return can_see_working_draft(user, comment.declaration) or (
-        acts_for_invited(user, comment.declaration)
-        and (comment.organization_id == user.organization_id or comment.version.open_consultation)
-    )
+    """Tell whether the user may read a comment's thread: its organization's own people always, prepared or
+    sent; once sent, host staff and administrators, and every participant on a draft circulated for an open
+    consultation."""
+    if is_own_organization(user, comment):
+        return True
+    return not comment.is_prepared and (can_see_working_draft(user, comment.declaration) or (
+        acts_for_invited(user, comment.declaration) and comment.version.open_consultation
+    ))
+
+
+def is_own_organization(user, comment: Comment) -> bool:
+    """Tell whether the user speaks on the declaration for the organization the comment speaks for."""
+    return acts_for_invited(user, comment.declaration) and comment.organization_id == user.organization_id
 
 
 def can_see_compilation(user, version: Version) -> bool:
@@ -262,6 +269,8 @@ def why_not_reply(user, comment: Comment) -> Refusal | None:
     declaration = thread.declaration
     if thread.status is CommentStatus.withdrawn:
         return Refusal("This comment was withdrawn: it takes no more replies.", "body")
+    if thread.is_prepared:
+        return Refusal("This comment is prepared, not sent: it takes replies once it is sent.", "body")
     own_organization = acts_for_invited(user, declaration) and user.organization_id == thread.organization_id
     if not (is_host_drafter(user, declaration) or own_organization):
         return Refusal("Only the host and the comment's organization reply in its thread.")
@@ -275,8 +284,12 @@ def may_reply(user, comment: Comment) -> bool:
 
 
 def why_not_withdraw(user, comment: Comment) -> Refusal | None:
-    """Say why the user may not withdraw this comment now; None if they may."""
-    if not signed_in(user) or comment.author_id != user.id:
+    """Say why the user may not withdraw this comment now; None if they may.
+
+    A prepared comment is the organization's until it is sent: any of its people may withdraw it.
+    """
+    own = signed_in(user) and comment.author_id == user.id
+    if not (own or (comment.is_prepared and is_own_organization(user, comment))):
         return Refusal("Only its author can withdraw a comment.")
     if refusal := _comments_closed(comment.declaration):
         return refusal
@@ -296,7 +309,7 @@ def may_withdraw(user, comment: Comment) -> bool:
 
 def why_not_mark_addressed(user, comment: Comment) -> Refusal | None:
     """Say why the user may not mark this comment addressed now; None if they may."""
-    if not is_host_drafter(user, comment.declaration):
+    if not is_host_drafter(user, comment.declaration) or comment.is_prepared:
         return Refusal("Only the host's drafters mark comments addressed.")
     if refusal := _comments_closed(comment.declaration):
         return refusal
@@ -314,7 +327,7 @@ def may_mark_addressed(user, comment: Comment) -> bool:
 
 def why_not_decide(user, amendment: Comment) -> Refusal | None:
     """Say why the user may not decide this amendment now; None if they may."""
-    if not is_host_drafter(user, amendment.declaration):
+    if not is_host_drafter(user, amendment.declaration) or amendment.is_prepared:
         return Refusal("Only the host's drafters decide amendments.")
     if refusal := _comments_closed(amendment.declaration):
         return refusal

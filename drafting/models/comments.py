@@ -89,6 +89,9 @@ class Comment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # NULL while the comment is prepared: only its organization's own people see it until they send it.
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     declaration: Mapped[Declaration] = relationship()
@@ -97,12 +100,24 @@ class Comment(db.Model):
     organization: Mapped[Organization] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
     replies: Mapped[list["Comment"]] = relationship(back_populates="parent", order_by="Comment.created_at")
 
     @property
     def is_amendment(self) -> bool:
         return self.proposed_text is not None
+
+    @property
+    def is_prepared(self) -> bool:
+        """Tell whether the comment is prepared for its organization and not sent yet."""
+        return self.sent_at is None
+
+    @property
+    def sent_in_contribution(self) -> bool:
+        """Tell whether the comment was prepared first, then sent with its organization's contribution."""
+        # A comment sent at once is sent at the moment it is made.
+        return self.sent_at is not None and self.sent_at != self.created_at
 
     def __repr__(self) -> str:
         kind = "Amendment" if self.is_amendment else "Comment"

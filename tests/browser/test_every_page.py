@@ -168,6 +168,8 @@ def places(live_server) -> dict[str, object]:
         add_comment(second, 2, delegate, "Reports keep the promise honest.", proposed,
                     "A yearly report lets every city see the promise kept.")
         stances.give(second, 2, delegate, "object", "Without yearly reports the clause promises nothing.", proposed)
+        # Prepared, not sent: the delegate's page of Draft 2 offers to send Seoul's contribution.
+        add_comment(second, 1, delegate, "Seoul may also ask for drinking fountains.", prepare=True)
         final = _new_declaration("Phone Declaration under affirmation", tokyo, host, network)
         circulate(final, host, in_three_weeks, today)
         final_version = signoff.propose_final(final, host, in_three_weeks, today)

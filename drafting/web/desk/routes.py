@@ -105,7 +105,9 @@ def _load(declaration_id: int, require) -> Declaration:
 
 def _comment_of(declaration: Declaration, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.declaration_id != declaration.id:
+    if comment is None or comment.declaration_id != declaration.id or (
+        not permissions.can_read_comment(current_user, comment)
+    ):
         abort(404)
     return comment
 

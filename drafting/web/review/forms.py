@@ -17,6 +17,8 @@ class CommentForm(FlaskForm):
     clause_number = IntegerField(validators=[Optional()])
     paragraph = IntegerField(validators=[Optional()])
     kind = HiddenField(default="comment", validators=[SingleLine()])  # "amendment" when the form proposes text
+    # The button pressed: "prepare" keeps it for the organization; anything else sends it at once.
+    action = HiddenField(default="send", validators=[SingleLine()])
     body = TextAreaField("Comment", filters=[normalize_line_endings], validators=[MultiLine()])
     proposed_text = TextAreaField(
         "Proposed text of the clause", filters=[normalize_line_endings], validators=[MultiLine()]
@@ -39,6 +41,19 @@ class CommentForm(FlaskForm):
             return CommentPart(self.part.data or CommentPart.clause.value)
         except ValueError:
             abort(400)
+
+    @property
+    def preparing(self) -> bool:
+        return self.action.data == "prepare"
+
+
+class RevisionForm(FlaskForm):
+    """A prepared comment rewritten before it is sent; the proposed text counts for an amendment only."""
+
+    body = TextAreaField("Comment", filters=[normalize_line_endings], validators=[MultiLine()])
+    proposed_text = TextAreaField(
+        "Proposed text of the clause", filters=[normalize_line_endings], validators=[MultiLine()]
+    )
 
 
 class ReplyForm(FlaskForm):

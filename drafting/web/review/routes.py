@@ -4,7 +4,8 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from drafting.domain import (
-    circulation, comment_targets, compilation as compilations, consultation, host_news, permissions, stances,
+    circulation, comment_targets, compilation as compilations, consultation, contribution_permissions, host_news,
+    permissions, stances,
 )
 from drafting.domain.text import markup, redline, wording
 from drafting.extensions import db
@@ -13,7 +14,7 @@ from drafting.rendering import compilation_pdf, notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
 from drafting.web.notices import redirect_to_section
-from drafting.web.review.forms import CommentForm, ReplyForm
+from drafting.web.review.forms import CommentForm, ReplyForm, RevisionForm
 from drafting.web.submitted_once import once
 
 bp = Blueprint("review", __name__, url_prefix="/declarations")
@@ -147,6 +148,7 @@ def _render_version(declaration, version: Version, failed: dict | None = None, s
         redline_of=lambda amendment: amendment_redline(amendment, documents),
         own_stances=stances.of_version(version, current_user.organization_id)
         if permissions.acts_for_participant(current_user, declaration) else {},
+        prepared=consultation.prepared_items(current_user, version),
     ), status
 
 
@@ -203,7 +205,7 @@ def comment(declaration_id: int, number: int):
         made = consultation.add_comment(
             version, form.clause_number.data, current_user, form.body.data,
             form.proposed_text.data if amending else None, form.justification.data if amending else None,
-            part=part, paragraph=form.paragraph.data, quote=form.quote.data,
+            part=part, paragraph=form.paragraph.data, quote=form.quote.data, prepare=form.preparing,
         )
     except consultation.CommentRefused as refused:
         failed = {"clause": form.clause_number.data if target.paragraph is None else None,
@@ -214,12 +216,39 @@ def comment(declaration_id: int, number: int):
                   "body": form.body.data or "", "proposed_text": form.proposed_text.data or "",
                   "quote": form.quote.data or "", "justification": form.justification.data or ""}
         return _render_version(declaration, version, failed, 422)
-    _tell_hosts(made)
+    what = f"Your {'amendment' if made.is_amendment else 'comment'} on {comment_targets.of_comment(made).phrase}"
+    if made.is_prepared:
+        told = (f"{what} is prepared for {made.organization.name}. The host sees it once you or a colleague "
+                "send your contribution.")
+    else:
+        _tell_hosts(made)
+        told = f"{what} is recorded."
     db.session.commit()
+    return redirect_to_section(told, f"comment-{made.id}", "review.version", declaration_id=declaration.id,
+                               number=number)
+
+
+@bp.post("/<int:declaration_id>/versions/<int:number>/contribution")
+@login_required
+@once(back=lambda declaration_id, number: url_for("review.version", declaration_id=declaration_id, number=number))
+def send_contribution(declaration_id: int, number: int):
+    """Send every comment and amendment prepared for the user's organization on this version to the host."""
+    declaration = _load(declaration_id)
+    version = _version_or_404(declaration, number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = consultation.send_contribution(version, current_user)
+    except consultation.CommentRefused as refused:
+        return redirect_to_section(str(refused), "contribution", "review.version", "error",
+                                   declaration_id=declaration.id, number=number)
+    for item in sent:
+        _tell_hosts(item)
+    db.session.commit()
+    items = "1 item" if len(sent) == 1 else f"{len(sent)} items"
     return redirect_to_section(
-        f"Your {'amendment' if made.is_amendment else 'comment'} on "
-        f"{comment_targets.of_comment(made).phrase} is recorded.",
-        f"comment-{made.id}", "review.version", declaration_id=declaration.id, number=number,
+        f"The contribution of {current_user.organization.name} is sent to the host: {items}.", "contribution",
+        "review.version", declaration_id=declaration.id, number=number,
     )
 
 
@@ -244,6 +273,30 @@ def reply(declaration_id: int, comment_id: int):
     db.session.commit()
     return redirect_to_section("Your reply is recorded.", f"comment-{answer.id}", "review.version",
                                declaration_id=declaration.id, number=parent.version.number)
+
+
+@bp.post("/<int:declaration_id>/threads/<int:comment_id>/revise")
+@login_required
+def revise(declaration_id: int, comment_id: int):
+    """Rewrite a comment or amendment prepared for the user's organization, before it is sent."""
+    declaration = _load(declaration_id)
+    comment = _comment_or_404(declaration, comment_id)
+    form = RevisionForm()
+    try:
+        if not form.validate_on_submit():
+            raise _text_refused(form, "body", "proposed_text")
+        consultation.revise_prepared(comment, current_user, form.body.data, form.proposed_text.data)
+    except consultation.CommentRefused as refused:
+        failed = {"revise": comment.id, "field": refused.field, "message": str(refused),
+                  "at_form": refused.field is not None and contribution_permissions.may_revise(current_user, comment),
+                  "body": form.body.data or "", "proposed_text": form.proposed_text.data or ""}
+        return _render_version(declaration, comment.version, failed, 422)
+    db.session.commit()
+    return redirect_to_section(
+        f"The prepared {'amendment' if comment.is_amendment else 'comment'} on clause {comment.clause_number} is saved. "
+        "It is still not sent.", f"comment-{comment.id}", "review.version",
+        declaration_id=declaration.id, number=comment.version.number,
+    )
 
 
 @bp.post("/<int:declaration_id>/threads/<int:comment_id>/withdraw")
