@@ -18,7 +18,10 @@ from drafting.models import Affirmation, Declaration
 def _entry(affirmation: Affirmation, host_ids: set[int]) -> CertifiedAnswer:
     mandate = affirmation.mandate
     person = affirmation.delegate
-    if mandate is not None:
+    if affirmation.recorded:
+        acting_as = "host drafter, recording an answer given outside the application"
+        confirmed_by = confirmed_at = None
+    elif mandate is not None:
         acting_as = "delegate"
         confirmed_by = mandate.confirmed_by.name if mandate.confirmed_by else "an administrator"
         confirmed_at = as_utc(mandate.confirmed_at).isoformat() if mandate.confirmed_at else None
@@ -37,6 +40,7 @@ def _entry(affirmation: Affirmation, host_ids: set[int]) -> CertifiedAnswer:
         confirmed_at=confirmed_at,
         answered_at=as_utc(affirmation.answered_at).isoformat(),
         fingerprint=affirmation.fingerprint,
+        evidence=affirmation.evidence.description if affirmation.recorded else None,
     )
 
 
