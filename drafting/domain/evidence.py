@@ -43,6 +43,17 @@ def _is_pdf(content: bytes) -> bool:
     return reading.failure is None and reading.pages > 0
 
 
+def _complete(content: bytes, media_type: str) -> bool:
+    # WeasyPrint tells Pillow to decode truncated images (ImageFile.LOAD_TRUNCATED_IMAGES), so decoding
+    # alone does not refuse a file cut short: a PNG is checked chunk by chunk to its end, a JPEG must
+    # end with its end-of-image marker.
+    if media_type == "image/jpeg":
+        return content.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
+    with Image.open(io.BytesIO(content)) as image:
+        image.verify()
+    return True
+
+
 def _image_type(content: bytes) -> str | None:
     try:
         with warnings.catch_warnings():
@@ -52,6 +63,8 @@ def _image_type(content: bytes) -> str | None:
                 if media_type is None or image.width * image.height > MAX_PIXELS:
                     return None
                 image.load()  # decoding the whole image refuses one that only begins like one
+            if not _complete(content, media_type):
+                return None
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
             SyntaxError, ValueError):
         return None

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting.domain import (
@@ -260,6 +261,8 @@ def _within_upload_limit(view):
         try:
             request.form  # noqa: B018 - parse the body now, under this limit
         except RequestEntityTooLarge:
+            # What was sent is left unread: the page's other forms (the sign-out in its header) see none of it.
+            request.form = request.files = ImmutableMultiDict()
             declaration = _load(declaration_id)
             form = _recording_form(declaration, formdata=None)
             form.evidence.errors = [evidence.TOO_LARGE]
