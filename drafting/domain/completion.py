@@ -65,6 +65,8 @@ def certificate_json(declaration: Declaration) -> str:
         "declaration": declaration.title,
         "fingerprint": final.fingerprint if final else None,
         "adopted_at": as_utc(declaration.adopted_at).isoformat() if declaration.adopted_at else None,
-        "answers": [asdict(entry) for entry in entries(declaration)],
+        # An answer given here names no evidence: its entry reads as entries always have.
+        "answers": [{key: value for key, value in asdict(entry).items() if key != "evidence" or value is not None}
+                    for entry in entries(declaration)],
     }
     return json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

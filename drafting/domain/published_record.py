@@ -133,6 +133,9 @@ class PublishedRecord:
         for participant in data["participants"]:
             if participant["statement_clauses"] is None:
                 del participant["statement_clauses"]
+        for entry in data["certificate"] or []:
+            if entry["evidence"] is None:
+                del entry["evidence"]
         return data
 
     @classmethod
