@@ -231,10 +231,10 @@ def test_the_organizations_people_contest_a_recorded_answer_which_voids_it_and_t
                                                                                                 outbox):
     answer_id = recorded(case).id
     login_as(case["minji"])
-    refused = client.post(url(case, f"/answers/{answer_id}/contest"), data={"reason": " "})
+    refused = client.post(url(case, f"/answers/{answer_id}/contest"), data={"contest-reason": " "})
     assert refused.status_code == 409 and "Say why" in refused.get_data(as_text=True)
     response = client.post(url(case, f"/answers/{answer_id}/contest"),
-                           data={"reason": "Our mayor signed no such letter."})
+                           data={"contest-reason": "Our mayor signed no such letter."})
     assert response.status_code == 302
     contested = db.session.get(Affirmation, answer_id)
     assert contested.live is None and "Our mayor signed no such letter." in contested.void_reason
@@ -248,7 +248,7 @@ def test_the_organizations_people_contest_a_recorded_answer_which_voids_it_and_t
 def test_another_organization_cannot_contest(client, login_as, case, who):
     answer_id = recorded(case).id
     login_as(case[who])
-    response = client.post(url(case, f"/answers/{answer_id}/contest"), data={"reason": "Not theirs."})
+    response = client.post(url(case, f"/answers/{answer_id}/contest"), data={"contest-reason": "Not theirs."})
     assert response.status_code == 409 and "Only the people of Seoul contest" in response.get_data(as_text=True)
     assert db.session.get(Affirmation, answer_id).live is True
 

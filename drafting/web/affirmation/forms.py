@@ -35,5 +35,10 @@ class AnswerForm(FlaskForm):
 
 
 class ContestForm(FlaskForm):
+    """Contesting an answer the host recorded; on the page of the answer form, so its fields are prefixed."""
+
     reason = TextAreaField("Why this is not your organization's answer; the host is told",
                            filters=[normalize_line_endings], validators=[MultiLine()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="contest", **kwargs)
