@@ -269,3 +269,24 @@ def test_the_certificate_keeps_the_evidence_and_old_records_read_as_before(case)
     from drafting.domain.published_record import CertifiedAnswer
     old = {k: v for k, v in entry.__dict__.items() if k != "evidence"}
     assert CertifiedAnswer(**old).evidence is None
+
+
+def test_no_answer_is_recorded_once_answers_are_closed(client, login_as, case):
+    case["final"].deadline = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    login_as(case["drafter"])
+    before = stored_counts()
+    response = post_record(client, case)
+    assert response.status_code == 302
+    assert "Answers closed at the deadline" in client.get(response.location).get_data(as_text=True)
+    assert stored_counts() == before
+
+
+def test_a_recording_sent_twice_is_recorded_once(client, login_as, case):
+    login_as(case["drafter"])
+    key = "k" * 43
+    assert post_record(client, case, submission=key).status_code == 302
+    after_first = stored_counts()
+    again = post_record(client, case, submission=key)
+    assert again.status_code == 302 and "nothing was added a second time" in client.get(again.location).get_data(as_text=True)
+    assert stored_counts() == after_first
