@@ -67,7 +67,7 @@ def test_the_host_records_a_paper_answer_with_a_pdf_and_bangkok_contests_it(live
     page = browser.new_context(base_url=live_server.url).new_page()
     sign_in(page, BANGKOK, password)
     page.goto(f"/declarations/{declaration_id}/affirmation")
-    expect(page.locator(".current-answer")).to_contain_text(f"recorded by Haruka Ito on")
+    expect(page.locator(".current-answer")).to_contain_text("recorded by Haruka Ito on")
     with page.expect_download() as download:
         page.get_by_role("link", name=LETTER).click()
     assert download.value.suggested_filename.endswith(".pdf")
