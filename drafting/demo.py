@@ -12,10 +12,12 @@ Loading it again adds nothing: every object is looked up by its unique name or e
 first, and what exists already is left as it is.
 """
 
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from drafting.demo_content import (
@@ -57,7 +59,7 @@ from drafting.demo_content import (
     SILENCED_CATEGORIES,
     SILENCED_PREAMBLE,
 )
-from drafting.domain import final_text, permissions, signoff, silence, stances
+from drafting.domain import final_text, permissions, recorded_answers, signoff, silence, stances
 from drafting.domain.clock import utcnow
 from drafting.domain.circulation import circulate
 from drafting.domain.consultation import add_comment, version_document
@@ -276,9 +278,15 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
     draft = circulate(declaration, drafter, today + timedelta(days=1), today)
     final = signoff.propose_final(declaration, drafter, today + timedelta(days=1), today)
     statements = dict(plenary.statements)
+    on_paper = dict(plenary.on_paper)
     for participant in declaration.participants:
         city = participant.organization
         if city.id == host.id:
+            continue
+        if city.name in on_paper:
+            paper = recorded_answers.PaperAnswer(city.id, Answer.affirmed)
+            recorded_answers.record(final, drafter, paper, _letter_scan(city.name, on_paper[city.name]),
+                                    on_paper[city.name], today, today)
             continue
         delegate = _archive_delegate(city, declaration, find_user(PEOPLE[0].email))
         if city.name in plenary.declined:
@@ -297,6 +305,17 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
     signoff.adopt(declaration, drafter)
     declaration.adopted_at = closing
     db.session.flush()
+
+
+def _letter_scan(city: str, description: str) -> bytes:
+    """Return a stand-in for the scan of a city's letter of affirmation: a small PNG that says what it is."""
+    page = Image.new("L", (620, 200), 255)
+    drawing = ImageDraw.Draw(page)
+    drawing.text((20, 30), f"{city}: we affirm the declaration.", fill=0)
+    drawing.text((20, 80), f"Demonstration scan of the {description}.", fill=0)
+    scan = io.BytesIO()
+    page.save(scan, "PNG")
+    return scan.getvalue()
 
 
 def _first_template(category: TemplateCategory, language: str) -> ClauseTemplate:

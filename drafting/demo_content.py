@@ -196,6 +196,8 @@ class PastPlenary:
     layout: DeclarationLayout
     declined: tuple[str, ...] = ()
     statements: tuple[tuple[str, str], ...] = ()
+    # Cities that affirmed on paper, and the evidence the host recorded their answer on.
+    on_paper: tuple[tuple[str, str], ...] = ()
 
 
 ARCHIVE = (
@@ -209,6 +211,7 @@ ARCHIVE = (
         "Hanoi", 12, date(2013, 11, 19), date(2013, 11, 20), "Tomsk", DeclarationLayout.listed_by_country,
         declined=("Yangon",),
         statements=(("Bangkok", "Bangkok will report on its flood-response centre at the next plenary."),),
+        on_paper=(("Manila", "letter of the Mayor of Manila of 15 November 2013"),),
     ),
 )
 ARCHIVE_PREAMBLE = (

@@ -119,6 +119,13 @@ ROUTES = {
     ("signoff.confirm_adoption", "GET"): staff_of,
     ("signoff.adopt", "POST"): staff_of,
     ("signoff.withdraw", "POST"): staff_of,
+    ("signoff.record_answer", "GET"): staff_of,
+    ("signoff.record_answer", "POST"): staff_of,
+    # The scene's one answer was given in the application: it has no evidence for anyone to download.
+    ("signoff.evidence_file", "GET"): lambda state: set(),
+    # Whoever sees the final text reaches the contest, to be told that only a recorded answer is contested.
+    ("affirmation.contest", "POST"): lambda state: SEE_VERSIONS[state] & SIGNED_IN if state in (S.affirmation, S.adopted)
+    else set(),
     ("delegates.invite", "GET"): host_drafter,
     ("delegates.invite", "POST"): host_drafter,
     # An organization's people: its focal points (none here: see test_focal_points) and administrators.
@@ -179,13 +186,13 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
         network = Network(name="ANMC21 test network")
         network.memberships = [NetworkMembership(organization=guest, joined_on=date(2001, 10, 1))]
         db.session.add(network)
-        comment = None
+        comment = answered = None
         if state is not S.drafting:
             version = circulate(declaration, by=users["host"])
             comment = consultation.add_comment(version, 1, users["participant"], "A comment.", "A better clause 1.", "Better.")
         if state in (S.affirmation, S.adopted):
             final = propose_final(declaration, by=users["host"])
-            signoff.answer(final, users["participant"], signoff.Answer.affirmed, True)
+            answered = signoff.answer(final, users["participant"], signoff.Answer.affirmed, True)
         if state is S.adopted:
             signoff.adopt(declaration, users["host"], without_missing_answers_reason=ADOPTED_IN_SESSION)
         if state is S.withdrawn:
@@ -198,6 +205,7 @@ def scene(make_declaration, make_organization, make_user, make_template, circula
             "template_id": make_template().id,
             "participant_id": next(p.id for p in declaration.participants if p.organization_id == guest.id),
             "comment_id": comment.id if comment else 999_999,
+            "answer_id": answered.id if answered else 999_999,
             "number": 1,
             "latest": latest.number if latest else 1,
             "fingerprint": latest.fingerprint if latest else "0" * 64,

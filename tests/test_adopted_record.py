@@ -243,9 +243,20 @@ class TestBackFill:
             assert not any("certificate" in record for _, record in db.session.execute(adopted))
             db.session.close()
             upgrade()
-            assert dict(db.session.execute(adopted).all()) == frozen
+            # Answers recorded on paper came with a later revision, which the downgrade removed with their
+            # evidence: the back-fill cannot know them as such, and they are left out of the comparison.
+            assert _given_here(dict(db.session.execute(adopted).all()), frozen) == _given_here(frozen, frozen)
             db.session.close()
 
 
 def _without_certificate(record: dict) -> dict:
     return {key: value for key, value in record.items() if key != "certificate"}
+
+
+def _given_here(records: dict, frozen: dict) -> dict:
+    """The records with their certificates' entries of answers given in the application only."""
+    recorded = {(key, entry["organization"]) for key, record in frozen.items() for entry in record["certificate"]
+                if "evidence" in entry}
+    return {key: {**record, "certificate": [entry for entry in record["certificate"]
+                                            if (key, entry["organization"]) not in recorded]}
+            for key, record in records.items()}

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from drafting.demo import load_demo
+from drafting.domain import completion, evidence, final_text
 from drafting.domain.text.composed_document import Part, part_text
 from drafting.models import (
     Clause,
@@ -269,3 +270,13 @@ def test_a_third_declaration_s_draft_is_under_silence_for_a_week(db):
     assert not silence.is_over(running) and running.answer_deadline > running.ends_at
     load_demo()
     assert len(declaration.versions) == 1 and silence.latest(declaration) is running
+
+
+def test_an_archived_declaration_holds_an_answer_recorded_on_paper_with_its_scan(db):
+    load_demo()
+    db.session.commit()
+    hanoi = db.session.scalar(select(Declaration).where(Declaration.title == "Hanoi Declaration"))
+    entry = next(entry for entry in completion.entries(hanoi) if entry.organization == "Manila")
+    assert entry.evidence == "letter of the Mayor of Manila of 15 November 2013" and entry.answer == "affirmed"
+    recorded = next(a for a in final_text.live_answers(final_text.final_version(hanoi)).values() if a.recorded)
+    assert evidence.checked(recorded.evidence.content).media_type == "image/png"

@@ -18,7 +18,10 @@ from drafting.models import Affirmation, Declaration
 def _entry(affirmation: Affirmation, host_ids: set[int]) -> CertifiedAnswer:
     mandate = affirmation.mandate
     person = affirmation.delegate
-    if mandate is not None:
+    if affirmation.recorded:
+        acting_as = "host drafter, recording an answer given outside the application"
+        confirmed_by = confirmed_at = None
+    elif mandate is not None:
         acting_as = "delegate"
         confirmed_by = mandate.confirmed_by.name if mandate.confirmed_by else "an administrator"
         confirmed_at = as_utc(mandate.confirmed_at).isoformat() if mandate.confirmed_at else None
@@ -37,6 +40,7 @@ def _entry(affirmation: Affirmation, host_ids: set[int]) -> CertifiedAnswer:
         confirmed_at=confirmed_at,
         answered_at=as_utc(affirmation.answered_at).isoformat(),
         fingerprint=affirmation.fingerprint,
+        evidence=affirmation.evidence.description if affirmation.recorded else None,
     )
 
 
@@ -61,6 +65,8 @@ def certificate_json(declaration: Declaration) -> str:
         "declaration": declaration.title,
         "fingerprint": final.fingerprint if final else None,
         "adopted_at": as_utc(declaration.adopted_at).isoformat() if declaration.adopted_at else None,
-        "answers": [asdict(entry) for entry in entries(declaration)],
+        # An answer given here names no evidence: its entry reads as entries always have.
+        "answers": [{key: value for key, value in asdict(entry).items() if key != "evidence" or value is not None}
+                    for entry in entries(declaration)],
     }
     return json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -53,6 +53,8 @@ class PublishedParticipant:
     position: int | None
     answer: str | None
     statement: str | None
+    # The clauses the statement concerns; records of adoptions before statements named clauses have none.
+    statement_clauses: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Statement:
     organization: str
     country_name: str
     text: str
+    # The numbers of the clauses it concerns; none when it named none.
+    clauses: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class CertifiedAnswer:
     confirmed_at: str | None
     answered_at: str
     fingerprint: str
+    # For an answer given outside the application that the host recorded: what evidence it stands on.
+    # `answered_by` is then the host's drafter who recorded it. Older records have none.
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,8 @@ class PublishedRecord:
         by_name = {participant.organization.listed_name: participant for participant in self.participants}
         listed = [by_name[name] for group in self.affirmed_by for name in group.organizations]
         return [
-            Statement(p.organization.listed_name, p.organization.country_name, p.statement)
+            Statement(p.organization.listed_name, p.organization.country_name, p.statement,
+                      tuple(p.statement_clauses or ()))
             for p in listed if p.statement
         ]
 
@@ -122,6 +130,12 @@ class PublishedRecord:
                 del organization["printed_name"]
         if data["missing_answers_reason"] is None:
             del data["missing_answers_reason"]
+        for participant in data["participants"]:
+            if participant["statement_clauses"] is None:
+                del participant["statement_clauses"]
+        for entry in data["certificate"] or []:
+            if entry["evidence"] is None:
+                del entry["evidence"]
         return data
 
     @classmethod
@@ -173,6 +187,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation],
                 _organization(p.organization, declaration.language), p.role.value, p.position,
                 live[p.organization_id].answer.value if p.organization_id in live else None,
                 live[p.organization_id].statement if p.organization_id in live else None,
+                live[p.organization_id].statement_clauses if p.organization_id in live else None,
             )
             for p in participants
         ],

@@ -43,8 +43,14 @@ class SignoffRefused(ValueError):
         self.field = field
 
 
-def _record_answer(version: Version, organization_id: int, delegate: User, answer: Answer,
-                   statement: str | None = None, reason: str | None = None, mandate: Mandate | None = None) -> Affirmation:
+def replace_answer(version: Version, organization_id: int, delegate: User, answer: Answer,
+                   statement: str | None = None, reason: str | None = None, mandate: Mandate | None = None,
+                   **recorded) -> Affirmation:
+    """Make this the organization's answer that counts for the version, superseding its last one.
+
+    `recorded` carries what an answer given outside the application adds (its evidence, until when it
+    may be contested) and the clauses a statement concerns.
+    """
     current = db.session.scalar(
         select(Affirmation).where(
             Affirmation.version_id == version.id,
@@ -66,10 +72,43 @@ def _record_answer(version: Version, organization_id: int, delegate: User, answe
         statement=statement,
         reason=reason,
         fingerprint=version.fingerprint,
+        **recorded,
     )
     db.session.add(affirmation)
     db.session.flush()
     return affirmation
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    """What an answer says besides itself, checked: the statement and the clauses it concerns, or the reason."""
+
+    statement: str | None
+    statement_clauses: list[int] | None
+    reason: str | None
+
+
+def checked_text(version: Version, given: Answer, statement: str | None, reason: str | None,
+                 clauses: list[int] | None = None) -> AnswerText:
+    """Return the statement, its clauses and the reason that go with the answer, or refuse them."""
+    statement = markup.normalize(statement or "") or None
+    reason = markup.normalize(reason or "") or None
+    if given is Answer.affirmed_with_statement and not statement:
+        raise SignoffRefused("Write the statement to be recorded with the affirmation.", "statement")
+    for field, value in (("statement", statement), ("reason", reason)):
+        if value and len(value) > limits.STATEMENT:
+            raise SignoffRefused(f"At most {limits.STATEMENT:,} characters; this has {len(value):,}.", field)
+    clauses = sorted(set(clauses or []))
+    numbers = {clause.number for clause in Document.from_json(version.document).clauses}
+    if not numbers.issuperset(clauses):
+        raise SignoffRefused(f"The final text has no clause {min(set(clauses) - numbers)}: name only its clauses.",
+                             "clauses")
+    if clauses and given is not Answer.affirmed_with_statement:
+        raise SignoffRefused("Only a statement names the clauses it concerns: choose “affirm with a statement”.",
+                             "clauses")
+    with_statement = given is Answer.affirmed_with_statement
+    return AnswerText(statement if with_statement else None, (clauses or None) if with_statement else None,
+                      reason if given is Answer.declined else None)
 
 
 def propose_final(declaration: Declaration, user: User, affirmation_deadline: date, today: date) -> Version:
@@ -85,13 +124,16 @@ def propose_final(declaration: Declaration, user: User, affirmation_deadline: da
         # Read before the workflow's check: a user of no organization is refused there.
         affirmed_for=user.organization.name if user.organization is not None else None,
     )
-    _record_answer(version, user.organization_id, user, Answer.affirmed)
+    replace_answer(version, user.organization_id, user, Answer.affirmed)
     return version
 
 
 def answer(version: Version, delegate: User, given: Answer, authorised: bool,
-           statement: str | None = None, reason: str | None = None) -> Affirmation:
-    """Record the delegate's organization's answer to the final text, replacing its earlier answer."""
+           statement: str | None = None, reason: str | None = None, clauses: list[int] | None = None) -> Affirmation:
+    """Record the delegate's organization's answer to the final text, replacing its earlier answer.
+
+    A statement may name the clauses it concerns (`clauses`, by number): the annex prints it under them.
+    """
     declaration = workflow.lock(version.declaration)
     refusal = permissions.why_not_answer(delegate, declaration)
     if refusal is not None:
@@ -102,20 +144,12 @@ def answer(version: Version, delegate: User, given: Answer, authorised: bool,
         raise SignoffRefused(
             f"Confirm that you are authorised to answer for {delegate.organization.name}.", "authorised"
         )
-    statement = markup.normalize(statement or "") or None
-    reason = markup.normalize(reason or "") or None
-    if given is Answer.affirmed_with_statement and not statement:
-        raise SignoffRefused("Write the statement to be recorded with the affirmation.", "statement")
-    for field, value in (("statement", statement), ("reason", reason)):
-        if value and len(value) > limits.STATEMENT:
-            raise SignoffRefused(f"At most {limits.STATEMENT:,} characters; this has {len(value):,}.", field)
+    text = checked_text(version, given, statement, reason, clauses)
     # The record keeps under whose confirmation a delegate answered; drafters and focal points need none.
     mandate = permissions.mandate_for(delegate, declaration) if delegate.is_delegate else None
-    affirmation = _record_answer(
-        version, delegate.organization_id, delegate, given,
-        statement if given is Answer.affirmed_with_statement else None,
-        reason if given is Answer.declined else None,
-        mandate,
+    affirmation = replace_answer(
+        version, delegate.organization_id, delegate, given, text.statement, text.reason, mandate,
+        statement_clauses=text.statement_clauses,
     )
     audit.record("answer", declaration, delegate, organization=delegate.organization.name,
                  answer=given.value, fingerprint=version.fingerprint, mandate=mandate.id if mandate else None)

@@ -1,6 +1,7 @@
 """The persistent model, one module per aggregate."""
 
 from drafting.models.affirmations import Affirmation, Answer
+from drafting.models.answer_evidence import AnswerEvidence
 from drafting.models.audit import AuditAnchor, AuditEvent, AuditHead
 from drafting.models.clause_templates import ClauseTemplate, TemplateCategory
 from drafting.models.comments import AmendmentDecision, Comment, CommentPart, CommentStatus
@@ -32,6 +33,7 @@ __all__ = [
     "Affirmation",
     "AmendmentDecision",
     "Answer",
+    "AnswerEvidence",
     "AuditAnchor",
     "AuditEvent",
     "AuditHead",

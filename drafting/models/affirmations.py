@@ -3,12 +3,13 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.domain.clock import utcnow
 from drafting.extensions import db
 from drafting.models import limits
+from drafting.models.answer_evidence import AnswerEvidence
 from drafting.models.declarations import Declaration
 from drafting.models.mandates import Mandate
 from drafting.models.organizations import Organization
@@ -51,6 +52,8 @@ class Affirmation(db.Model):
     answer: Mapped[Answer] = mapped_column(Enum(Answer, native_enum=False, length=30, validate_strings=True))
     # Printed in the annex when the answer is "affirmed with statement".
     statement: Mapped[str | None] = mapped_column(Text)
+    # The numbers of the clauses a statement concerns, ascending; NULL when it names none.
+    statement_clauses: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     # The optional reason of a decline.
     reason: Mapped[str | None] = mapped_column(Text)
     # The fingerprint of the text answered: an answer never counts for another text.
@@ -60,12 +63,23 @@ class Affirmation(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # An answer given outside the application (on paper, at a signing ceremony) that a host drafter,
+    # `delegate` here, recorded on the strength of this evidence; NULL for an answer given here.
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("answer_evidence.id"))
+    # Until when the organization's own people may contest a recorded answer.
+    contestable_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     declaration: Mapped[Declaration] = relationship()
     version: Mapped[Version] = relationship()
     organization: Mapped[Organization] = relationship()
     delegate: Mapped[User] = relationship()
     mandate: Mapped[Mandate | None] = relationship()
+    evidence: Mapped[AnswerEvidence | None] = relationship()
+
+    @property
+    def recorded(self) -> bool:
+        """Tell whether the answer was given outside the application and recorded by the host."""
+        return self.evidence_id is not None
 
     def __repr__(self) -> str:
         return f"<Affirmation {self.answer.value} by {self.organization_id} of version {self.version_id}>"

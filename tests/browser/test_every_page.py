@@ -8,15 +8,17 @@ element for a label. axe-core is injected into the page, which the application's
 Content-Security-Policy refuses: these contexts alone bypass it.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from sqlalchemy import select
 
 from drafting.demo_content import DRAFTER_VALUES, JAPANESE, NETWORK_NAME
-from drafting.domain import signoff, silence, stances
+from drafting.domain import recorded_answers, signoff, silence, stances
 from drafting.domain.circulation import circulate
 from drafting.domain.clock import utcnow
 from drafting.domain.consultation import add_comment, version_document
@@ -38,6 +40,7 @@ HOST = "haruka.ito@tokyo.example.org"
 DELEGATE = "jiwoo.kim@seoul.example.org"
 FOCAL_POINT = "minho.lee@seoul.example.org"
 CO_HOST_DRAFTER = "minseo.park@seoul.example.org"  # finds Tokyo's proposal to co-host on her home page
+PAPER_DELEGATE = "ananya.srisuk@bangkok.example.org"  # whose answer Tokyo recorded on paper: she may contest it
 ADMINISTRATOR = "secretariat@anmc21.example.org"
 
 
@@ -91,6 +94,8 @@ PAGES = [
     Page(HOST, "/declarations/{final}"),
     Page(HOST, "/declarations/{final}/tracker"),
     Page(HOST, "/declarations/{final}/adopt"),
+    Page(HOST, "/declarations/{final}/answers/record"),
+    Page(HOST, "/declarations/{final}/certificate"),
     Page(HOST, "/account/settings"),
     Page(HOST, "/library/"),
     Page(HOST, "/library/{template}"),
@@ -120,11 +125,18 @@ PAGES = [
     Page(DELEGATE, "/declarations/{final}/versions/2"),
     Page(DELEGATE, "/declarations/{final}/affirmation"),
     Page(DELEGATE, "/declarations/{adopted}/affirmation"),
+    Page(PAPER_DELEGATE, "/declarations/{final}/affirmation"),
     Page(DELEGATE, "/archive/{adopted}"),
     Page(DELEGATE, "/invitations/{invitation_token}"),
     Page(DELEGATE, "/declarations/{drafting}"),
     Page(DELEGATE, "/account/settings"),
 ]
+
+
+def _scan() -> bytes:
+    scan = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(scan, "PNG")
+    return scan.getvalue()
 
 
 def _new_declaration(title: str, host: Organization, drafter, network: Network) -> Declaration:
@@ -174,7 +186,10 @@ def places(live_server) -> dict[str, object]:
         circulate(final, host, in_three_weeks, today)
         final_version = signoff.propose_final(final, host, in_three_weeks, today)
         signoff.answer(final_version, delegate, Answer.affirmed_with_statement, True,
-                       statement="Seoul will open its cooling shelters to every member city.")
+                       statement="Seoul will open its cooling shelters to every member city.", clauses=[2])
+        bangkok = db.session.scalar(select(Organization).where(Organization.name == "Bangkok"))
+        recorded_answers.record(final_version, host, recorded_answers.PaperAnswer(bangkok.id, Answer.affirmed),
+                                _scan(), "letter of the Governor of Bangkok", in_three_weeks, today)
         silenced = _new_declaration("Phone Declaration under silence", tokyo, host, network)
         broken = _new_declaration("Phone Declaration whose silence is broken", tokyo, host, network)
         for under_silence in (silenced, broken):

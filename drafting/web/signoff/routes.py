@@ -1,22 +1,32 @@
 """The host's sign-off: proposing the final text, following the answers, reminding, reopening,
 adopting, withdrawing, and the audit trail."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from functools import wraps
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting.domain import (
-    audit, circulation, completion, final_text, permissions, published_record, signoff, time_zones, workflow,
+    audit, circulation, completion, evidence, final_text, permissions, published_record, recorded_answers, signoff,
+    time_zones, workflow,
 )
 from drafting.domain.text import composed_document, phrasing, wording
+from drafting.domain.text.composed_document import Document
 from drafting.extensions import db
-from drafting.models import User
+from drafting.extensions import csrf
+from drafting.models import Affirmation, Answer, ParticipantRole, User
 from drafting.rendering import notifications
 from drafting.web.auth.forms import EmptyForm
 from drafting.web.loading import declaration_or_404
-from drafting.web.signoff.forms import AdoptForm, ProposeFinalForm, ReasonForm
+from drafting.web.signoff.forms import AdoptForm, ProposeFinalForm, ReasonForm, RecordedAnswerForm
+from drafting.web.submitted_once import once
 
 bp = Blueprint("signoff", __name__, url_prefix="/declarations")
 
+# Room for the multipart headers and the other fields around a scan of the largest size kept.
+UPLOAD_MARGIN = 64 * 1024
 REFUSALS = (signoff.SignoffRefused, circulation.CirculationError, workflow.TransitionRefused)
 NOT_ADOPTABLE = "Nothing is adopted: only a drafter of a host adopts, and only a final text under affirmation."
 
@@ -226,3 +236,95 @@ def certificate(declaration_id: int):
         return _refused("There is no final text: nobody has answered yet.", declaration)
     return render_template("signoff/certificate.html", declaration=declaration, entries=completion.entries(declaration),
                            record=published_record.of(declaration))
+
+
+def _recording_form(declaration, **kwargs) -> RecordedAnswerForm:
+    participants = [p for p in declaration.participants if p.role is ParticipantRole.participant]
+    final = final_text.final_version(declaration)
+    numbers = [clause.number for clause in Document.from_json(final.document).clauses] if final else []
+    return RecordedAnswerForm(participants=participants, clause_numbers=numbers, **kwargs)
+
+
+def _recording_page(declaration, form: RecordedAnswerForm, status: int = 200):
+    return render_template("signoff/record_answer.html", declaration=declaration,
+                           final=final_text.final_version(declaration), form=form,
+                           max_megabytes=evidence.MAX_BYTES // (1024 * 1024)), status
+
+
+def _within_upload_limit(view):
+    # CSRFProtect and @once read the form before the view, under the application's 2 MB limit: this
+    # raises the limit to a scan's first, and answers a larger upload with the page and its message,
+    # never a bare 413. The form then checks its CSRF token itself.
+    @wraps(view)
+    def wrapped(declaration_id: int):
+        request.max_content_length = evidence.MAX_BYTES + UPLOAD_MARGIN
+        try:
+            request.form  # noqa: B018 - parse the body now, under this limit
+        except RequestEntityTooLarge:
+            # What was sent is left unread: the page's other forms (the sign-out in its header) see none of it.
+            request.form = request.files = ImmutableMultiDict()
+            declaration = _load(declaration_id)
+            form = _recording_form(declaration, formdata=None)
+            form.evidence.errors = [evidence.TOO_LARGE]
+            return _recording_page(declaration, form, 413)
+        return view(declaration_id=declaration_id)
+
+    return wrapped
+
+
+@bp.route("/<int:declaration_id>/answers/record", methods=["GET", "POST"])
+@login_required
+@csrf.exempt
+@_within_upload_limit
+@once(back=lambda declaration_id: url_for("signoff.progress", declaration_id=declaration_id))
+def record_answer(declaration_id: int):
+    """Record a participant's answer given outside the application, with the scan that proves it."""
+    declaration = _load(declaration_id)
+    refusal = permissions.why_not_record_answer(current_user, declaration)
+    if refusal is not None:
+        return _refused(refusal.message, declaration, "signoff.progress" if final_text.final_version(declaration)
+                        else "editor.show")
+    form = _recording_form(declaration)
+    if not form.is_submitted():
+        return _recording_page(declaration, form)
+    if not form.validate():
+        return _recording_page(declaration, form, 422)
+    paper = recorded_answers.PaperAnswer(form.organization.data, Answer(form.answer.data), form.statement.data,
+                                         form.reason.data, form.clauses.data)
+    try:
+        recorded = recorded_answers.record(
+            final_text.final_version(declaration), current_user, paper, form.evidence.data.read(),
+            form.description.data, form.contestable_until.data, time_zones.today_in(time_zones.zone_of(current_user)),
+        )
+    except signoff.SignoffRefused as refused:
+        (form[refused.field].errors if refused.field in form else form.form_errors).append(str(refused))
+        return _recording_page(declaration, form, 422)
+    notifications.notify(
+        recorded_answers.own_people(recorded),
+        wording.gettext(declaration.language, "{title}: the host recorded your organization's answer",
+                        title=declaration.title),
+        "answer_recorded",
+        declaration=declaration, affirmation=recorded,
+    )
+    db.session.commit()
+    flash(f"The answer of {recorded.organization.name} is recorded: {recorded.answer.value}, on the strength of "
+          f"{recorded.evidence.description}. Its people are told by e-mail.")
+    return redirect(url_for("signoff.progress", declaration_id=declaration.id))
+
+
+@bp.get("/<int:declaration_id>/answers/<int:answer_id>/evidence")
+@login_required
+def evidence_file(declaration_id: int, answer_id: int):
+    """Download the scan a recorded answer stands on: for host staff and the organization's own people only."""
+    declaration = declaration_or_404(declaration_id, current_user, permissions.can_see_versions)
+    recorded = db.session.get(Affirmation, answer_id)
+    if recorded is None or recorded.declaration_id != declaration.id or not permissions.may_read_evidence(
+            current_user, recorded):
+        abort(404)
+    scan = recorded.evidence
+    response = Response(scan.content, mimetype=scan.media_type)
+    # Served as a download of the type its content was found to be, so that no browser runs it as a page.
+    response.headers["Content-Disposition"] = f"attachment; filename=evidence-{answer_id}.{scan.extension}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
