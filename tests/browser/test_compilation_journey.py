@@ -13,7 +13,7 @@ def test_the_host_reads_and_downloads_the_compilation_of_the_draft(live_server, 
     drafter = live_server.login_for("drafter")
     sign_in(page, drafter.email, drafter.password)
     page.get_by_role("link", name=CONSULTATION, exact=True).first.click()
-    page.locator("#versions").get_by_role("link", name="Draft 1").click()
+    page.locator("#versions").get_by_role("link", name="Draft 1", exact=True).click()
     page.get_by_role("link", name="Compilation", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compilation")
 
