@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from drafting.domain import consultation
+from drafting.domain import consultation, permissions
 from drafting.domain.text import markup, redline
 from drafting.domain.text.composed_document import Document, DocumentClause
 from drafting.extensions import db
@@ -40,6 +40,17 @@ class Compilation:
     @property
     def count(self) -> int:
         return sum(len(compiled.contributions) for compiled in self.clauses)
+
+
+def can_see_compilation(user, version: Version) -> bool:
+    """Tell whether the user may read the compilation of a version's comments: host staff always, the invited
+    participants when it was circulated for an open consultation. In a closed one a participant's own comments are
+    on the version's page; a compilation of them alone would be no compilation."""
+    declaration = version.declaration
+    return permissions.can_see_working_draft(user, declaration) or (
+        version.open_consultation and permissions.acts_for_invited(user, declaration)
+        and permissions.can_see_versions(user, declaration)
+    )
 
 
 def contributions(reader: User, version: Version) -> list[Comment]:

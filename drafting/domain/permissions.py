@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from drafting.domain import clock, time_zones, workflow
+from drafting.domain import time_zones, workflow
 from drafting.domain.circulation import deadline_passed, is_void, latest_version
 from drafting.domain.clock import as_utc
 from drafting.domain.text import phrasing
@@ -113,16 +113,6 @@ def is_own_organization(user, comment: Comment) -> bool:
     return acts_for_invited(user, comment.declaration) and comment.organization_id == user.organization_id
 
 
-def can_see_compilation(user, version: Version) -> bool:
-    """Tell whether the user may read the compilation of a version's comments: host staff always, the invited
-    participants when it was circulated for an open consultation. In a closed one a participant's own comments are
-    on the version's page; a compilation of them alone would be no compilation."""
-    declaration = version.declaration
-    return can_see_working_draft(user, declaration) or (
-        version.open_consultation and acts_for_invited(user, declaration) and can_see_versions(user, declaration)
-    )
-
-
 def can_see_working_draft(user, declaration: Declaration) -> bool:
     """Tell whether the user may see the working draft: host staff and administrators, never delegates."""
     return signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
@@ -164,7 +154,8 @@ def acts_for_invited(user, declaration: Declaration) -> bool:
     )
 
 
-def _no_mandate(user, declaration: Declaration, what: str) -> Refusal:
+def refusal_without_mandate(user, declaration: Declaration, what: str) -> Refusal:
+    """Refuse, naming whom to ask when the user is a delegate whose organization has not confirmed them."""
     # A delegate of an invited organization without a mandate is told whom to ask, not just "no".
     if (signed_in(user) and user.is_delegate and user.organization_id in invited_organization_ids(declaration)
             and mandate_for(user, declaration) is None):
@@ -198,7 +189,8 @@ def _comments_closed(declaration: Declaration) -> Refusal | None:
     return None
 
 
-def _deadline(version: Version, user) -> str:
+def deadline_phrase(version: Version, user) -> str:
+    """Write when comments or answers on a version close, in the user's zone."""
     return phrasing.format_deadline(as_utc(version.deadline), time_zones.zone_of(user))
 
 
@@ -206,7 +198,7 @@ def _commenting_closed(user, declaration: Declaration) -> Refusal | None:
     # The host's staff go on answering after the deadline; the delegates have had their say.
     latest = latest_version(declaration)
     if deadline_passed(latest) and not is_host_staff(user, declaration):
-        return Refusal(f"Commenting closed at the deadline, {_deadline(latest, user)}.")
+        return Refusal(f"Commenting closed at the deadline, {deadline_phrase(latest, user)}.")
     return None
 
 
@@ -223,44 +215,13 @@ def why_not_comment(user, version: Version) -> Refusal | None:
     if refusal := _commenting_closed(user, declaration):
         return refusal
     if not acts_for_invited(user, declaration):
-        return _no_mandate(user, declaration, "Only delegates of the invited organizations comment on their behalf.")
+        return refusal_without_mandate(user, declaration, "Only delegates of the invited organizations comment on their behalf.")
     return None
 
 
 def may_comment(user, version: Version) -> bool:
     """Tell whether the user may comment on, or propose an amendment to, this version now."""
     return why_not_comment(user, version) is None
-
-
-def why_not_take_stance(user, version: Version) -> Refusal | None:
-    """Say why the user may not give their organization's stance on the clauses of this version now; None if they may.
-
-    Stances are the participants' (observers comment but take no stance), on the latest draft, until
-    its comment deadline: for everyone, the host included, since the board counts them then.
-    """
-    declaration = version.declaration
-    latest = latest_version(declaration)
-    if declaration.state is not DeclarationState.consultation:
-        return Refusal(f"Stances are closed: the declaration is in {declaration.state.value}.")
-    if is_void(version):
-        return Refusal(f"{version.label} is void: the declaration was reopened.")
-    if version is not latest:
-        return Refusal(f"{version.label} has been replaced by {latest.label}: give your stance on the latest draft.")
-    if deadline_passed(version):
-        return Refusal(f"Stances closed with the comment deadline, {_deadline(version, user)}.")
-    if not acts_for_participant(user, declaration):
-        return _no_mandate(user, declaration, "Only delegates of the participating organizations give stances, each for their own.")
-    return None
-
-
-def may_take_stance(user, version: Version) -> bool:
-    """Tell whether the user may give their organization's stance on the clauses of this version now."""
-    return why_not_take_stance(user, version) is None
-
-
-def can_see_stance_board(user, declaration: Declaration) -> bool:
-    """Tell whether the user may see every organization's stances: host staff and administrators."""
-    return can_see_working_draft(user, declaration)
 
 
 def why_not_reply(user, comment: Comment) -> Refusal | None:
@@ -349,10 +310,10 @@ def why_not_answer(user, declaration: Declaration) -> Refusal | None:
         return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
     # The drafters of a host or co-host answer for their own organization, as proposing answers for the proposer's.
     if not (acts_for_participant(user, declaration) or is_host_drafter(user, declaration)):
-        return _no_mandate(user, declaration, "Only delegates of the participating organizations answer, each for their own.")
+        return refusal_without_mandate(user, declaration, "Only delegates of the participating organizations answer, each for their own.")
     final = latest_version(declaration)
     if deadline_passed(final):
-        return Refusal(f"Answers closed at the deadline, {_deadline(final, user)}.")
+        return Refusal(f"Answers closed at the deadline, {deadline_phrase(final, user)}.")
     return None
 
 
@@ -433,61 +394,3 @@ def may_uninvite(user, participant: Participant) -> bool:
 def may_change_role(user, participant: Participant) -> bool:
     """Tell whether the user may give this participant another role now: whoever may remove it, when they may."""
     return may_uninvite(user, participant)
-
-
-def why_not_record_answer(user, declaration: Declaration, organization_id: int | None = None) -> Refusal | None:
-    """Say why the user may not record an answer given outside the application (for that organization); None if they may.
-
-    Host drafters record, while answers are open, for the declaration's participants only: neither
-    for an observer nor for a host, whose drafters answer here.
-    """
-    if not is_host_drafter(user, declaration):
-        return Refusal("Only the host's drafters record an answer given outside the application.")
-    if declaration.state is not DeclarationState.affirmation:
-        return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
-    final = latest_version(declaration)
-    if deadline_passed(final):
-        return Refusal(f"Answers closed at the deadline, {_deadline(final, user)}.")
-    participants = {p.organization_id for p in declaration.participants if p.role is ParticipantRole.participant}
-    if organization_id is not None and organization_id not in participants:
-        return Refusal(f"Only the answer of a participant of the {declaration.title} is recorded; observers and hosts "
-                       "are not asked for one.", "organization")
-    return None
-
-
-def may_record_answer(user, declaration: Declaration) -> bool:
-    """Tell whether the user may record answers given outside the application now."""
-    return why_not_record_answer(user, declaration) is None
-
-
-def is_own_people(user, organization_id: int, declaration: Declaration) -> bool:
-    """Tell whether the user speaks for that organization on the declaration: its drafters, focal points and delegates."""
-    return signed_in(user) and user.organization_id == organization_id and speaks_for_organization(user, declaration)
-
-
-def may_read_evidence(user, affirmation) -> bool:
-    """Tell whether the user may download the evidence of a recorded answer: host staff and the organization's own people."""
-    return affirmation.recorded and (
-        is_host_staff(user, affirmation.declaration)
-        or is_own_people(user, affirmation.organization_id, affirmation.declaration)
-    )
-
-
-def why_not_contest(user, affirmation, now=None) -> Refusal | None:
-    """Say why the user may not contest this recorded answer now; None if they may."""
-    declaration = affirmation.declaration
-    if not affirmation.recorded:
-        return Refusal("Only an answer the host recorded can be contested; change your own answer instead.")
-    if not is_own_people(user, affirmation.organization_id, declaration):
-        return Refusal(f"Only the people of {affirmation.organization.name} contest the answer recorded for it.")
-    if not affirmation.live or declaration.state is not DeclarationState.affirmation:
-        return Refusal("This recorded answer no longer counts: there is nothing to contest.")
-    if as_utc(now or clock.utcnow()) >= as_utc(affirmation.contestable_until):
-        return Refusal("The time to contest this answer ended on "
-                       f"{phrasing.format_deadline(as_utc(affirmation.contestable_until), time_zones.zone_of(user))}.")
-    return None
-
-
-def may_contest(user, affirmation) -> bool:
-    """Tell whether the user may contest this recorded answer now."""
-    return why_not_contest(user, affirmation) is None

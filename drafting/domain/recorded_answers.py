@@ -12,7 +12,9 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
-from drafting.domain import audit, circulation, evidence, permissions, signoff, time_zones, workflow
+from drafting.domain import (
+    audit, circulation, evidence, recorded_answer_permissions, signoff, time_zones, workflow,
+)
 from drafting.domain.clock import as_utc, utcnow
 from drafting.domain.text import markup
 from drafting.extensions import db
@@ -41,7 +43,7 @@ def record(version: Version, drafter: User, paper: PaperAnswer, scan: bytes, des
     `today` is the date there. Nothing is stored unless everything is accepted.
     """
     declaration = workflow.lock(version.declaration)
-    refusal = permissions.why_not_record_answer(drafter, declaration, paper.organization_id)
+    refusal = recorded_answer_permissions.why_not_record_answer(drafter, declaration, paper.organization_id)
     if refusal is not None:
         raise signoff.SignoffRefused(*refusal)
     if version is not circulation.latest_version(declaration) or not version.is_final:
@@ -75,7 +77,7 @@ def record(version: Version, drafter: User, paper: PaperAnswer, scan: bytes, des
 def contest(affirmation: Affirmation, user: User, reason: str, now: datetime | None = None) -> Affirmation:
     """Contest a recorded answer for one's own organization: it stops counting, with the reason, and the host is told."""
     workflow.lock(affirmation.declaration)
-    refusal = permissions.why_not_contest(user, affirmation, now)
+    refusal = recorded_answer_permissions.why_not_contest(user, affirmation, now)
     if refusal is not None:
         raise signoff.SignoffRefused(*refusal)
     reason = markup.normalize(reason or "")

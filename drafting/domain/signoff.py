@@ -365,5 +365,5 @@ def propose_silenced_final(draft: Version, user: User, answer_deadline: datetime
     workflow.transition(user, declaration, workflow.Action.propose_final, version=version.label,
                         fingerprint=version.fingerprint, affirmed_for=user.organization.name,
                         after_silence_on=draft.label)
-    _record_answer(version, user.organization_id, user, Answer.affirmed)
+    replace_answer(version, user.organization_id, user, Answer.affirmed)
     return version

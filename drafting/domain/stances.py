@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from drafting.domain import audit, permissions, workflow
+from drafting.domain import audit, stance_permissions, workflow
 from drafting.domain.clock import utcnow
 from drafting.domain.consultation import version_document
 from drafting.domain.text import markup
@@ -82,7 +82,7 @@ def give(version: Version, clause_number: int, author: User, position: str | Non
     An objection needs a reason and may propose the text the organization could accept instead.
     """
     declaration = workflow.lock(version.declaration)
-    refusal = permissions.why_not_take_stance(author, version)
+    refusal = stance_permissions.why_not_take_stance(author, version)
     if refusal is not None:
         raise StanceRefused(*refusal)
     clause = version_document(version).clause_numbered(clause_number)

@@ -7,7 +7,10 @@ from flask import Flask, has_request_context
 from flask_login import current_user
 from markupsafe import Markup
 
-from drafting.domain import comment_targets, contribution_permissions, permissions, time_zones
+from drafting.domain import (
+    comment_targets, compilation, contribution_permissions, permissions, recorded_answer_permissions, stance_permissions,
+    time_zones,
+)
 from drafting.domain.clock import as_utc, utcnow
 from drafting.domain.text import markup, phrasing, redline_markup, wording
 from drafting.models.organizations import country_name
@@ -63,6 +66,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["passage_words"] = comment_targets.passage_words
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["contribution_permissions"] = contribution_permissions
+    app.jinja_env.globals["stance_permissions"] = stance_permissions
+    app.jinja_env.globals["recorded_answer_permissions"] = recorded_answer_permissions
+    app.jinja_env.globals["compilations"] = compilation
     app.jinja_env.globals["reader_time_zone"] = reader_time_zone
     app.jinja_env.globals["EmptyForm"] = EmptyForm
     app.jinja_env.globals["submission_key"] = submitted_once.key_field

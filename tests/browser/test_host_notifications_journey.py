@@ -38,7 +38,7 @@ def test_a_delegate_comments_and_the_host_drafter_sees_it_new_and_gets_an_e_mail
     sign_in(delegate, "jiwoo.kim@seoul.example.org", password)
     delegate.get_by_role("link", name=DECLARATION).click()
     commenting = delegate.locator("details", has_text="Comment on clause 3")
-    commenting.get_by_text("Comment on clause 3").click()
+    commenting.get_by_text("Comment on clause 3", exact=True).click()
     commenting.get_by_label("Comment of Seoul on clause 3").fill("Seoul asks for cooling centres in every ward.")
     commenting.get_by_role("button", name="Send the comment").click()
     expect(delegate.get_by_text("Your comment on clause 3 is recorded.")).to_be_visible()

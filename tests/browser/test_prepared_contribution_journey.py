@@ -34,7 +34,7 @@ def test_one_delegate_prepares_the_other_sends_and_the_host_then_sees_it(live_se
     sign_in(first, "jiwoo.kim@seoul.example.org", password)
     first.get_by_role("link", name=DECLARATION).click()
     commenting = first.locator("details", has_text="Comment on clause 2")
-    commenting.get_by_text("Comment on clause 2").click()
+    commenting.get_by_text("Comment on clause 2", exact=True).click()
     commenting.get_by_label("Comment of Seoul on clause 2").fill(PREPARED)
     commenting.get_by_role("button", name="Prepare for Seoul").click()
     expect(first.get_by_text("Your comment on clause 2 is prepared for Seoul.")).to_be_visible()

@@ -17,7 +17,7 @@ def test_a_delegate_comments_and_amends_the_host_accepts_and_circulates_draft_2(
     expect(delegate.get_by_role("heading", name=f"{DECLARATION} · Draft 1")).to_be_visible()
 
     commenting = delegate.locator("details", has_text="Comment on clause 1")
-    commenting.get_by_text("Comment on clause 1").click()
+    commenting.get_by_text("Comment on clause 1", exact=True).click()
     commenting.get_by_label("Comment of Jakarta on clause 1").fill("Jakarta welcomes this clause.")
     commenting.get_by_role("button", name="Send the comment").click()
     expect(delegate.get_by_text("Your comment on clause 1 is recorded.")).to_be_visible()

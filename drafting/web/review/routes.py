@@ -163,7 +163,7 @@ def version(declaration_id: int, number: int):
 def _compiled_version(declaration_id: int, number: int) -> Version:
     """Load a version whose compilation the user may read; 404 otherwise, as for anything they may not see."""
     version = _version_or_404(_load(declaration_id), number)
-    if not permissions.can_see_compilation(current_user, version):
+    if not compilations.can_see_compilation(current_user, version):
         abort(404)
     return version
 

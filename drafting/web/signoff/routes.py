@@ -9,8 +9,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting.domain import (
-    audit, circulation, completion, evidence, final_text, permissions, published_record, recorded_answers, signoff,
-    time_zones, workflow,
+    audit, circulation, completion, evidence, final_text, permissions, published_record, recorded_answer_permissions,
+    recorded_answers, signoff, time_zones, workflow,
 )
 from drafting.domain.text import composed_document, phrasing, wording
 from drafting.domain.text.composed_document import Document
@@ -280,7 +280,7 @@ def _within_upload_limit(view):
 def record_answer(declaration_id: int):
     """Record a participant's answer given outside the application, with the scan that proves it."""
     declaration = _load(declaration_id)
-    refusal = permissions.why_not_record_answer(current_user, declaration)
+    refusal = recorded_answer_permissions.why_not_record_answer(current_user, declaration)
     if refusal is not None:
         return _refused(refusal.message, declaration, "signoff.progress" if final_text.final_version(declaration)
                         else "editor.show")
@@ -318,7 +318,7 @@ def evidence_file(declaration_id: int, answer_id: int):
     """Download the scan a recorded answer stands on: for host staff and the organization's own people only."""
     declaration = declaration_or_404(declaration_id, current_user, permissions.can_see_versions)
     recorded = db.session.get(Affirmation, answer_id)
-    if recorded is None or recorded.declaration_id != declaration.id or not permissions.may_read_evidence(
+    if recorded is None or recorded.declaration_id != declaration.id or not recorded_answer_permissions.may_read_evidence(
             current_user, recorded):
         abort(404)
     scan = recorded.evidence

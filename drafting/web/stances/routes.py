@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from drafting.domain import permissions, stances
+from drafting.domain import permissions, stance_permissions, stances
 from drafting.extensions import db
 from drafting.web.loading import declaration_or_404
 from drafting.web.notices import redirect_to_section
@@ -25,7 +25,7 @@ def stance_words() -> dict:
 @login_required
 def board(declaration_id: int, number: int):
     """Show the host every participant's stance on each clause of a version, objections first."""
-    declaration = declaration_or_404(declaration_id, current_user, require=permissions.can_see_stance_board,
+    declaration = declaration_or_404(declaration_id, current_user, require=stance_permissions.can_see_stance_board,
                                      visible=permissions.can_see_versions)
     version = version_or_404(declaration, number)
     return render_template(
@@ -55,7 +55,7 @@ def give(declaration_id: int, number: int):
                              "reason": form.reason.data or "", "proposed_text": form.proposed_text.data or ""},
                   "message": str(refused),
                   "at_form": refused.field in ("position", "reason", "proposed_text")
-                  and permissions.may_take_stance(current_user, version)}
+                  and stance_permissions.may_take_stance(current_user, version)}
         return render_review(declaration, version, failed, 422)
     db.session.commit()
     return redirect_to_section(
