@@ -262,6 +262,8 @@ def test_the_host_orders_the_opening_by_dragging_or_with_the_keyboard(server, br
     names = page.locator("#order li")
     expect(names).to_have_text([re.compile(r"^\s*Bangkok"), re.compile(r"^\s*Seoul"), re.compile(r"^\s*Tokyo")])
 
+    # The script makes the names draggable once it has run: a drag before that would drop nothing.
+    expect(names.nth(2)).to_have_attribute("draggable", "true")
     names.nth(2).drag_to(names.nth(0))  # the script posts the new place of the name dropped
     expect(names).to_have_text([re.compile(r"^\s*Tokyo"), re.compile(r"^\s*Bangkok"), re.compile(r"^\s*Seoul")])
     page.get_by_role("button", name="Move Seoul up").focus()
