@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from drafting.domain import consultation, permissions
-from drafting.domain.text import markup, redline
+from drafting.domain.text import redline
 from drafting.domain.text.composed_document import Document, DocumentClause
 from drafting.extensions import db
 from drafting.models import Comment, CommentStatus, User, Version
@@ -22,11 +22,11 @@ class CompiledClause:
 
     clause: DocumentClause
     contributions: list[Comment] = field(default_factory=list)
-    # Stances per clause (issue 15) are to be compiled here, next to the comments, when they exist.
+    # Stances per clause (drafting.domain.stances) are not compiled yet: they belong here, next to the comments.
 
     def redline_of(self, amendment: Comment) -> list[list[redline.Segment]]:
         """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
-        return redline.compare_paragraphs(self.clause.paragraphs, markup.paragraphs(amendment.proposed_text))
+        return consultation.amendment_redline(self.clause, amendment)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from drafting.domain import audit, comment_targets, contribution_permissions, draft_editing, permissions
 from drafting.domain.clock import utcnow
 from drafting.domain.locking import EditConflict
-from drafting.domain.text import markup
+from drafting.domain.text import markup, redline
 from drafting.domain.text.composed_document import Document, DocumentClause
 from drafting.extensions import db
 from drafting.models import (
@@ -224,6 +224,11 @@ def mark_addressed(comment: Comment, user: User) -> None:
     _refuse_if(permissions.why_not_mark_addressed(user, comment))
     comment.status = CommentStatus.addressed
     db.session.flush()
+
+
+def amendment_redline(circulated: DocumentClause, amendment: Comment) -> list[list[redline.Segment]]:
+    """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
+    return redline.compare_paragraphs(circulated.paragraphs, markup.paragraphs(amendment.proposed_text))
 
 
 def changed_since_circulated(circulated: DocumentClause, clause: Clause) -> bool:

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from drafting.domain import comment_targets, consultation, host_news, permissions
-from drafting.domain.text import markup, redline, wording
+from drafting.domain.text import redline, wording
 from drafting.domain.text.composed_document import DocumentClause
 from drafting.extensions import db
 from drafting.models import Clause, Comment, CommentStatus, Declaration, Version
@@ -66,7 +66,7 @@ class ClauseGroup:
 
     def redline_of(self, amendment: Comment) -> list[list[redline.Segment]]:
         """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
-        return redline.compare_paragraphs(self.clause.paragraphs, markup.paragraphs(amendment.proposed_text))
+        return consultation.amendment_redline(self.clause, amendment)
 
 
 @dataclass(frozen=True)
