@@ -52,6 +52,24 @@ def db():
     return _db
 
 
+def _closed_once_written(app: Flask):
+    """Close each response once its body is written, as gunicorn does in production.
+
+    The application sends its mail from the response's close() (drafting.rendering.outbox).
+    Werkzeug's development server skips close() when the browser resets the connection after
+    reading the response, which Chromium sometimes does: the journey's mail would then never come.
+    """
+
+    def application(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            body.close()
+
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve the application, with a fresh database holding the demonstration, on a free local port."""
@@ -66,7 +84,7 @@ def live_server(tmp_path_factory):
             upgrade()
             logins = load_demo()
             _db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, _closed_once_written(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
