@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from drafting.domain import circulation, compilation, consultation
+from drafting.domain import circulation, compilation, consultation, stances
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.models import AuditEvent, Comment, ParticipantRole, UserRole, limits
+from drafting.models import AuditEvent, Comment, CommentPart, ParticipantRole, UserRole, limits
 from tests.test_consultation import assert_refused
 
 JUSTIFICATION = "Heat kills the elderly first: a year makes the promise one we can report on."
@@ -235,3 +235,138 @@ def test_the_compilation_pdf_is_written_in_the_declarations_language(client, log
                       .pages[0].extract_text().split())
     assert "意見及び修正案の取りまとめ" in printed and "Bangkokの意見" in printed
 
+
+
+# Comments on every part, and the stances
+
+PREAMBLE = "We, the cities, met in Tokyo.\n\nWe recall the Yokohama Declaration."
+
+
+def _part_comments(people):
+    """Seoul comments on the opening, on the preamble's second paragraph (quoting it) and on the closing formula;
+    Bangkok on clause 2's only paragraph."""
+    said = [
+        consultation.add_comment(people.version, None, people.seoul, "Name the mayors.", part=CommentPart.opening),
+        consultation.add_comment(people.version, None, people.seoul, "Recall Jakarta too.", part=CommentPart.preamble,
+                                 paragraph=2, quote="Yokohama Declaration"),
+        consultation.add_comment(people.version, None, people.seoul, "Sign in Tokyo.",
+                                 part=CommentPart.closing_formula),
+        consultation.add_comment(people.version, 2, people.bangkok, "Say which data.", paragraph=1),
+    ]
+    db.session.commit()
+    return said
+
+
+def _stances(people):
+    """Seoul agrees with clause 1 and objects to clause 2 with a text it could accept; Bangkok can live with clause 2."""
+    stances.give(people.version, 1, people.seoul, "agree")
+    stances.give(people.version, 2, people.seoul, "object", "Too soon for our budget.", "Body of clause 2, by 2035.")
+    stances.give(people.version, 2, people.bangkok, "can_live_with")
+    db.session.commit()
+
+
+def test_the_compilation_holds_comments_on_every_part_in_the_order_the_document_reads(client, login_as, consulted):
+    people = consulted(preamble=PREAMBLE)
+    _part_comments(people)
+    login_as(people.drafter)
+    page = text(client.get(url(people, "/versions/1/compilation")))
+    order = [page.index(piece) for piece in (
+        "Opening", "Name the mayors.", "Preamble", "We recall the Yokohama Declaration.", "on paragraph 2",
+        "Yokohama Declaration</blockquote>", "Recall Jakarta too.", "1. Heading 1", BANGKOK_SECRET, "2. Heading 2",
+        "Name the year.", "Say which data.", "3. Heading 3", "Closing formula", "Sign in Tokyo.",
+    )]
+    assert order == sorted(order)
+    assert "7 in all" in page
+
+
+def test_the_compilation_prints_every_participants_stance_under_its_clause(client, login_as, consulted):
+    people = consulted()
+    _stances(people)
+    login_as(people.drafter)
+    page = text(client.get(url(people, "/versions/1/compilation")))
+    clause_1, clause_2, clause_3 = (page[page.index(f"Stances on clause {n}"):] for n in (1, 2, 3))
+    assert "<strong>Seoul</strong>: agree" in clause_1[:clause_1.index("Stances on clause 2")]
+    assert "No stance: Bangkok." in clause_1[:clause_1.index("Stances on clause 2")]
+    on_2 = clause_2[:clause_2.index("Stances on clause 3")]
+    assert "<strong>Seoul</strong>: object" in on_2 and "Too soon for our budget." in on_2
+    assert '<ins><span class="visually-hidden">inserted: </span>, by 2035' in on_2
+    assert "<strong>Bangkok</strong>: can live with it" in on_2 and "No stance" not in on_2
+    assert "No stance: Bangkok, Seoul." in clause_3  # in the host's order of the participants
+
+
+def test_a_stance_carried_from_the_last_draft_shows_so_and_an_outdated_one_counts_as_none(
+    client, login_as, consulted
+):
+    people = consulted()
+    _stances(people)
+    clause_2 = next(c for c in people.declaration.clauses if c.position == 2)
+    clause_2.body = "Body of clause 2, by 2032."
+    db.session.commit()
+    circulation.circulate(people.declaration, people.drafter, date.today() + timedelta(days=7), date.today())
+    db.session.commit()
+    login_as(people.drafter)
+    page = text(client.get(url(people, "/versions/2/compilation")))
+    on_1 = page[page.index("Stances on clause 1"):page.index("Stances on clause 2")]
+    on_2 = page[page.index("Stances on clause 2"):page.index("Stances on clause 3")]
+    assert "<strong>Seoul</strong>: agree <small>(from Draft 1, text unchanged)</small>" in on_1
+    assert "Too soon for our budget." not in on_2 and "No stance: Bangkok, Seoul." in on_2
+
+
+def test_in_a_closed_consultation_a_participant_reads_no_other_stance(client, login_as, consulted):
+    people = consulted()
+    _stances(people)
+    login_as(people.bangkok)
+    assert client.get(url(people, "/versions/1/compilation")).status_code == 404
+    assert client.get(url(people, "/versions/1/compilation.pdf")).status_code == 404
+    assert "Too soon for our budget." not in text(client.get(url(people, "/versions/1")))
+
+
+def test_in_an_open_consultation_a_participant_reads_every_stance(client, login_as, consulted):
+    people = consulted(open_consultation=True)
+    _stances(people)
+    login_as(people.bangkok)
+    page = text(client.get(url(people, "/versions/1/compilation")))
+    assert "<strong>Seoul</strong>: object" in page and "Too soon for our budget." in page
+
+
+def test_a_comment_another_delegation_still_prepares_stays_out_of_the_compilation(client, login_as, consulted):
+    people = consulted(open_consultation=True)
+    consultation.add_comment(people.version, 1, people.seoul, "Seoul is still weighing this.", prepare=True)
+    db.session.commit()
+    login_as(people.bangkok)
+    assert "Seoul is still weighing this." not in text(client.get(url(people, "/versions/1/compilation")))
+
+
+def test_the_compilation_pdf_holds_every_part_and_the_stances(client, login_as, consulted):
+    people = consulted(preamble=PREAMBLE)
+    _part_comments(people)
+    _stances(people)
+    login_as(people.drafter)
+    content = client.get(url(people, "/versions/1/compilation.pdf")).get_data()
+    printed = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+    order = [printed.index(piece) for piece in (
+        "Opening", "Comment of Seoul,", "Name the mayors.", "Preamble", "Comment of Seoul on paragraph 2,",
+        "Quoted passage", "Recall Jakarta too.", "Stances on clause 1", "Seoul: agree", "No stance: Bangkok.",
+        "Say which data.", "Stances on clause 2", "Bangkok: can live with it", "Seoul: object",
+        "Too soon for our budget.", "Text it could accept instead", "by 2035", "Stances on clause 3",
+        "No stance: Bangkok and Seoul.",
+        "Closing formula", "Sign in Tokyo.",
+    )]
+    assert order == sorted(order)
+    failures = {
+        profile.name: sorted(failure.rule_id for failure in page_validation.validate_pdf_bytes(content, profile=profile).failures)
+        for profile in (page_validation.ValidationProfile.PDF_A_3A, page_validation.ValidationProfile.PDF_UA_1)
+    }
+    assert failures == {"PDF_A_3A": [], "PDF_UA_1": []}
+
+
+def test_the_stances_and_parts_of_a_japanese_compilation_are_printed_in_japanese(client, login_as, consulted):
+    people = consulted(language="ja", preamble=PREAMBLE)
+    _part_comments(people)
+    _stances(people)
+    login_as(people.drafter)
+    content = client.get(url(people, "/versions/1/compilation.pdf")).get_data()
+    printed = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+    for words in ("冒頭", "前文", "結びの文", "第1項に対する立場", "Seoul：賛成", "Seoul：反対", "Bangkok：受入れ可能",
+                  "引用箇所", "Seoulの第2段落に対する意見", "受入れ可能な代替案の文言"):
+        assert words in printed, words

@@ -226,9 +226,10 @@ def mark_addressed(comment: Comment, user: User) -> None:
     db.session.flush()
 
 
-def amendment_redline(circulated: DocumentClause, amendment: Comment) -> list[list[redline.Segment]]:
-    """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
-    return redline.compare_paragraphs(circulated.paragraphs, markup.paragraphs(amendment.proposed_text))
+def amendment_redline(circulated: DocumentClause, proposed_text: str) -> list[list[redline.Segment]]:
+    """Compare the text proposed for a clause (by an amendment or an objection) with the clause as circulated,
+    paragraph by paragraph."""
+    return redline.compare_paragraphs(circulated.paragraphs, markup.paragraphs(proposed_text))
 
 
 def changed_since_circulated(circulated: DocumentClause, clause: Clause) -> bool:

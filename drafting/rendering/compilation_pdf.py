@@ -33,4 +33,6 @@ def render(compiled: compilations.Compilation, page_size: str = "A4") -> tuple[b
         page_size=page_size,
     )
     return pdf.render(compiled.document, options, "pdf/compilation.html", compilation=compiled, version_label=label,
-                      date_of=lambda moment: phrasing.format_date(as_utc(moment).date(), language))
+                      date_of=lambda moment: phrasing.format_date(as_utc(moment).date(), language),
+                      names_of=lambda organizations: phrasing.join_names(
+                          [organization.name_in(language) for organization in organizations], language))

@@ -66,7 +66,7 @@ class ClauseGroup:
 
     def redline_of(self, amendment: Comment) -> list[list[redline.Segment]]:
         """Compare an amendment's proposed text with the clause as circulated, paragraph by paragraph."""
-        return consultation.amendment_redline(self.clause, amendment)
+        return consultation.amendment_redline(self.clause, amendment.proposed_text)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from drafting.domain import (
     circulation, comment_targets, compilation as compilations, consultation, contribution_permissions, host_news,
     permissions, stances,
 )
-from drafting.domain.text import markup, redline, wording
+from drafting.domain.text import wording
 from drafting.extensions import db
 from drafting.models import Comment, CommentPart, Version
 from drafting.rendering import compilation_pdf, notifications
@@ -85,7 +85,7 @@ def amendment_redline(amendment: Comment, documents: dict) -> list:
     if amendment.version_id not in documents:
         documents[amendment.version_id] = consultation.version_document(amendment.version)
     circulated = documents[amendment.version_id].clause_numbered(amendment.clause_number)
-    return redline.compare_paragraphs(circulated.paragraphs, markup.paragraphs(amendment.proposed_text))
+    return consultation.amendment_redline(circulated, amendment.proposed_text)
 
 
 def _text_refused(form, *names: str) -> consultation.CommentRefused:
