@@ -1,8 +1,9 @@
 """The demonstration: the ANMC21 network and its cities, a few accounts, the starter clause
 library, a Tokyo declaration in drafting, the same meeting's declaration in Japanese, another in
-consultation, with a comment, an amendment and stances from two delegates (Bangkok objects to
+consultation (an open one), with a comment, an amendment and stances from two delegates (Bangkok objects to
 clause 2) and a comment a third delegation has prepared but not sent, a statement whose draft is under
-silence, and an archive of three adopted declarations of past plenaries.
+silence, a declaration under affirmation with a statement on one clause, and an archive of three adopted
+declarations of past plenaries.
 
 Seoul, Bangkok, Jakarta and Manila each have a focal point; the delegates act under mandates for
 every declaration that their focal point confirmed, and Tokyo's request for a delegate of Manila
@@ -21,6 +22,10 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from drafting.demo_content import (
+    AFFIRMING,
+    AFFIRMING_CATEGORIES,
+    AFFIRMING_DAYS,
+    AFFIRMING_PREAMBLE,
     ARCHIVE,
     ARCHIVE_CATEGORIES,
     ARCHIVE_PREAMBLE,
@@ -53,6 +58,8 @@ from drafting.demo_content import (
     PastPlenary,
     Person,
     SEOUL_COMMENT,
+    SEOUL_STATEMENT,
+    SEOUL_STATEMENT_CLAUSES,
     SILENCE_ANSWER_DAYS,
     SILENCE_DAYS,
     SILENCED,
@@ -109,6 +116,7 @@ def load_demo() -> list[Login]:
     )
     _load_consultation(network, cities[HOST_CITY], host_drafter, accounts)
     _load_silence(network, cities[HOST_CITY], host_drafter)
+    _load_affirmation(network, cities[HOST_CITY], host_drafter, accounts)
     for plenary in ARCHIVE:
         _load_adopted(network, cities, plenary)
     return [Login(person.email, PASSWORD, person.described) for person in PEOPLE]
@@ -206,7 +214,8 @@ def _load_consultation(network: Network, host: Organization, host_drafter: User,
     # ANMC21's declarations name every member city, the host among them, in either layout.
     declaration.hosts_listed = True
     today = date.today()
-    version = circulate(declaration, host_drafter, today + timedelta(days=COMMENT_DAYS), today)
+    # An open consultation: each participant reads the others' comments, stances and the compilation.
+    version = circulate(declaration, host_drafter, today + timedelta(days=COMMENT_DAYS), today, open_consultation=True)
     delegate = {account.organization.name: account for account in accounts if account.role is UserRole.delegate}
     add_comment(version, 1, delegate["Seoul"], SEOUL_COMMENT)
     second = version_document(version).clause_numbered(2)
@@ -232,6 +241,22 @@ def _load_silence(network: Network, host: Organization, host_drafter: User) -> N
     circulate(declaration, host_drafter, today + timedelta(days=SILENCE_DAYS), today)
     silence.start(declaration, host_drafter, utcnow() + timedelta(days=SILENCE_DAYS),
                   today + timedelta(days=SILENCE_ANSWER_DAYS))
+
+
+def _load_affirmation(network: Network, host: Organization, host_drafter: User, accounts: list[User]) -> None:
+    """Propose the fourth declaration's final text for affirmation; Seoul affirms with a statement on a clause,
+    Bangkok affirms, Jakarta's delegate has yet to answer."""
+    declaration = _load_declaration(network, host, host_drafter, AFFIRMING, AFFIRMING_PREAMBLE, AFFIRMING_CATEGORIES)
+    if declaration is None:
+        return
+    declaration.hosts_listed = True
+    today = date.today()
+    circulate(declaration, host_drafter, today + timedelta(days=AFFIRMING_DAYS), today)
+    final = signoff.propose_final(declaration, host_drafter, today + timedelta(days=AFFIRMING_DAYS), today)
+    delegate = {account.organization.name: account for account in accounts if account.role is UserRole.delegate}
+    signoff.answer(final, delegate["Seoul"], Answer.affirmed_with_statement, True, statement=SEOUL_STATEMENT,
+                   clauses=SEOUL_STATEMENT_CLAUSES)
+    signoff.answer(final, delegate["Bangkok"], Answer.affirmed, True)
 
 
 def _archive_account(city: Organization, role: UserRole) -> User:
@@ -277,7 +302,7 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
     today = date.today()
     draft = circulate(declaration, drafter, today + timedelta(days=1), today)
     final = signoff.propose_final(declaration, drafter, today + timedelta(days=1), today)
-    statements = dict(plenary.statements)
+    statements = {city: (text, list(clauses)) for city, text, clauses in plenary.statements}
     on_paper = dict(plenary.on_paper)
     for participant in declaration.participants:
         city = participant.organization
@@ -292,7 +317,8 @@ def _load_adopted(network: Network, cities: dict[str, Organization], plenary: Pa
         if city.name in plenary.declined:
             signoff.answer(final, delegate, Answer.declined, True)
         elif city.name in statements:
-            signoff.answer(final, delegate, Answer.affirmed_with_statement, True, statement=statements[city.name])
+            text, clauses = statements[city.name]
+            signoff.answer(final, delegate, Answer.affirmed_with_statement, True, statement=text, clauses=clauses)
         else:
             signoff.answer(final, delegate, Answer.affirmed, True)
     # The archive keeps the dates on which things happened, not the day the demonstration was loaded;

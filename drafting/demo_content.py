@@ -182,6 +182,29 @@ SILENCED_PREAMBLE = "Our cities share the air our residents breathe. Meeting on 
 SILENCED_CATEGORIES = (TemplateCategory.environment, TemplateCategory.cooperation)
 SILENCE_DAYS = 7
 SILENCE_ANSWER_DAYS = 21
+# A declaration whose final text is under affirmation: Seoul affirmed with a statement on clause 2, Bangkok
+# affirmed, Jakarta's delegate has yet to answer.
+AFFIRMING = dict(
+    title="Tokyo Declaration on Safe Water in Disasters",
+    subtitle="Drinking water for every resident in the first days after a disaster",
+    meeting_name="Special Meeting of the Asian Network of Major Cities 21 on Disaster Resilience",
+    meeting_acronym=NETWORK_ACRONYM,
+    place="Tokyo",
+    starts_on=date(2027, 6, 8),
+    ends_on=date(2027, 6, 9),
+    language="en",
+)
+AFFIRMING_PREAMBLE = (
+    "After an earthquake, a typhoon or a flood, safe water is what our residents ask for first. "
+    "Meeting on disaster resilience, we declare the following:"
+)
+AFFIRMING_CATEGORIES = (TemplateCategory.cooperation, TemplateCategory.crisis_management, TemplateCategory.health)
+AFFIRMING_DAYS = 14
+SEOUL_STATEMENT = (
+    "Seoul affirms the declaration and states that its own stockpiles of drinking water are kept by its districts: "
+    "Seoul will report on them through the districts' emergency plans."
+)
+SEOUL_STATEMENT_CLAUSES = [2]
 
 
 @dataclass(frozen=True)
@@ -195,7 +218,8 @@ class PastPlenary:
     next_city: str
     layout: DeclarationLayout
     declined: tuple[str, ...] = ()
-    statements: tuple[tuple[str, str], ...] = ()
+    # Cities that affirmed with a statement: its text, and the clauses it names.
+    statements: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
     # Cities that affirmed on paper, and the evidence the host recorded their answer on.
     on_paper: tuple[tuple[str, str], ...] = ()
 
@@ -205,12 +229,12 @@ ARCHIVE = (
     PastPlenary(
         "Singapore", 11, date(2012, 6, 5), date(2012, 6, 6), "Hanoi", DeclarationLayout.named_in_opening,
         statements=(("Tomsk", "Tomsk is honoured to take part for the first time and will host a working-level "
-                              "meeting on winter resilience."),),
+                              "meeting on winter resilience.", ()),),
     ),
     PastPlenary(
         "Hanoi", 12, date(2013, 11, 19), date(2013, 11, 20), "Tomsk", DeclarationLayout.listed_by_country,
         declined=("Yangon",),
-        statements=(("Bangkok", "Bangkok will report on its flood-response centre at the next plenary."),),
+        statements=(("Bangkok", "Bangkok will report on its flood-response centre at the next plenary.", (2,)),),
         on_paper=(("Manila", "letter of the Mayor of Manila of 15 November 2013"),),
     ),
 )

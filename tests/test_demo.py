@@ -280,3 +280,54 @@ def test_an_archived_declaration_holds_an_answer_recorded_on_paper_with_its_scan
     assert entry.evidence == "letter of the Mayor of Manila of 15 November 2013" and entry.answer == "affirmed"
     recorded = next(a for a in final_text.live_answers(final_text.final_version(hanoi)).values() if a.recorded)
     assert evidence.checked(recorded.evidence.content).media_type == "image/png"
+
+
+def test_the_declaration_in_consultation_is_open_so_seoul_reads_bangkoks_amendment_and_stance(db, client):
+    from drafting.demo_content import BANGKOK_OBJECTION, BANGKOK_WHY, JAKARTA_PREPARED, PASSWORD
+
+    load_demo()
+    db.session.commit()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.title == "Tokyo Declaration on Cities and Extreme Heat"))
+    assert declaration.versions[0].open_consultation
+    client.post("/login", data={"email": "jiwoo.kim@seoul.example.org", "password": PASSWORD})
+    draft = client.get(f"/declarations/{declaration.id}/versions/1").get_data(as_text=True)
+    assert BANGKOK_WHY in draft and "An open consultation" in draft
+    compiled = client.get(f"/declarations/{declaration.id}/versions/1/compilation").get_data(as_text=True)
+    assert BANGKOK_OBJECTION in compiled and "<strong>Bangkok</strong>: object" in compiled
+    assert JAKARTA_PREPARED not in compiled  # prepared, not sent: Jakarta's own until it sends it
+
+
+def test_a_fourth_declaration_is_under_affirmation_with_seouls_statement_on_a_clause(db, client):
+    from drafting.demo_content import PASSWORD, SEOUL_STATEMENT
+
+    load_demo()
+    db.session.commit()
+    declaration = db.session.scalar(select(Declaration).where(Declaration.title == "Tokyo Declaration on Safe Water in Disasters"))
+    assert declaration.state is DeclarationState.affirmation
+    answers = {a.organization.name: a for a in final_text.live_answers(final_text.final_version(declaration)).values()}
+    assert sorted(answers) == ["Bangkok", "Seoul", "Tokyo"]
+    assert answers["Seoul"].statement == SEOUL_STATEMENT and answers["Seoul"].statement_clauses == [2]
+    client.post("/login", data={"email": "haruka.ito@tokyo.example.org", "password": PASSWORD})
+    tracker = client.get(f"/declarations/{declaration.id}/tracker").get_data(as_text=True)
+    assert f"On clause 2: {SEOUL_STATEMENT[:40]}" in tracker
+    client.post("/logout")
+    # Jakarta's delegate has yet to answer, and may name clauses in a statement.
+    client.post("/login", data={"email": "rina.kusuma@jakarta.example.org", "password": PASSWORD})
+    answer_page = client.get(f"/declarations/{declaration.id}/affirmation").get_data(as_text=True)
+    assert "Affirm it with a statement" in answer_page and "Clauses the statement concerns" in answer_page
+
+
+def test_the_archives_hanoi_declaration_prints_bangkoks_statement_under_the_clause_it_names(db, client):
+    import io
+
+    from pypdf import PdfReader
+
+    load_demo()
+    db.session.commit()
+    hanoi = db.session.scalar(select(Declaration).where(Declaration.title == "Hanoi Declaration"))
+    page = client.get(f"/archive/{hanoi.id}").get_data(as_text=True)
+    assert "Bangkok (Thailand), on clause 2" in page
+    pdf = db.session.scalar(select(StoredPdf).where(StoredPdf.version_id == final_text.final_version(hanoi).id,
+                                                    StoredPdf.kind == "adopted"))
+    printed = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "On clause 2 Bangkok Bangkok will report on its flood-response centre" in printed
