@@ -8,12 +8,15 @@ every application server sends the same bytes.
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafting.domain import audit, circulation, completion, final_text, published_record, signing_certificates
+from drafting.domain import (
+    audit, circulation, completion, final_text, publication, published_record, signing_certificates,
+)
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing, wording
@@ -151,6 +154,25 @@ def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
         return render_adopted(declaration, page_size)
 
     return _kept(version, pdf.ADOPTED, page_size, published)
+
+
+class PublishedPdf(NamedTuple):
+    """An adopted declaration's stored PDF, its bytes not read yet, and the fingerprint of the text it adopted."""
+
+    declaration: Declaration
+    stored: StoredPdf
+    fingerprint: str
+
+
+def published_pdf(declaration_id: int, page_size: str = "A4") -> PublishedPdf | None:
+    """Find the stored PDF of an adopted declaration in one query, without its bytes; None if the declaration is
+    not adopted or its PDF in that size is not stored yet (adopted_pdf then makes it)."""
+    row = db.session.execute(
+        publication.adopted_texts(Declaration, StoredPdf, Version.fingerprint)
+        .join(StoredPdf, StoredPdf.version_id == Version.id)
+        .where(Declaration.id == declaration_id, StoredPdf.kind == pdf.ADOPTED, StoredPdf.page_size == page_size)
+    ).one_or_none()
+    return PublishedPdf(*row) if row is not None else None
 
 
 def store_adopted(declaration: Declaration) -> None:
