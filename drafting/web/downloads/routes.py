@@ -52,7 +52,8 @@ def adopted(declaration_id: int):
     It is the same for everyone: it reads neither the session nor who is signed in, so that shared caches keep it.
     """
     page_size = _page_size()
-    found = stored_pdfs.published_pdf(declaration_id, page_size)
+    # A request that names the ETag it holds is most likely answered 304: its bytes are read only if need be.
+    found = stored_pdfs.published_pdf(declaration_id, page_size, with_content=not request.if_none_match)
     if found is None:
         declaration = db.session.get(Declaration, declaration_id)
         # Whoever asks, a declaration not adopted has no final PDF (nor does one that does not exist).
