@@ -129,3 +129,43 @@ def test_the_verdict_on_an_uploaded_pdf_and_the_redirects_of_signing_in_and_out_
     signed_out = client.post("/logout")
     assert signed_in.status_code == signed_out.status_code == 302
     assert signed_in.headers.get("Cache-Control") == signed_out.headers.get("Cache-Control") == "no-store"
+
+
+@pytest.mark.parametrize("who", [None, "delegate"])
+def test_the_adopted_pdf_is_one_copy_for_everyone_that_shared_caches_keep(client, login_as, site, who):
+    if who:
+        login_as(site[who])
+    url = f"/declarations/{site['a']}/declaration.pdf"
+    sent = client.get(url)
+    revalidated = client.get(url, headers={"If-None-Match": sent.headers["ETag"]})
+    assert (sent.status_code, revalidated.status_code) == (200, 304)
+    for response in (sent, revalidated):
+        assert response.headers.get("Cache-Control") == ADOPTED_PDF
+        assert response.headers["ETag"] == f'"{site["fingerprint"]}"'
+        # Whoever asked, no cookie is read or set: a cache may hand this copy to anyone.
+        assert "Vary" not in response.headers and "Set-Cookie" not in response.headers
+
+
+def test_a_draft_pdf_and_its_304_are_never_stored_by_a_cache(client, login_as, site):
+    login_as(site["delegate"])
+    url = f"/declarations/{site['d']}/versions/2.pdf"
+    sent = client.get(url)
+    revalidated = client.get(url, headers={"If-None-Match": sent.headers["ETag"]})
+    assert (sent.status_code, revalidated.status_code) == (200, 304)
+    for response in (sent, revalidated):
+        assert response.headers.get("Cache-Control") == "no-store"
+        assert "Cookie" in response.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize("who", [None, "adopted's host drafter"])
+def test_knowing_a_draft_pdf_s_etag_gets_no_304_from_those_who_may_not_see_it(client, login_as, site, who):
+    delegate = login_as(site["delegate"])
+    etag = client.get(f"/declarations/{site['d']}/versions/2.pdf").headers["ETag"]
+    client.post("/logout")
+    if who:
+        login_as(site[who])
+    for url in (f"/declarations/{site['d']}/versions/2.pdf", f"/declarations/{site['d']}/declaration.pdf"):
+        response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code in (302, 404), url
+        assert response.headers.get("Cache-Control") == "no-store"
+        assert b"%PDF" not in response.data and delegate.name.encode() not in response.data

@@ -193,3 +193,24 @@ def test_of_two_requests_rendering_the_same_pdf_the_first_stored_is_served(consu
     monkeypatch.setattr(pdf, "render", overtaken)
     assert pdf_files.circulated_pdf(draft).content == b"%PDF-first"
     assert [stored.content for stored in stored_pdfs()] == [b"%PDF-first"]
+
+
+def _reads_pdf_bytes(statements: list[str]) -> bool:
+    return any("stored_pdfs.content" in statement for statement in statements)
+
+
+def test_a_304_never_reads_the_pdf_from_the_database(adopted, client, login_as, count_queries):
+    declaration = adopted["declaration"]
+    url = f"/declarations/{declaration.id}/declaration.pdf"
+    with count_queries() as sent:
+        etag = client.get(url).headers["ETag"]
+    assert _reads_pdf_bytes(sent)
+    with count_queries() as revalidated:
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert not _reads_pdf_bytes(revalidated) and len(revalidated) == 1
+    login_as(adopted["delegate"])
+    version = f"/declarations/{declaration.id}/versions/1.pdf"
+    etag = client.get(version).headers["ETag"]
+    with count_queries() as revalidated:
+        assert client.get(version, headers={"If-None-Match": etag}).status_code == 304
+    assert not _reads_pdf_bytes(revalidated)

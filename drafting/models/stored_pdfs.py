@@ -20,7 +20,8 @@ class StoredPdf(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     # "A4" or "Letter".
     page_size: Mapped[str] = mapped_column(String(10))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Read only when the bytes are sent: a download answered 304, or a listing of stored PDFs, never loads them.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     pages: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

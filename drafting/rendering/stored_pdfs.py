@@ -8,12 +8,17 @@ every application server sends the same bytes.
 
 import re
 import unicodedata
+from functools import cache
+from typing import NamedTuple
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only, undefer
 
-from drafting.domain import audit, circulation, completion, final_text, published_record, signing_certificates
+from drafting.domain import (
+    audit, circulation, completion, final_text, publication, published_record, signing_certificates,
+)
 from drafting.domain.clock import as_utc
 from drafting.domain.consultation import version_document
 from drafting.domain.text import composed_document, phrasing, wording
@@ -151,6 +156,40 @@ def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
         return render_adopted(declaration, page_size)
 
     return _kept(version, pdf.ADOPTED, page_size, published)
+
+
+class PublishedPdf(NamedTuple):
+    """An adopted declaration's stored PDF, its bytes not read yet, and the fingerprint of the text it adopted."""
+
+    declaration: Declaration
+    stored: StoredPdf
+    fingerprint: str
+
+
+@cache
+def _published_pdf_query(with_content: bool) -> Select:
+    # Built once: making the statement (an alias of versions among others) costs more than running it.
+    statement = (
+        publication.adopted_texts(Declaration, StoredPdf, Version.fingerprint)
+        .join(StoredPdf, StoredPdf.version_id == Version.id)
+        .where(Declaration.id == bindparam("declaration_id"), StoredPdf.kind == pdf.ADOPTED,
+               StoredPdf.page_size == bindparam("page_size"))
+        # What the file's name needs (file_name), and nothing of the declaration's long columns.
+        .options(load_only(Declaration.id, Declaration.title, Declaration.adopted_at, Declaration.ends_on))
+    )
+    return statement.options(undefer(StoredPdf.content)) if with_content else statement
+
+
+def published_pdf(declaration_id: int, page_size: str = "A4", with_content: bool = True) -> PublishedPdf | None:
+    """Find the stored PDF of an adopted declaration in one query; None if the declaration is not adopted or its
+    PDF in that size is not stored yet (adopted_pdf then makes it).
+
+    Without content, its bytes are read only if asked for: for a request that may well be answered 304.
+    """
+    row = db.session.execute(
+        _published_pdf_query(with_content), {"declaration_id": declaration_id, "page_size": page_size}
+    ).one_or_none()
+    return PublishedPdf(*row) if row is not None else None
 
 
 def store_adopted(declaration: Declaration) -> None:

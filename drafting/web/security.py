@@ -4,6 +4,8 @@ told to."""
 
 from flask import Flask, Response, request
 from flask_login import current_user
+
+from drafting.extensions import login_manager
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
@@ -24,6 +26,11 @@ PUBLIC_ENDPOINTS = {
     "api.declarations", "api.declaration",
     "static",
 }
+
+# Answered the same whoever asks, signed in or not: they never read the session, so that Flask adds
+# no `Vary: Cookie` and a shared cache keeps one copy of the public PDF for everyone; nor do they look
+# up a sign-in that they would not use. Each is public or names nobody.
+WHOEVER_ASKS = {"static", "main.healthz", "downloads.adopted"}
 
 # No inline script or style anywhere: the pages use only files of our own.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -61,7 +68,9 @@ def forbid_storing(response: Response) -> Response:
     """Tell browsers and proxies never to store a response that is not public: drafts, comments,
     the audit trail, e-mail addresses, forms with their CSRF token, every refusal, and any page
     rendered for someone signed in."""
-    if request.endpoint not in PUBLIC_ENDPOINTS or _rendered_for_someone(response):
+    # A refusal on a public address too (the final PDF of a declaration not adopted): it may name
+    # someone, or set a cookie, and it does not last.
+    if request.endpoint not in PUBLIC_ENDPOINTS or _rendered_for_someone(response) or response.status_code >= 400:
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -78,6 +87,19 @@ def refuse_nul_in_path() -> None:
         raise NulCharacter()
 
 
+def leave_session_unread(app: Flask) -> None:
+    """Skip Flask-Login's check of the "remember me" cookie (which this site never sets) on the endpoints
+    answered the same whoever asks: that check reads the session, and Flask then adds `Vary: Cookie`."""
+    hooks = app.after_request_funcs[None]
+    remember = login_manager._update_remember_cookie
+
+    def unless_whoever_asks(response: Response) -> Response:
+        return response if request.endpoint in WHOEVER_ASKS else remember(response)
+
+    # In its place: the hooks run in the order they were registered, backwards.
+    hooks[hooks.index(remember)] = unless_whoever_asks
+
+
 def register(app: Flask) -> None:
     """Install the headers on every response, `no-store` on every response that is not public, the
     Host check when ALLOWED_HOSTS lists the site's names, and ProxyFix when PROXY_FIX_HOPS says how
@@ -85,6 +107,7 @@ def register(app: Flask) -> None:
     hsts = app.config.get("HSTS", False)
     app.after_request(lambda response: secure_headers(response, hsts))
     app.after_request(forbid_storing)
+    leave_session_unread(app)
     app.before_request(refuse_nul_in_path)
     allowed_hosts = app.config.get("ALLOWED_HOSTS")
     if allowed_hosts:

@@ -11,6 +11,7 @@ from drafting.domain.people.accounts import authenticate
 from drafting.extensions import db, limiter, login_manager
 from drafting.models import User
 from drafting.rendering import notifications, outbox
+from drafting.web import security
 from drafting.web.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -34,7 +35,7 @@ def load_user(token: str) -> User | None:
 @bp.before_app_request
 def load_signed_in_user() -> None:
     """Load the signed-in user before any view runs, so that noting the session's activity commits nothing else."""
-    if request.endpoint != "static":
+    if request.endpoint not in security.WHOEVER_ASKS:
         current_user._get_current_object()
 
 
