@@ -1,11 +1,11 @@
-"""Searching the archive of adopted declarations: by network, year of adoption, host country and words."""
+"""Searching the archive of adopted declarations: by network, year of adoption, host country and words, a page at a time."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import extract, false, func, null, select
 
-from drafting.domain import published_record
+from drafting.domain import archive_index, published_record
 from drafting.domain.clock import as_utc
 from drafting.domain.publication import adopted_moment, adopted_texts
 from drafting.domain.published_record import PublishedRecord
@@ -18,12 +18,22 @@ _host_country = Declaration.published_record[("host", "country")].as_string()
 _network_name = Declaration.published_record[("network", "name")].as_string()
 
 
+# Declarations per page of the archive and of the API's list.
+PAGE_SIZE = 20
+
+
 @dataclass(frozen=True)
 class ArchiveEntry:
-    """One adopted declaration in a list, with the fingerprint of the text it adopted."""
+    """One adopted declaration in a list, with the fingerprint of the text it adopted.
+
+    A search by words also gives its title and an excerpt of its text cut into parts, each marked
+    True where it holds words searched for (archive_index.highlights); the page escapes every part.
+    """
 
     declaration: Declaration
     fingerprint: str
+    title_parts: list[tuple[str, bool]]
+    excerpt: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def record(self) -> PublishedRecord:
@@ -36,6 +46,32 @@ class ArchiveEntry:
 
 
 @dataclass(frozen=True)
+class ArchivePage:
+    """One page of the declarations that pass a search, and where it stands among the others."""
+
+    entries: list[ArchiveEntry]
+    number: int  # from 1
+    total: int  # declarations on every page together
+
+    @property
+    def pages(self) -> int:
+        """Return how many pages the search fills; one, empty, when nothing passes."""
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def exists(self) -> bool:
+        return 1 <= self.number <= self.pages
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if 1 < self.number <= self.pages else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if 1 <= self.number < self.pages else None
+
+
+@dataclass(frozen=True)
 class ArchiveChoices:
     """The values the archive's filters offer: only those some adopted declaration has."""
 
@@ -44,23 +80,18 @@ class ArchiveChoices:
     countries: list[str]  # ISO codes, by English name
 
 
-def _containing(word: str) -> str:
-    # The user's % and _ are letters to look for, not LIKE wildcards.
-    literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{literal}%"
-
-
 def search(
-    network_id: int | None = None, year: int | None = None, country: str | None = None, words: str = ""
-) -> list[ArchiveEntry]:
-    """Return the adopted declarations that pass every filter given, newest adoption first.
+    network_id: int | None = None, year: int | None = None, country: str | None = None, words: str = "",
+    page: int = 1,
+) -> ArchivePage:
+    """Return one page of the adopted declarations that pass every filter given.
 
-    Every word must appear, in any case, in the title or in the adopted text. The number of
-    queries does not depend on the number of declarations.
+    Without words they come newest adoption first; with words, those holding every word (as a
+    whole word of the title or the adopted text, archive_index) come best match first, then
+    newest first. The number of queries does not depend on the number of declarations.
     """
-    query = adopted_texts(Declaration, Version.fingerprint).order_by(
-        Declaration.adopted_at.desc(), Declaration.id.desc()
-    )
+    found = archive_index.phrases(words)
+    query = adopted_texts(Declaration.id)
     if network_id is not None:
         query = query.where(Declaration.network_id == network_id)
     if year is not None:
@@ -70,27 +101,54 @@ def search(
         )
     if country:
         query = query.where(_host_country == country)
-    for word in words.split():
-        pattern = _containing(word)
-        query = query.where(
-            or_(Declaration.title.ilike(pattern, escape="\\"), Version.canonical_text.ilike(pattern, escape="\\"))
-        )
-    return [ArchiveEntry(declaration, fingerprint) for declaration, fingerprint in db.session.execute(query)]
+    order = [Declaration.adopted_at.desc(), Declaration.id.desc()]
+    if found:
+        hits = archive_index.matching(found).subquery()
+        query = query.join(hits, hits.c.declaration_id == Declaration.id)
+        order.insert(0, hits.c.rank.desc())
+    elif words.strip():
+        # Nothing typed holds a letter or a digit: no declaration holds such a word.
+        query = query.where(false())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(
+        query.with_only_columns(Declaration, Version.fingerprint, Version.canonical_text if found else null())
+        .order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+    ).all()
+    entries = [
+        ArchiveEntry(declaration, fingerprint, archive_index.highlights(declaration.title, found),
+                     # The excerpt shows the words found beyond the title, which the list shows already.
+                     archive_index.excerpt(text.replace(declaration.title, "", 1), found) if found else [])
+        for declaration, fingerprint, text in rows
+    ]
+    return ArchivePage(entries, page, total)
 
 
 def choices() -> ArchiveChoices:
     """Return the networks, years of adoption and host countries of the adopted declarations, in one query.
 
-    A network renamed between two adoptions is offered under the name of its latest one.
+    A network renamed between two adoptions is offered under the name of its latest one. The query
+    returns one row per network, country and year, however many declarations share them.
     """
+    # Grouped by the year in the database's time zone: a declaration whose year differs in UTC was
+    # adopted within hours of the new year, so it is the first or the last of its group.
     rows = db.session.execute(
-        select(Declaration.adopted_at, Declaration.network_id, _network_name, _host_country)
+        select(Declaration.network_id, _network_name, _host_country,
+               func.min(Declaration.adopted_at), func.max(Declaration.adopted_at))
         .where(Declaration.state == DeclarationState.adopted, Declaration.published_record.is_not(None))
-        .order_by(Declaration.adopted_at, Declaration.id)
+        .group_by(Declaration.network_id, _network_name, _host_country, extract("year", Declaration.adopted_at))
     ).all()
-    networks = {network_id: name for _, network_id, name, _ in rows if network_id is not None}
+    latest: dict[int, tuple[datetime, str]] = {}
+    for network_id, name, _, _, last in rows:
+        if network_id is not None and (network_id not in latest or _utc(last) > latest[network_id][0]):
+            latest[network_id] = (_utc(last), name)
+    years = {_utc(moment).year for *_, first, last in rows for moment in (first, last)}
     return ArchiveChoices(
-        networks=sorted(networks.items(), key=lambda network: network[1].casefold()),
-        years=sorted({as_utc(adopted_at).astimezone(timezone.utc).year for adopted_at, _, _, _ in rows}, reverse=True),
-        countries=sorted({code for _, _, _, code in rows}, key=lambda code: country_name(code).casefold()),
+        networks=sorted(((network_id, name) for network_id, (_, name) in latest.items()),
+                        key=lambda network: network[1].casefold()),
+        years=sorted(years, reverse=True),
+        countries=sorted({code for _, _, code, _, _ in rows}, key=lambda code: country_name(code).casefold()),
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return as_utc(moment).astimezone(timezone.utc)

@@ -5,12 +5,13 @@ Moments are ISO 8601 in UTC; days are ISO 8601 dates. Paragraphs are the clause 
 written, with its small markup (*emphasis*, lines starting with "- " for lists).
 """
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 
 from drafting.domain import archive_search, publication, published_record
 from drafting.domain.interchange.export import heading
 from drafting.domain.publication import Publication
 from drafting.models import Declaration
+from drafting.web import paging
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -72,8 +73,28 @@ def _detail(published: Publication) -> dict:
 
 @bp.get("/declarations")
 def declarations():
-    """List the adopted declarations, newest adoption first."""
-    return [_summary(entry.declaration, entry.fingerprint) for entry in archive_search.search()]
+    """List one page of the adopted declarations, newest adoption first, with the addresses of the pages around it."""
+    try:
+        number = paging.requested_page(request.args, ("page",), "/api/declarations")
+        page = archive_search.search(page=number)
+        if not page.exists:
+            raise paging.missing_page(number, page.pages)
+    except paging.PageRefused as refused:
+        return {"error": refused.message}, refused.status
+    return {
+        "declarations": [_summary(entry.declaration, entry.fingerprint) for entry in page.entries],
+        "page": page.number,
+        "pages": page.pages,
+        "total": page.total,
+        "previous": _page_url(page.previous),
+        "next": _page_url(page.next),
+    }
+
+
+def _page_url(number: int | None) -> str | None:
+    if number is None:
+        return None
+    return url_for("api.declarations", **({"page": number} if number > 1 else {}), _external=True)
 
 
 @bp.get("/declarations/<int:declaration_id>")
