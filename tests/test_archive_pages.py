@@ -132,6 +132,8 @@ def test_search_finds_whole_words_and_japanese_words_within_a_sentence(client, a
     assert titles(client.get("/archive?words=climate+change").get_data(as_text=True)) == ["Tokyo Declaration"]
     assert titles(client.get("/archive?words=climate-change").get_data(as_text=True)) == ["Tokyo Declaration"]
     assert titles(client.get("/archive?words=clim").get_data(as_text=True)) == []
+    # The labels of the canonical text ("paragraph: ...") are not words of the declaration.
+    assert titles(client.get("/archive?words=paragraph").get_data(as_text=True)) == []
     assert titles(client.get("/archive?words=防災").get_data(as_text=True)) == ["Yokohama Declaration"]
     assert titles(client.get("/archive?words=災防").get_data(as_text=True)) == []
 

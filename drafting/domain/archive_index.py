@@ -42,9 +42,23 @@ def phrases(words: str) -> list[tuple[str, ...]]:
     return [found for found in (tuple(terms(word)) for word in words.split()) if found]
 
 
+def text_of(document: dict) -> str:
+    """Return the words of a version's stored document but its title, part by part, one line each.
+
+    The canonical text holds the same words with a label on each line ("paragraph: "), which are not
+    the declaration's words: the index and the excerpts read this instead.
+    """
+    parts = [document.get("header"), document.get("subtitle"), document.get("dated"), document.get("opening"),
+             *document["preamble"]]
+    for clause in document["clauses"]:
+        parts += [clause.get("heading"), *clause["paragraphs"]]
+    parts += [*document["closing_formula"], document.get("place_and_date")]
+    return "\n".join(part for part in parts if part)
+
+
 def add(declaration: Declaration, version: Version) -> None:
-    """Index an adopted declaration under the title and the canonical text of the version it adopted."""
-    title, body = " ".join(terms(declaration.title)), " ".join(terms(version.canonical_text))
+    """Index an adopted declaration under its title and the text of the version it adopted."""
+    title, body = " ".join(terms(declaration.title)), " ".join(terms(text_of(version.document)))
     if db.session.get_bind().dialect.name == "postgresql":
         words = (
             func.setweight(func.to_tsvector(_CONFIGURATION, title), literal_column("'A'"))

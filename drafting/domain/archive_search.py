@@ -111,14 +111,13 @@ def search(
         query = query.where(false())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(
-        query.with_only_columns(Declaration, Version.fingerprint, Version.canonical_text if found else null())
+        query.with_only_columns(Declaration, Version.fingerprint, Version.document if found else null())
         .order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
     ).all()
     entries = [
         ArchiveEntry(declaration, fingerprint, archive_index.highlights(declaration.title, found),
-                     # The excerpt shows the words found beyond the title, which the list shows already.
-                     archive_index.excerpt(text.replace(declaration.title, "", 1), found) if found else [])
-        for declaration, fingerprint, text in rows
+                     archive_index.excerpt(archive_index.text_of(document), found) if found else [])
+        for declaration, fingerprint, document in rows
     ]
     return ArchivePage(entries, page, total)
 

@@ -1,18 +1,19 @@
 """the archive's full-text index
 
-archive_index: the words of every adopted declaration (its title, and the canonical text of the
-version it adopted), as drafting.domain.archive_index cuts them. On PostgreSQL a table of one
+archive_index: the words of every adopted declaration (its title, and the text of the version it
+adopted, read from its document), as drafting.domain.archive_index cuts them. On PostgreSQL a table of one
 tsvector per declaration (title weighted A, text B) under a GIN index; on SQLite an FTS5 virtual
 table whose rowid is the declaration's id. The declarations adopted before it are indexed here.
 
-The terms are cut by a copy of archive_index.terms() as it stood when this migration was written,
-so that the migration does the same thing whatever the code becomes later.
+The words are read and cut by copies of archive_index.text_of() and terms() as they stood when this
+migration was written, so that it does the same thing whatever the code becomes later.
 
 Revision ID: a3f9c2d4e8b1
 Revises: dd5bb21421f1
 Create Date: 2026-12-03 17:20:00.000000
 
 """
+import json
 import re
 
 from alembic import op
@@ -33,8 +34,17 @@ def _terms(text):
     return " ".join(match.group().lower() for match in _TERM.finditer(text))
 
 
+def _text_of(document):
+    parts = [document.get("header"), document.get("subtitle"), document.get("dated"), document.get("opening"),
+             *document["preamble"]]
+    for clause in document["clauses"]:
+        parts += [clause.get("heading"), *clause["paragraphs"]]
+    parts += [*document["closing_formula"], document.get("place_and_date")]
+    return "\n".join(part for part in parts if part)
+
+
 _ADOPTED = sa.text(
-    "SELECT d.id, d.title, v.canonical_text FROM declarations d JOIN versions v ON v.declaration_id = d.id "
+    "SELECT d.id, d.title, v.document FROM declarations d JOIN versions v ON v.declaration_id = d.id "
     "WHERE d.state = 'adopted' AND v.is_final "
     "AND NOT EXISTS (SELECT 1 FROM versions later WHERE later.declaration_id = v.declaration_id "
     "AND later.number > v.number)"
@@ -64,8 +74,9 @@ def upgrade():
             "CREATE VIRTUAL TABLE archive_index USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 0')"
         )
         insert = sa.text("INSERT INTO archive_index (rowid, title, body) VALUES (:id, :title, :body)")
-    for declaration_id, title, canonical_text in connection.execute(_ADOPTED).all():
-        connection.execute(insert, {"id": declaration_id, "title": _terms(title), "body": _terms(canonical_text)})
+    for declaration_id, title, document in connection.execute(_ADOPTED).all():
+        document = json.loads(document) if isinstance(document, str) else document
+        connection.execute(insert, {"id": declaration_id, "title": _terms(title), "body": _terms(_text_of(document))})
 
 
 def downgrade():
