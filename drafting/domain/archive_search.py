@@ -4,18 +4,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import extract, false, func, null, select
+from sqlalchemy.orm import defer
 
-from drafting.domain import archive_index, published_record
+from drafting.domain import archive_index
 from drafting.domain.clock import as_utc
 from drafting.domain.publication import adopted_moment, adopted_texts
-from drafting.domain.published_record import PublishedRecord
+from drafting.domain.published_record import PublishedNetwork
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, Version
 from drafting.models.organizations import country_name
 
-# The host's country and the network's name as the declaration was adopted, not as they read now.
+# What the list shows of the host and the network as the declaration was adopted, not as they read now,
+# read in the query: the whole record (every participant, the certificate) is many times larger.
+_host_name = Declaration.published_record[("host", "name")].as_string()
 _host_country = Declaration.published_record[("host", "country")].as_string()
+_host_country_name = Declaration.published_record[("host", "country_name")].as_string()
 _network_name = Declaration.published_record[("network", "name")].as_string()
+_network_acronym = Declaration.published_record[("network", "acronym")].as_string()
 
 
 # Declarations per page of the archive and of the API's list.
@@ -23,8 +28,18 @@ PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
+class ListedHost:
+    """The host of an adopted declaration as its published record names it."""
+
+    name: str
+    country: str  # ISO 3166 alpha-2
+    country_name: str
+
+
+@dataclass(frozen=True)
 class ArchiveEntry:
-    """One adopted declaration in a list, with the fingerprint of the text it adopted.
+    """One adopted declaration in a list, with the fingerprint of the text it adopted, and its host and network as
+    published (its `published_record` is not loaded).
 
     A search by words also gives its title and an excerpt of its text cut into parts, each marked
     True where it holds words searched for (archive_index.highlights); the page escapes every part.
@@ -32,13 +47,10 @@ class ArchiveEntry:
 
     declaration: Declaration
     fingerprint: str
+    host: ListedHost
+    network: PublishedNetwork | None
     title_parts: list[tuple[str, bool]]
     excerpt: list[tuple[str, bool]] = field(default_factory=list)
-
-    @property
-    def record(self) -> PublishedRecord:
-        """Return who the declaration names, and how, as frozen at adoption."""
-        return published_record.of(self.declaration)
 
     @property
     def adopted_at(self) -> datetime:
@@ -111,13 +123,20 @@ def search(
         query = query.where(false())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(
-        query.with_only_columns(Declaration, Version.fingerprint, Version.document if found else null())
+        query.with_only_columns(
+            Declaration, Version.fingerprint, _host_name, _host_country, _host_country_name, _network_name,
+            _network_acronym, Version.document if found else null(),
+        ).options(defer(Declaration.published_record, raiseload=True))
         .order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
     ).all()
     entries = [
-        ArchiveEntry(declaration, fingerprint, archive_index.highlights(declaration.title, found),
-                     archive_index.excerpt(archive_index.text_of(document), found) if found else [])
-        for declaration, fingerprint, document in rows
+        ArchiveEntry(
+            declaration, fingerprint, ListedHost(*host),
+            PublishedNetwork(network, acronym) if network is not None else None,
+            archive_index.highlights(declaration.title, found),
+            archive_index.excerpt(archive_index.text_of(document), found) if found else [],
+        )
+        for declaration, fingerprint, *host, network, acronym, document in rows
     ]
     return ArchivePage(entries, page, total)
 
