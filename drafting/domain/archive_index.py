@@ -7,13 +7,15 @@ and digits, lower-cased, and each Chinese or Japanese character a word of its ow
 scripts put no space between words. A word typed in a search is looked for as the phrase of its
 terms: "climate-change" finds "climate change", 防災 finds the two characters side by side.
 
+It also keeps, for the archive's list and filters, the version adopted, and the host's country and the
+network's name as published.
 The table lives outside the models' metadata: its shape differs between the two databases, and
 only this module and its migration (a3f9c2d4e8b1) touch it.
 """
 
 import re
 
-from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy import Select, Subquery, column, func, literal_column, select, table
 
 from drafting.extensions import db
 from drafting.models import Declaration, Version
@@ -57,21 +59,40 @@ def text_of(document: dict) -> str:
 
 
 def add(declaration: Declaration, version: Version) -> None:
-    """Index an adopted declaration under its title and the text of the version it adopted."""
+    """Index an adopted declaration under its title and the text of the version it adopted, with that version, its
+    host's country and its network's name as its published record (set before) names them."""
     title, body = " ".join(terms(declaration.title)), " ".join(terms(text_of(version.document)))
+    listed = dict(version_id=version.id, host_country=declaration.published_record["host"]["country"],
+                  network_name=(declaration.published_record["network"] or {}).get("name"))
     if db.session.get_bind().dialect.name == "postgresql":
         words = (
             func.setweight(func.to_tsvector(_CONFIGURATION, title), literal_column("'A'"))
             .op("||")(func.setweight(func.to_tsvector(_CONFIGURATION, body), literal_column("'B'")))
         )
-        statement = table(TABLE, column("declaration_id"), column("words")).insert().values(
-            declaration_id=declaration.id, words=words
+        statement = table(TABLE, *map(column, ("declaration_id", "words", *listed))).insert().values(
+            declaration_id=declaration.id, words=words, **listed
         )
     else:
-        statement = table(TABLE, column("rowid"), column("title"), column("body")).insert().values(
-            rowid=declaration.id, title=title, body=body
+        statement = table(TABLE, *map(column, ("rowid", "title", "body", *listed))).insert().values(
+            rowid=declaration.id, title=title, body=body, **listed
         )
     db.session.execute(statement)
+
+
+def listed() -> Subquery:
+    """Return every indexed declaration's (declaration_id, version_id, host_country, network_name): the version it
+    adopted, its host's country and its network's name as published.
+
+    The archive lists, filters and offers choices by these: finding the adopted version among the
+    others, or reading names from the published record, would cost a look at every declaration's
+    versions or the parsing of every declaration's whole record.
+    """
+    names = ("version_id", "host_country", "network_name")
+    if db.session.get_bind().dialect.name == "postgresql":
+        index = table(TABLE, column("declaration_id"), *map(column, names))
+        return select(index.c.declaration_id, *(index.c[name] for name in names)).subquery("listed")
+    index = table(TABLE, column("rowid"), *map(column, names))
+    return select(index.c.rowid.label("declaration_id"), *(index.c[name] for name in names)).subquery("listed")
 
 
 def matching(found: list[tuple[str, ...]]) -> Select:
@@ -101,7 +122,7 @@ def _matching_sqlite(found: list[tuple[str, ...]]) -> Select:
     query = " AND ".join('"' + " ".join(phrase) + '"' for phrase in found)
     return select(
         index.c.rowid.label("declaration_id"),
-        (-func.bm25(literal_column(TABLE), _TITLE_WEIGHT, 1.0)).label("rank"),
+        (-func.bm25(literal_column(TABLE), _TITLE_WEIGHT, 1.0, 0.0, 0.0, 0.0)).label("rank"),
     ).where(literal_column(TABLE).op("MATCH")(query))
 
 

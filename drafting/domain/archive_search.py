@@ -8,7 +8,7 @@ from sqlalchemy.orm import defer
 
 from drafting.domain import archive_index
 from drafting.domain.clock import as_utc
-from drafting.domain.publication import adopted_moment, adopted_texts
+from drafting.domain.publication import adopted_moment
 from drafting.domain.published_record import PublishedNetwork
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, Version
@@ -103,7 +103,13 @@ def search(
     newest first. The number of queries does not depend on the number of declarations.
     """
     found = archive_index.phrases(words)
-    query = adopted_texts(Declaration.id)
+    listed = archive_index.listed()
+    # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption).
+    query = (
+        select(Declaration.id.label("declaration_id"), listed.c.version_id)
+        .join(listed, listed.c.declaration_id == Declaration.id)
+        .where(Declaration.state == DeclarationState.adopted)
+    )
     if network_id is not None:
         query = query.where(Declaration.network_id == network_id)
     if year is not None:
@@ -112,22 +118,31 @@ def search(
             Declaration.adopted_at < datetime(year + 1, 1, 1, tzinfo=timezone.utc),
         )
     if country:
-        query = query.where(_host_country == country)
-    order = [Declaration.adopted_at.desc(), Declaration.id.desc()]
+        query = query.where(listed.c.host_country == country)
+    order = [Declaration.adopted_at, Declaration.id]
     if found:
         hits = archive_index.matching(found).subquery()
         query = query.join(hits, hits.c.declaration_id == Declaration.id)
-        order.insert(0, hits.c.rank.desc())
+        order.insert(0, hits.c.rank)
     elif words.strip():
         # Nothing typed holds a letter or a digit: no declaration holds such a word.
         query = query.where(false())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    # The page's ids first, then their columns: the database reads the published names of 20 declarations only.
+    keys = [column.label(f"key_{number}") for number, column in enumerate(order)]
+    chosen = (
+        query.add_columns(*keys).order_by(*(key.desc() for key in keys))
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery("chosen")
+    )
     rows = db.session.execute(
-        query.with_only_columns(
+        select(
             Declaration, Version.fingerprint, _host_name, _host_country, _host_country_name, _network_name,
             _network_acronym, Version.document if found else null(),
-        ).options(defer(Declaration.published_record, raiseload=True))
-        .order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+        ).select_from(chosen)
+        .join(Declaration, Declaration.id == chosen.c.declaration_id)
+        .join(Version, Version.id == chosen.c.version_id)
+        .options(defer(Declaration.published_record, raiseload=True))
+        .order_by(*(chosen.c[key.name].desc() for key in keys))
     ).all()
     entries = [
         ArchiveEntry(
@@ -149,11 +164,14 @@ def choices() -> ArchiveChoices:
     """
     # Grouped by the year in the database's time zone: a declaration whose year differs in UTC was
     # adopted within hours of the new year, so it is the first or the last of its group.
+    listed = archive_index.listed()
     rows = db.session.execute(
-        select(Declaration.network_id, _network_name, _host_country,
+        select(Declaration.network_id, listed.c.network_name, listed.c.host_country,
                func.min(Declaration.adopted_at), func.max(Declaration.adopted_at))
-        .where(Declaration.state == DeclarationState.adopted, Declaration.published_record.is_not(None))
-        .group_by(Declaration.network_id, _network_name, _host_country, extract("year", Declaration.adopted_at))
+        .join(listed, listed.c.declaration_id == Declaration.id)
+        .where(Declaration.state == DeclarationState.adopted)
+        .group_by(Declaration.network_id, listed.c.network_name, listed.c.host_country,
+                  extract("year", Declaration.adopted_at))
     ).all()
     latest: dict[int, tuple[datetime, str]] = {}
     for network_id, name, _, _, last in rows:

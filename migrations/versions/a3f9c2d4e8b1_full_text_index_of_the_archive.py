@@ -3,7 +3,8 @@
 archive_index: the words of every adopted declaration (its title, and the text of the version it
 adopted, read from its document), as drafting.domain.archive_index cuts them. On PostgreSQL a table of one
 tsvector per declaration (title weighted A, text B) under a GIN index; on SQLite an FTS5 virtual
-table whose rowid is the declaration's id. The declarations adopted before it are indexed here.
+table whose rowid is the declaration's id. Beside the words, the version adopted, and the host's
+country and the network's name as published, by which the archive lists and filters. The declarations adopted before it are indexed here.
 
 The words are read and cut by copies of archive_index.text_of() and terms() as they stood when this
 migration was written, so that it does the same thing whatever the code becomes later.
@@ -44,7 +45,7 @@ def _text_of(document):
 
 
 _ADOPTED = sa.text(
-    "SELECT d.id, d.title, v.document FROM declarations d JOIN versions v ON v.declaration_id = d.id "
+    "SELECT d.id, d.title, v.id, v.document, d.published_record FROM declarations d JOIN versions v ON v.declaration_id = d.id "
     "WHERE d.state = 'adopted' AND v.is_final "
     "AND NOT EXISTS (SELECT 1 FROM versions later WHERE later.declaration_id = v.declaration_id "
     "AND later.number > v.number)"
@@ -59,24 +60,35 @@ def upgrade():
             'archive_index',
             sa.Column('declaration_id', sa.Integer(), nullable=False),
             sa.Column('words', sa.dialects.postgresql.TSVECTOR(), nullable=False),
+            sa.Column('version_id', sa.Integer(), nullable=False),
+            sa.Column('host_country', sa.String(length=2), nullable=False),
+            sa.Column('network_name', sa.Text(), nullable=True),
             sa.ForeignKeyConstraint(['declaration_id'], ['declarations.id'],
                                     name=op.f('fk_archive_index_declaration_id_declarations')),
+            sa.ForeignKeyConstraint(['version_id'], ['versions.id'], name=op.f('fk_archive_index_version_id_versions')),
             sa.PrimaryKeyConstraint('declaration_id', name=op.f('pk_archive_index')),
         )
         op.create_index('ix_archive_index_words', 'archive_index', ['words'], postgresql_using='gin')
         insert = sa.text(
-            "INSERT INTO archive_index (declaration_id, words) VALUES (:id, "
+            "INSERT INTO archive_index (declaration_id, words, version_id, host_country, network_name) VALUES (:id, "
             "setweight(to_tsvector('simple'::regconfig, :title), 'A') || "
-            "setweight(to_tsvector('simple'::regconfig, :body), 'B'))"
+            "setweight(to_tsvector('simple'::regconfig, :body), 'B'), :version_id, :host_country, :network_name)"
         )
     else:
         op.execute(
-            "CREATE VIRTUAL TABLE archive_index USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 0')"
+            "CREATE VIRTUAL TABLE archive_index USING fts5(title, body, version_id UNINDEXED, host_country UNINDEXED, "
+            "network_name UNINDEXED, tokenize = 'unicode61 remove_diacritics 0')"
         )
-        insert = sa.text("INSERT INTO archive_index (rowid, title, body) VALUES (:id, :title, :body)")
-    for declaration_id, title, document in connection.execute(_ADOPTED).all():
-        document = json.loads(document) if isinstance(document, str) else document
-        connection.execute(insert, {"id": declaration_id, "title": _terms(title), "body": _terms(_text_of(document))})
+        insert = sa.text(
+            "INSERT INTO archive_index (rowid, title, body, version_id, host_country, network_name) "
+            "VALUES (:id, :title, :body, :version_id, :host_country, :network_name)"
+        )
+    for declaration_id, title, version_id, document, record in connection.execute(_ADOPTED).all():
+        document, record = (json.loads(value) if isinstance(value, str) else value for value in (document, record))
+        connection.execute(insert, {
+            "id": declaration_id, "title": _terms(title), "body": _terms(_text_of(document)), "version_id": version_id,
+            "host_country": record["host"]["country"], "network_name": (record["network"] or {}).get("name"),
+        })
 
 
 def downgrade():
