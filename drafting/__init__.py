@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from config import Config
 from drafting.domain import time_zones
 from drafting.domain.text import characters
-from drafting.extensions import csrf, db, limiter, login_manager, migrate
+from drafting.extensions import csrf, db, described_by_models, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -48,7 +48,8 @@ def create_app(config_class: type | str = Config) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'drafting.sqlite'}"
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True,
+                     include_name=described_by_models)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

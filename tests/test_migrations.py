@@ -6,7 +6,7 @@ from flask_migrate import upgrade
 
 from config import TestConfig
 from drafting import create_app
-from drafting.extensions import db
+from drafting.extensions import db, described_by_models
 from tests.databases import fresh_database
 
 
@@ -20,6 +20,8 @@ def test_upgrade_from_empty_leaves_no_difference_with_the_models(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as connection:
-                differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+                differences = compare_metadata(
+                    MigrationContext.configure(connection, opts={"include_name": described_by_models}), db.metadata
+                )
             db.engine.dispose()
     assert differences == []

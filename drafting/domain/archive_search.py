@@ -1,38 +1,86 @@
-"""Searching the archive of adopted declarations: by network, year of adoption, host country and words."""
+"""Searching the archive of adopted declarations: by network, year of adoption, host country and words, a page at a time."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import extract, false, func, null, select
+from sqlalchemy.orm import defer
 
-from drafting.domain import published_record
+from drafting.domain import archive_index
 from drafting.domain.clock import as_utc
-from drafting.domain.publication import adopted_moment, adopted_texts
-from drafting.domain.published_record import PublishedRecord
+from drafting.domain.publication import adopted_moment
+from drafting.domain.published_record import PublishedNetwork
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, Version
 from drafting.models.organizations import country_name
 
-# The host's country and the network's name as the declaration was adopted, not as they read now.
+# What the list shows of the host and the network as the declaration was adopted, not as they read now,
+# read in the query: the whole record (every participant, the certificate) is many times larger.
+_host_name = Declaration.published_record[("host", "name")].as_string()
 _host_country = Declaration.published_record[("host", "country")].as_string()
+_host_country_name = Declaration.published_record[("host", "country_name")].as_string()
 _network_name = Declaration.published_record[("network", "name")].as_string()
+_network_acronym = Declaration.published_record[("network", "acronym")].as_string()
+
+
+# Declarations per page of the archive and of the API's list.
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ListedHost:
+    """The host of an adopted declaration as its published record names it."""
+
+    name: str
+    country: str  # ISO 3166 alpha-2
+    country_name: str
 
 
 @dataclass(frozen=True)
 class ArchiveEntry:
-    """One adopted declaration in a list, with the fingerprint of the text it adopted."""
+    """One adopted declaration in a list, with the fingerprint of the text it adopted, and its host and network as
+    published (its `published_record` is not loaded).
+
+    A search by words also gives its title and an excerpt of its text cut into parts, each marked
+    True where it holds words searched for (archive_index.highlights); the page escapes every part.
+    """
 
     declaration: Declaration
     fingerprint: str
-
-    @property
-    def record(self) -> PublishedRecord:
-        """Return who the declaration names, and how, as frozen at adoption."""
-        return published_record.of(self.declaration)
+    host: ListedHost
+    network: PublishedNetwork | None
+    title_parts: list[tuple[str, bool]]
+    excerpt: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def adopted_at(self) -> datetime:
         return adopted_moment(self.declaration)
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    """One page of the declarations that pass a search, and where it stands among the others."""
+
+    entries: list[ArchiveEntry]
+    number: int  # from 1
+    total: int  # declarations on every page together
+
+    @property
+    def pages(self) -> int:
+        """Return how many pages the search fills; one, empty, when nothing passes."""
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def exists(self) -> bool:
+        return 1 <= self.number <= self.pages
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if 1 < self.number <= self.pages else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if 1 <= self.number < self.pages else None
 
 
 @dataclass(frozen=True)
@@ -44,22 +92,23 @@ class ArchiveChoices:
     countries: list[str]  # ISO codes, by English name
 
 
-def _containing(word: str) -> str:
-    # The user's % and _ are letters to look for, not LIKE wildcards.
-    literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{literal}%"
-
-
 def search(
-    network_id: int | None = None, year: int | None = None, country: str | None = None, words: str = ""
-) -> list[ArchiveEntry]:
-    """Return the adopted declarations that pass every filter given, newest adoption first.
+    network_id: int | None = None, year: int | None = None, country: str | None = None, words: str = "",
+    page: int = 1,
+) -> ArchivePage:
+    """Return one page of the adopted declarations that pass every filter given.
 
-    Every word must appear, in any case, in the title or in the adopted text. The number of
-    queries does not depend on the number of declarations.
+    Without words they come newest adoption first; with words, those holding every word (as a
+    whole word of the title or the adopted text, archive_index) come best match first, then
+    newest first. The number of queries does not depend on the number of declarations.
     """
-    query = adopted_texts(Declaration, Version.fingerprint).order_by(
-        Declaration.adopted_at.desc(), Declaration.id.desc()
+    found = archive_index.phrases(words)
+    listed = archive_index.listed()
+    # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption).
+    query = (
+        select(Declaration.id.label("declaration_id"), listed.c.version_id)
+        .join(listed, listed.c.declaration_id == Declaration.id)
+        .where(Declaration.state == DeclarationState.adopted)
     )
     if network_id is not None:
         query = query.where(Declaration.network_id == network_id)
@@ -69,28 +118,73 @@ def search(
             Declaration.adopted_at < datetime(year + 1, 1, 1, tzinfo=timezone.utc),
         )
     if country:
-        query = query.where(_host_country == country)
-    for word in words.split():
-        pattern = _containing(word)
-        query = query.where(
-            or_(Declaration.title.ilike(pattern, escape="\\"), Version.canonical_text.ilike(pattern, escape="\\"))
+        query = query.where(listed.c.host_country == country)
+    order = [Declaration.adopted_at, Declaration.id]
+    if found:
+        hits = archive_index.matching(found).subquery()
+        query = query.join(hits, hits.c.declaration_id == Declaration.id)
+        order.insert(0, hits.c.rank)
+    elif words.strip():
+        # Nothing typed holds a letter or a digit: no declaration holds such a word.
+        query = query.where(false())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    # The page's ids first, then their columns: the database reads the published names of 20 declarations only.
+    keys = [column.label(f"key_{number}") for number, column in enumerate(order)]
+    chosen = (
+        query.add_columns(*keys).order_by(*(key.desc() for key in keys))
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery("chosen")
+    )
+    rows = db.session.execute(
+        select(
+            Declaration, Version.fingerprint, _host_name, _host_country, _host_country_name, _network_name,
+            _network_acronym, Version.document if found else null(),
+        ).select_from(chosen)
+        .join(Declaration, Declaration.id == chosen.c.declaration_id)
+        .join(Version, Version.id == chosen.c.version_id)
+        .options(defer(Declaration.published_record, raiseload=True))
+        .order_by(*(chosen.c[key.name].desc() for key in keys))
+    ).all()
+    entries = [
+        ArchiveEntry(
+            declaration, fingerprint, ListedHost(*host),
+            PublishedNetwork(network, acronym) if network is not None else None,
+            archive_index.highlights(declaration.title, found),
+            archive_index.excerpt(archive_index.text_of(document), found) if found else [],
         )
-    return [ArchiveEntry(declaration, fingerprint) for declaration, fingerprint in db.session.execute(query)]
+        for declaration, fingerprint, *host, network, acronym, document in rows
+    ]
+    return ArchivePage(entries, page, total)
 
 
 def choices() -> ArchiveChoices:
     """Return the networks, years of adoption and host countries of the adopted declarations, in one query.
 
-    A network renamed between two adoptions is offered under the name of its latest one.
+    A network renamed between two adoptions is offered under the name of its latest one. The query
+    returns one row per network, country and year, however many declarations share them.
     """
+    # Grouped by the year in the database's time zone: a declaration whose year differs in UTC was
+    # adopted within hours of the new year, so it is the first or the last of its group.
+    listed = archive_index.listed()
     rows = db.session.execute(
-        select(Declaration.adopted_at, Declaration.network_id, _network_name, _host_country)
-        .where(Declaration.state == DeclarationState.adopted, Declaration.published_record.is_not(None))
-        .order_by(Declaration.adopted_at, Declaration.id)
+        select(Declaration.network_id, listed.c.network_name, listed.c.host_country,
+               func.min(Declaration.adopted_at), func.max(Declaration.adopted_at))
+        .join(listed, listed.c.declaration_id == Declaration.id)
+        .where(Declaration.state == DeclarationState.adopted)
+        .group_by(Declaration.network_id, listed.c.network_name, listed.c.host_country,
+                  extract("year", Declaration.adopted_at))
     ).all()
-    networks = {network_id: name for _, network_id, name, _ in rows if network_id is not None}
+    latest: dict[int, tuple[datetime, str]] = {}
+    for network_id, name, _, _, last in rows:
+        if network_id is not None and (network_id not in latest or _utc(last) > latest[network_id][0]):
+            latest[network_id] = (_utc(last), name)
+    years = {_utc(moment).year for *_, first, last in rows for moment in (first, last)}
     return ArchiveChoices(
-        networks=sorted(networks.items(), key=lambda network: network[1].casefold()),
-        years=sorted({as_utc(adopted_at).astimezone(timezone.utc).year for adopted_at, _, _, _ in rows}, reverse=True),
-        countries=sorted({code for _, _, _, code in rows}, key=lambda code: country_name(code).casefold()),
+        networks=sorted(((network_id, name) for network_id, (_, name) in latest.items()),
+                        key=lambda network: network[1].casefold()),
+        years=sorted(years, reverse=True),
+        countries=sorted({code for _, _, code, _, _ in rows}, key=lambda code: country_name(code).casefold()),
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return as_utc(moment).astimezone(timezone.utc)

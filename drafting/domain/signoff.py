@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from drafting.domain import audit, circulation, completion, permissions, published_record, time_zones, workflow
+from drafting.domain import archive_index, audit, circulation, completion, permissions, published_record, time_zones, workflow
 from drafting.domain.clock import as_utc, utcnow
 # Sign-off's callers (the tests, bench/verify.py) ask it for the final version too: signoff.final_version.
 from drafting.domain.final_text import final_version, live_answers  # noqa: F401
@@ -284,6 +284,7 @@ def _publish(declaration: Declaration, user: User, version: Version, affirming: 
         declaration, live_answers(version), certificate=completion.entries(declaration),
         missing_answers_reason=without.get("reason"),
     ).to_json()
+    archive_index.add(declaration, version)
     workflow.transition(user, declaration, workflow.Action.adopt, fingerprint=version.fingerprint,
                         affirmed_by=sorted(a.organization.name for a in affirming), **without)
     # The published record prints the audit trail's head as it stands with this adoption in it.

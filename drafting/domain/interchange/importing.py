@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from drafting.domain import audit, completion, final_text, published_record
+from drafting.domain import archive_index, audit, completion, final_text, published_record
 from drafting.domain.interchange.export import with_clause_ids
 from drafting.domain.interchange.reading import ImportPlan, name_key, read_plan
 from drafting.domain.interchange.typed_json import ImportProblem, quoted
@@ -179,6 +179,7 @@ def import_declaration(data: object) -> ImportReport:
         declaration.published_record = published_record.compose(
             declaration, live, certificate=completion.entries(declaration),
         ).to_json()
+        archive_index.add(declaration, versions[max(versions)])
     audit.record(
         "import", declaration, None, None, declaration.state.value,
         versions=[version.fingerprint for version in versions.values()], created_organizations=created,

@@ -5,28 +5,30 @@ Moments are ISO 8601 in UTC; days are ISO 8601 dates. Paragraphs are the clause 
 written, with its small markup (*emphasis*, lines starting with "- " for lists).
 """
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 
-from drafting.domain import archive_search, publication, published_record
+from drafting.domain import archive_search, publication
+from drafting.domain.archive_search import ListedHost
 from drafting.domain.interchange.export import heading
 from drafting.domain.publication import Publication
+from drafting.domain.published_record import PublishedNetwork, PublishedOrganization
 from drafting.models import Declaration
+from drafting.web import paging
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _summary(declaration: Declaration, fingerprint: str) -> dict:
-    record = published_record.of(declaration)
-    network = record.network
+def _summary(declaration: Declaration, fingerprint: str, host: ListedHost | PublishedOrganization,
+             network: PublishedNetwork | None) -> dict:
     return {
         "id": declaration.id,
         **heading(declaration),
         "place": declaration.place,
         "dates": {"start": declaration.starts_on.isoformat(), "end": declaration.ends_on.isoformat()},
         "host": {
-            "name": record.host.name,
-            "country": record.host.country,
-            "country_name": record.host.country_name,
+            "name": host.name,
+            "country": host.country,
+            "country_name": host.country_name,
         },
         "network": {"name": network.name, "acronym": network.acronym} if network else None,
         "language": declaration.language,
@@ -43,7 +45,8 @@ def _summary(declaration: Declaration, fingerprint: str) -> dict:
 def _detail(published: Publication) -> dict:
     text = published.document
     return {
-        **_summary(published.declaration, published.version.fingerprint),
+        **_summary(published.declaration, published.version.fingerprint, published.record.host,
+                   published.record.network),
         "text": {
             "header": text.header,
             "title": text.title,
@@ -72,8 +75,30 @@ def _detail(published: Publication) -> dict:
 
 @bp.get("/declarations")
 def declarations():
-    """List the adopted declarations, newest adoption first."""
-    return [_summary(entry.declaration, entry.fingerprint) for entry in archive_search.search()]
+    """List one page of the adopted declarations, newest adoption first, with the addresses of the pages around it."""
+    try:
+        number = paging.requested_page(request.args, ("page",), "/api/declarations")
+        page = archive_search.search(page=number)
+        if not page.exists:
+            raise paging.missing_page(number, page.pages)
+    except paging.PageRefused as refused:
+        return {"error": refused.message}, refused.status
+    return {
+        "declarations": [
+            _summary(entry.declaration, entry.fingerprint, entry.host, entry.network) for entry in page.entries
+        ],
+        "page": page.number,
+        "pages": page.pages,
+        "total": page.total,
+        "previous": _page_url(page.previous),
+        "next": _page_url(page.next),
+    }
+
+
+def _page_url(number: int | None) -> str | None:
+    if number is None:
+        return None
+    return url_for("api.declarations", **({"page": number} if number > 1 else {}), _external=True)
 
 
 @bp.get("/declarations/<int:declaration_id>")

@@ -6,7 +6,7 @@ from wtforms import Form, SearchField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from drafting.domain import verification
+from drafting.domain import archive_index, verification
 from drafting.domain.archive_search import ArchiveChoices
 from drafting.models.organizations import country_name
 from drafting.web.text_fields import SingleLine
@@ -35,6 +35,10 @@ class ArchiveSearchForm(Form):
         self.country.choices = [SelectChoice("", "All countries")] + [
             SelectChoice(code, country_name(code)) for code in choices.countries
         ]
+
+    def validate_words(self, field) -> None:
+        if field.data and not archive_index.phrases(field.data):
+            raise ValidationError("Type words with a letter or a digit: the archive is searched by whole words.")
 
     def filters(self) -> dict:
         """Return the filters as archive_search.search takes them."""

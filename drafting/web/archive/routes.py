@@ -6,6 +6,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from drafting.domain import archive_search, publication, verification
 from drafting.domain.text import composed_document
 from drafting.extensions import csrf, limiter
+from drafting.web import paging
 from drafting.web.archive.forms import ArchiveSearchForm, FingerprintForm, UploadForm
 
 bp = Blueprint("archive", __name__)
@@ -14,17 +15,41 @@ bp = Blueprint("archive", __name__)
 UPLOAD_MARGIN = 64 * 1024
 
 
+# The parameters of /archive, as README documents them.
+ARCHIVE_PARAMETERS = ("words", "network", "year", "country", "page")
+FILTERS = ARCHIVE_PARAMETERS[:-1]
+
+
 @bp.get("/archive")
 def index():
-    """List the adopted declarations, filtered by network, year of adoption, host country and words."""
+    """List one page of the adopted declarations, filtered by network, year of adoption, host country and words."""
     form = ArchiveSearchForm(request.args, choices=archive_search.choices())
-    valid = form.validate()
+    filtered = any(request.args.get(name) for name in FILTERS)
+    try:
+        number = paging.requested_page(request.args, ARCHIVE_PARAMETERS, "the archive")
+    except paging.PageRefused as refused:
+        return _index(form, filtered, refusal=refused.message), refused.status
+    if not form.validate():
+        return _index(form, filtered), 422
+    page = archive_search.search(**form.filters(), page=number)
+    if not page.exists:
+        refused = paging.missing_page(number, page.pages)
+        return _index(form, filtered, refusal=refused.message, last=_page_url(page.pages)), refused.status
+    return _index(form, filtered, page=page), 200
+
+
+def _index(form: ArchiveSearchForm, filtered: bool, page=None, refusal: str | None = None, last: str | None = None):
     return render_template(
-        "archive/index.html",
-        form=form,
-        entries=archive_search.search(**form.filters()) if valid else [],
-        filtered=any(request.args.get(name) for name in ("words", "network", "year", "country")),
-    ), 200 if valid else 422
+        "archive/index.html", form=form, filtered=filtered, page=page, refusal=refusal, last=last,
+        previous=_page_url(page.previous) if page and page.previous else None,
+        next=_page_url(page.next) if page and page.next else None,
+    )
+
+
+def _page_url(number: int) -> str:
+    """Return the address of another page of the same search."""
+    kept = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    return url_for("archive.index", **kept, **({"page": number} if number > 1 else {}))
 
 
 @bp.get("/archive/<int:declaration_id>")
