@@ -4,13 +4,12 @@ told to."""
 
 from flask import Flask, Response, request
 from flask_login import current_user
-
-from drafting.extensions import login_manager
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 
 from drafting.domain.text.characters import NUL, NulCharacter
+from drafting.extensions import login_manager
 
 # A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
 # the site's public name: it answers on any Host, and it prints no address that could be forged.
