@@ -8,7 +8,7 @@ import enum
 
 from sqlalchemy import select
 
-from drafting.domain import audit
+from drafting.domain import audit, participation
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, UserRole
 
@@ -53,7 +53,7 @@ def actors(user, declaration: Declaration) -> set[Actor]:
     roles = set()
     if user is None or not user.is_authenticated:
         return roles
-    if user.organization_id in declaration.host_organization_ids and user.role is UserRole.drafter:
+    if user.role is UserRole.drafter and participation.hosts(declaration, user.organization_id):
         roles.add(Actor.host_drafter)
     if user.is_admin:
         roles.add(Actor.administrator)
