@@ -32,6 +32,14 @@ def live_answers(version: Version) -> dict[int, Affirmation]:
     return {answer.organization_id: answer for answer in answers}
 
 
+def live_answer(version: Version, organization_id: int | None) -> Affirmation | None:
+    """Return the answer that counts for a final version from one organization, if it has given one."""
+    return db.session.scalars(
+        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.organization_id == organization_id,
+                                  Affirmation.live.is_(True))
+    ).one_or_none()
+
+
 def adopted_document(declaration: Declaration) -> Document:
     """Return the final text as published: its participant list holds exactly those that affirmed, as named then."""
     published = Document.from_json(final_version(declaration).document)
