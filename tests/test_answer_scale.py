@@ -1,0 +1,74 @@
+"""One delegate's answer at the scale of a real network: its work does not grow with the participants.
+
+tests/test_answer_races.py checks that what an answer checks before the declaration's row lock lets no stale answer in.
+"""
+
+from collections import Counter
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from drafting.domain import signoff
+from drafting.domain.people.participants import invite
+from drafting.extensions import db
+from drafting.models import Affirmation, Answer, Organization, Participant, ParticipantRole, UserRole
+
+ANSWER = {"answer": "affirmed", "authorised": "y"}
+
+
+@contextmanager
+def rows_loaded():
+    """Count the participants, organizations and answers loaded as objects inside the block, by model name."""
+    loaded: Counter[str] = Counter()
+
+    def count(instance, context):
+        loaded[type(instance).__name__] += 1
+
+    models = (Participant, Organization, Affirmation)
+    for model in models:
+        event.listen(model, "load", count)
+    try:
+        yield loaded
+    finally:
+        for model in models:
+            event.remove(model, "load", count)
+
+
+@pytest.fixture
+def final_text_with(make_declaration, make_organization, make_user, circulate, propose_final):
+    """Make a final text with this many invited participants, every one of them but the first answered already;
+    return the declaration and the first one's delegate."""
+
+    def make(participants: int):
+        declaration = make_declaration(clauses=2)
+        answering, *others = (make_organization() for _ in range(participants))
+        for organization in [answering, *others]:
+            invite(declaration, organization, ParticipantRole.participant)
+        drafter = make_user(organization=declaration.host)
+        circulate(declaration, by=drafter)
+        final = propose_final(declaration, by=drafter)
+        for organization in others:  # answers recorded straight: one delegate's password hash per city takes long
+            signoff.replace_answer(final, organization.id, drafter, Answer.affirmed)
+        db.session.commit()
+        return declaration, make_user(role=UserRole.delegate, organization=answering)
+
+    return make
+
+
+def test_an_answer_reads_as_much_for_60_participants_as_for_3(client, login_as, final_text_with, count_queries):
+    def answer_work(participants: int) -> dict:
+        declaration, delegate = final_text_with(participants)
+        login_as(delegate)
+        page = f"/declarations/{declaration.id}/affirmation"
+        with count_queries() as shown, rows_loaded() as loaded_to_show:
+            assert client.get(page).status_code == 200
+        with count_queries() as answered, rows_loaded() as loaded_to_answer:
+            assert client.post(page, data=ANSWER).status_code == 302
+        final = signoff.final_version(declaration)
+        assert len(signoff.live_answers(final)) == participants + 1  # the host affirmed by proposing
+        return {"queries to show": len(shown), "queries to answer": len(answered),
+                "loaded to show": loaded_to_show, "loaded to answer": loaded_to_answer}
+
+    few = answer_work(3)
+    assert answer_work(60) == few
