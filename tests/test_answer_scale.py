@@ -9,7 +9,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from drafting.domain import signoff
+from drafting.domain import permissions, signoff
+from drafting.domain.clock import utcnow
+from drafting.domain.people import mandates, participants
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
 from drafting.models import Affirmation, Answer, Organization, Participant, ParticipantRole, UserRole
@@ -72,3 +74,28 @@ def test_an_answer_reads_as_much_for_60_participants_as_for_3(client, login_as, 
 
     few = answer_work(3)
     assert answer_work(60) == few
+
+
+def test_what_a_request_remembers_of_who_takes_part_gives_way_to_a_change_at_once(
+    make_declaration, make_organization, make_user, circulate
+):
+    declaration = make_declaration(clauses=1)
+    seoul = invite(declaration, make_organization("Seoul", "KR"), ParticipantRole.participant)
+    circulate(declaration)
+    delegate = make_user(role=UserRole.delegate, organization=seoul.organization)
+    focal_point = make_user(role=UserRole.administrator)
+    # Read from Seoul's own row, as a request that did not load the whole list of participants does.
+    db.session.expire(declaration, ["participants"])
+    assert permissions.acts_for_participant(delegate, declaration)
+
+    participants.change_role(seoul, ParticipantRole.observer)
+    assert not permissions.acts_for_participant(delegate, declaration)
+    assert permissions.acts_for_invited(delegate, declaration)
+
+    seoul.role = ParticipantRole.participant  # not written yet: what is asked next writes it first
+    assert permissions.acts_for_participant(delegate, declaration)
+
+    [mandate] = mandates.mandates_of(delegate)
+    mandates.revoke_mandate(mandate, focal_point, utcnow())
+    assert not permissions.acts_for_invited(delegate, declaration)
+    assert permissions.mandate_for(delegate, declaration) is None

@@ -11,16 +11,14 @@ that drafts stay confidential.
 
 from typing import NamedTuple
 
-from sqlalchemy import select
-
 from drafting.domain import participation, time_zones, workflow
 from drafting.domain.circulation import deadline_passed, is_void, latest_version
 from drafting.domain.clock import as_utc
+# The views, templates and the rest of the domain ask the permissions for the mandate too, as for every question of who may.
+from drafting.domain.participation import mandate_for
 from drafting.domain.text import phrasing
-from drafting.extensions import db
 from drafting.models import (
-    Comment, CommentStatus, Declaration, DeclarationState, Mandate, Participant, ParticipantRole, User,
-    UserRole, Version,
+    Comment, CommentStatus, Declaration, DeclarationState, Participant, ParticipantRole, UserRole, Version,
 )
 
 EDITABLE_STATES = {DeclarationState.drafting, DeclarationState.consultation}
@@ -111,20 +109,6 @@ def is_own_organization(user, comment: Comment) -> bool:
 def can_see_working_draft(user, declaration: Declaration) -> bool:
     """Tell whether the user may see the working draft: host staff and administrators, never delegates."""
     return signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
-
-
-def mandate_for(user, declaration: Declaration) -> Mandate | None:
-    """Return the confirmed, unrevoked mandate under which the user acts on the declaration, if any.
-
-    A mandate for this declaration comes before one for every declaration: it says more.
-    """
-    if not signed_in(user) or user.organization_id is None:
-        return None
-    return db.session.scalars(
-        select(Mandate).join(User, User.id == Mandate.user_id)
-        .where(Mandate.user_id == user.id, Mandate.covering(declaration.id))
-        .order_by(Mandate.declaration_id.is_(None), Mandate.id)
-    ).first()
 
 
 def speaks_for_organization(user, declaration: Declaration) -> bool:

@@ -66,10 +66,13 @@ def lock(declaration: Declaration) -> Declaration:
     Two changes of state made at the same moment (a circulation and a proposal of the final text,
     an answer and a reopening) then happen one after the other, the second seeing the first.
     """
-    return db.session.scalars(
+    locked = db.session.scalars(
         select(Declaration).where(Declaration.id == declaration.id).with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    # Who takes part may have changed while the lock was awaited: read it afresh too.
+    participation.forget()
+    return locked
 
 
 def check(user, declaration: Declaration, action: Action) -> DeclarationState:
