@@ -9,12 +9,14 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from drafting.domain import permissions, signoff
+from drafting.domain import completion, permissions, published_record, signoff
 from drafting.domain.clock import utcnow
 from drafting.domain.people import mandates, participants
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.models import Affirmation, Answer, Organization, Participant, ParticipantRole, UserRole
+from drafting.models import (
+    Affirmation, Answer, Declaration, Organization, OrganizationName, Participant, ParticipantRole, UserRole,
+)
 
 ANSWER = {"answer": "affirmed", "authorised": "y"}
 
@@ -99,3 +101,38 @@ def test_what_a_request_remembers_of_who_takes_part_gives_way_to_a_change_at_onc
     mandates.revoke_mandate(mandate, focal_point, utcnow())
     assert not permissions.acts_for_invited(delegate, declaration)
     assert permissions.mandate_for(delegate, declaration) is None
+
+
+def test_the_tracker_and_the_published_record_read_as_many_queries_for_30_participants_as_for_3(
+    client, login_as, make_declaration, make_organization, make_user, circulate, propose_final, count_queries
+):
+    def queries(participants: int) -> tuple[int, int]:
+        # A Japanese text: each organization is named in Japanese, from its names per language.
+        declaration = make_declaration(clauses=2, language="ja")
+        organizations = [make_organization(country=country) for country in (["KR", "TH", "JP"] * participants)]
+        for organization in organizations[:participants]:
+            invite(declaration, organization, ParticipantRole.participant)
+            db.session.add(OrganizationName(organization=organization, language="ja", name=f"市{organization.id}"))
+        drafter = make_user(organization=declaration.host)
+        circulate(declaration, by=drafter)
+        final = propose_final(declaration, by=drafter)
+        for organization in organizations[1:participants]:  # each by a delegate of its own, under a mandate
+            signoff.answer(final, make_user(role=UserRole.delegate, organization=organization), Answer.affirmed, True)
+        db.session.commit()
+        db.session.expunge_all()  # nothing loaded already: as a request starts
+        login_as(drafter)
+        with count_queries() as tracker:
+            page = client.get(f"/declarations/{declaration.id}/tracker").get_data(as_text=True)
+        assert f"{participants} of {participants + 1} participants have answered" in page
+        declaration_id = declaration.id
+        db.session.expunge_all()
+        declaration = db.session.get(Declaration, declaration_id)
+        with count_queries() as record:
+            composed = published_record.compose(declaration, signoff.live_answers(signoff.final_version(declaration)),
+                                                certificate=completion.entries(declaration))
+        named = [name for group in composed.affirmed_by for name in group.organizations]
+        assert len(named) == participants - 1 and all(name.startswith("市") for name in named)
+        assert len(composed.certificate) == participants
+        return len(tracker), len(record)
+
+    assert queries(30) == queries(3)

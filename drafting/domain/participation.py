@@ -17,10 +17,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from drafting.extensions import db
-from drafting.models import Declaration, Mandate, Participant, ParticipantRole, User
+from drafting.models import Declaration, Mandate, Organization, Participant, ParticipantRole, User
 
 MEMORY = "drafting.participation"
 Read = TypeVar("Read")
@@ -85,3 +85,12 @@ def mandate_for(user, declaration: Declaration) -> Mandate | None:
         .where(Mandate.user_id == user.id, Mandate.covering(declaration.id))
         .order_by(Mandate.declaration_id.is_(None), Mandate.id)
     ).first())
+
+
+def load_organizations(declaration: Declaration) -> None:
+    """Load every participant of the declaration with its organization and that organization's names in every
+    language, in a few queries however many take part, for a page or a document that names them all."""
+    db.session.scalars(
+        select(Participant).where(Participant.declaration_id == declaration.id)
+        .options(selectinload(Participant.organization).selectinload(Organization.names))
+    ).all()
