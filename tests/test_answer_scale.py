@@ -5,6 +5,7 @@ tests/test_answer_races.py checks that what an answer checks before the declarat
 
 from collections import Counter
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -13,9 +14,10 @@ from drafting.domain import completion, permissions, published_record, signoff
 from drafting.domain.clock import utcnow
 from drafting.domain.people import mandates, participants
 from drafting.domain.people.participants import invite
+from drafting.domain.text.composed_document import Document
 from drafting.extensions import db
 from drafting.models import (
-    Affirmation, Answer, Declaration, Organization, OrganizationName, Participant, ParticipantRole, UserRole,
+    Affirmation, Answer, Declaration, Organization, OrganizationName, Participant, ParticipantRole, User, UserRole,
 )
 
 ANSWER = {"answer": "affirmed", "authorised": "y"}
@@ -134,5 +136,27 @@ def test_the_tracker_and_the_published_record_read_as_many_queries_for_30_partic
         assert len(named) == participants - 1 and all(name.startswith("市") for name in named)
         assert len(composed.certificate) == participants
         return len(tracker), len(record)
+
+    assert queries(30) == queries(3)
+
+
+def test_proposing_the_final_text_reads_as_many_queries_for_30_participants_as_for_3(
+    make_declaration, make_organization, make_user, circulate, count_queries
+):
+    def queries(participants: int) -> int:
+        declaration = make_declaration(clauses=2, language="ja")
+        countries = (["KR", "TH", "JP"] * participants)[:participants]
+        for organization in [make_organization(country=country) for country in countries]:
+            invite(declaration, organization, ParticipantRole.participant)
+            db.session.add(OrganizationName(organization=organization, language="ja", name=f"市{organization.id}"))
+        drafter = make_user(organization=declaration.host)
+        circulate(declaration, by=drafter)
+        declaration_id = declaration.id
+        db.session.expunge_all()
+        declaration, drafter = db.session.get(Declaration, declaration_id), db.session.get(User, drafter.id)
+        with count_queries() as proposed:
+            final = signoff.propose_final(declaration, drafter, date.today() + timedelta(days=7), date.today())
+        assert sum(len(group.organizations) for group in Document.from_json(final.document).signatories) == participants
+        return len(proposed)
 
     assert queries(30) == queries(3)

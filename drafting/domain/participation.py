@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from drafting.extensions import db
 from drafting.models import Declaration, Mandate, Organization, Participant, ParticipantRole, User
@@ -90,7 +91,10 @@ def mandate_for(user, declaration: Declaration) -> Mandate | None:
 def load_organizations(declaration: Declaration) -> None:
     """Load every participant of the declaration with its organization and that organization's names in every
     language, in a few queries however many take part, for a page or a document that names them all."""
-    db.session.scalars(
+    participants = db.session.scalars(
         select(Participant).where(Participant.declaration_id == declaration.id)
         .options(selectinload(Participant.organization).selectinload(Organization.names))
     ).all()
+    # Held by the declaration's list, they stay in the session: unreferenced, it would let them go, loaded and all.
+    if "participants" in inspect(declaration).unloaded:
+        set_committed_value(declaration, "participants", participants)
