@@ -167,8 +167,16 @@ def _lock_still_answerable(version: Version, user: User) -> None:
     A reopening, an adoption or a withdrawal changes the state under this lock, and proposing the
     final text again makes another version: what the answer was checked against may have changed
     while it waited. The latest version is asked of the database, never of the declaration's loaded list.
+
+    Answers share the lock, so that each excludes the changes of state but not the other organizations'
+    answers; two answers of one organization take turns on its participant row, the second replacing
+    the first (on SQLite every writing transaction takes its turn already).
     """
-    declaration = workflow.lock(version.declaration)
+    declaration = workflow.lock(version.declaration, shared=True)
+    db.session.execute(
+        select(Participant.id).where(Participant.declaration_id == declaration.id,
+                                     Participant.organization_id == user.organization_id).with_for_update()
+    )
     latest = db.session.scalar(
         select(Version.id).where(Version.declaration_id == declaration.id).order_by(Version.number.desc()).limit(1)
     )
@@ -336,8 +344,6 @@ def withdraw(declaration: Declaration, user: User, reason: str) -> None:
     workflow.check(user, declaration, workflow.Action.withdraw)
     reason = _checked_reason(reason, "Say why the declaration is withdrawn.")
     workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
-
-
 
 
 def remind(declaration: Declaration, user: User, now: datetime | None = None) -> list[Participant]:

@@ -60,14 +60,16 @@ def actors(user, declaration: Declaration) -> set[Actor]:
     return roles
 
 
-def lock(declaration: Declaration) -> Declaration:
+def lock(declaration: Declaration, shared: bool = False) -> Declaration:
     """Take the declaration's row lock and read its state afresh, before deciding on a change of state.
 
     Two changes of state made at the same moment (a circulation and a proposal of the final text,
-    an answer and a reopening) then happen one after the other, the second seeing the first.
+    an answer and a reopening) then happen one after the other, the second seeing the first. A
+    `shared` lock (PostgreSQL's FOR SHARE) is held by many at once and excludes only the others: the
+    answers to a final text exclude its reopening, adoption and withdrawal, not each other.
     """
     locked = db.session.scalars(
-        select(Declaration).where(Declaration.id == declaration.id).with_for_update()
+        select(Declaration).where(Declaration.id == declaration.id).with_for_update(read=shared)
         .execution_options(populate_existing=True)
     ).one()
     # Who takes part may have changed while the lock was awaited: read it afresh too.
