@@ -5,7 +5,8 @@ cannot allow; this bench keeps to the first run (every delegate answers at the s
 database of its own, served by gunicorn with 4 workers and CSRF on, and repeats it on a fresh final
 text each round, since rounds vary. It prints each round's statuses, p50, p95 and wall time, and the
 CPU time gunicorn's workers spent per answer, which other work on the machine changes less than it
-changes the latencies; then the median of each over the rounds. It checks every round as
+changes the latencies, and how often PostgreSQL's busy sessions were found waiting for a lock
+(pg_stat_activity, sampled every 10 ms); then the median of each over the rounds. It checks every round as
 bench/load.py does (each answer recorded once with its audit event, the chain intact) and exits
 with 1 if a round went wrong.
 
@@ -17,7 +18,13 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
 
 from bench.load import (
     WORKERS, Server, answer_at_once, bench_database, log_digest, percentile, report, served, statuses, unexpected,
@@ -31,6 +38,34 @@ def workers_cpu_seconds(server: Server) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime and stime, the 14th and 15th fields of the line
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def lock_waits(database_url: str, interval: float = 0.01):
+    """Sample the database's busy sessions every `interval` seconds while the block runs; yield a Counter of
+    the samples: "busy" (at least one session active), "waiting" (one of them waiting for a lock)."""
+    samples: Counter[str] = Counter()
+    done = threading.Event()
+    url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def sample() -> None:
+        with psycopg.connect(url, autocommit=True) as connection:
+            while not done.wait(interval):
+                states = connection.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'active' AND pid <> pg_backend_pid()"
+                ).fetchall()
+                if states:
+                    samples["busy"] += 1
+                    samples["waiting"] += any(wait == "Lock" for (wait,) in states)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield samples
+    finally:
+        done.set()
+        sampler.join(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,10 +84,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nRound {number}: {args.delegates} delegates answer the same final text at once")
             declaration_id = bench.final_text(f"Round {number} Declaration")
             cpu_before = workers_cpu_seconds(bench.server)
-            run = answer_at_once(bench.server.url, bench.clients, declaration_id)
+            with lock_waits(url) as samples:
+                run = answer_at_once(bench.server.url, bench.clients, declaration_id)
             cpu = (workers_cpu_seconds(bench.server) - cpu_before) / len(run.responses) * 1000
             report(run)
-            print(f"  gunicorn's workers: {cpu:.1f} ms of CPU per answer")
+            print(f"  gunicorn's workers: {cpu:.1f} ms of CPU per answer; PostgreSQL: a session waited for a lock in "
+                  f"{samples['waiting']} of {samples['busy']} busy samples")
             milliseconds = [response.seconds * 1000 for response in run.responses]
             figures.append((percentile(milliseconds, 50), percentile(milliseconds, 95), run.seconds, cpu))
             problems += unexpected(run.responses, {"302"}) + bench.check(declaration_id, run.responses, expect_all=True)
