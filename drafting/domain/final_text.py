@@ -7,11 +7,12 @@ neither imports the other back.
 from dataclasses import replace
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from drafting.domain import circulation, published_record
 from drafting.domain.text.composed_document import Document
 from drafting.extensions import db
-from drafting.models import Affirmation, Declaration, DeclarationState, Version
+from drafting.models import Affirmation, Declaration, DeclarationState, Mandate, Version
 
 
 def final_version(declaration: Declaration) -> Version | None:
@@ -25,11 +26,26 @@ def final_version(declaration: Declaration) -> Version | None:
 
 
 def live_answers(version: Version) -> dict[int, Affirmation]:
-    """Return the answers that count for a final version, by organization id."""
+    """Return the answers that count for a final version, by organization id.
+
+    Each comes with its organization, who gave it and under whose confirmation, as the tracker, the
+    certificate and the published record print them: a few queries, however many participants answered.
+    """
     answers = db.session.scalars(
-        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.live.is_(True))
+        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.live.is_(True)).options(
+            selectinload(Affirmation.organization), selectinload(Affirmation.delegate),
+            selectinload(Affirmation.mandate).selectinload(Mandate.confirmed_by),
+        )
     )
     return {answer.organization_id: answer for answer in answers}
+
+
+def live_answer(version: Version, organization_id: int | None) -> Affirmation | None:
+    """Return the answer that counts for a final version from one organization, if it has given one."""
+    return db.session.scalars(
+        select(Affirmation).where(Affirmation.version_id == version.id, Affirmation.organization_id == organization_id,
+                                  Affirmation.live.is_(True))
+    ).one_or_none()
 
 
 def adopted_document(declaration: Declaration) -> Document:

@@ -11,16 +11,14 @@ that drafts stay confidential.
 
 from typing import NamedTuple
 
-from sqlalchemy import select
-
-from drafting.domain import time_zones, workflow
+from drafting.domain import participation, time_zones, workflow
 from drafting.domain.circulation import deadline_passed, is_void, latest_version
 from drafting.domain.clock import as_utc
+# The views, templates and the rest of the domain ask the permissions for the mandate too, as for every question of who may.
+from drafting.domain.participation import mandate_for
 from drafting.domain.text import phrasing
-from drafting.extensions import db
 from drafting.models import (
-    Comment, CommentStatus, Declaration, DeclarationState, Mandate, Participant, ParticipantRole, User,
-    UserRole, Version,
+    Comment, CommentStatus, Declaration, DeclarationState, Participant, ParticipantRole, UserRole, Version,
 )
 
 EDITABLE_STATES = {DeclarationState.drafting, DeclarationState.consultation}
@@ -43,12 +41,7 @@ def signed_in(user) -> bool:
 
 def is_host_staff(user, declaration: Declaration) -> bool:
     """Tell whether the user works for the host or a co-host of the declaration."""
-    return signed_in(user) and user.organization_id in declaration.host_organization_ids
-
-
-def invited_organization_ids(declaration: Declaration) -> set[int]:
-    """Return the ids of every invited organization, observers included, hosts excluded."""
-    return {p.organization_id for p in declaration.invited_participants}
+    return signed_in(user) and participation.hosts(declaration, user.organization_id)
 
 
 def can_view(user, declaration: Declaration) -> bool:
@@ -118,20 +111,6 @@ def can_see_working_draft(user, declaration: Declaration) -> bool:
     return signed_in(user) and (user.is_admin or is_host_staff(user, declaration))
 
 
-def mandate_for(user, declaration: Declaration) -> Mandate | None:
-    """Return the confirmed, unrevoked mandate under which the user acts on the declaration, if any.
-
-    A mandate for this declaration comes before one for every declaration: it says more.
-    """
-    if not signed_in(user) or user.organization_id is None:
-        return None
-    return db.session.scalars(
-        select(Mandate).join(User, User.id == Mandate.user_id)
-        .where(Mandate.user_id == user.id, Mandate.covering(declaration.id))
-        .order_by(Mandate.declaration_id.is_(None), Mandate.id)
-    ).first()
-
-
 def speaks_for_organization(user, declaration: Declaration) -> bool:
     """Tell whether the user speaks for their own organization on the declaration.
 
@@ -149,7 +128,7 @@ def speaks_for_organization(user, declaration: Declaration) -> bool:
 def acts_for_invited(user, declaration: Declaration) -> bool:
     """Tell whether the user acts for an invited organization (participant or observer), whose delegates comment."""
     return (
-        signed_in(user) and user.organization_id in invited_organization_ids(declaration)
+        signed_in(user) and participation.is_invited(declaration, user.organization_id)
         and speaks_for_organization(user, declaration)
     )
 
@@ -157,7 +136,7 @@ def acts_for_invited(user, declaration: Declaration) -> bool:
 def refusal_without_mandate(user, declaration: Declaration, what: str) -> Refusal:
     """Refuse, naming whom to ask when the user is a delegate whose organization has not confirmed them."""
     # A delegate of an invited organization without a mandate is told whom to ask, not just "no".
-    if (signed_in(user) and user.is_delegate and user.organization_id in invited_organization_ids(declaration)
+    if (signed_in(user) and user.is_delegate and participation.is_invited(declaration, user.organization_id)
             and mandate_for(user, declaration) is None):
         return Refusal(
             f"{user.organization.name} has not confirmed you as its delegate for the {declaration.title}: "
@@ -173,8 +152,10 @@ def is_host_drafter(user, declaration: Declaration) -> bool:
 
 def acts_for_participant(user, declaration: Declaration) -> bool:
     """Tell whether the user acts for an invited participant (not an observer, not a host), whose delegates answer."""
-    participants = {p.organization_id for p in declaration.participants if p.role is ParticipantRole.participant}
-    return signed_in(user) and user.organization_id in participants and speaks_for_organization(user, declaration)
+    return (
+        signed_in(user) and participation.role_of(declaration, user.organization_id) is ParticipantRole.participant
+        and speaks_for_organization(user, declaration)
+    )
 
 
 def can_read_audit(user, declaration: Declaration) -> bool:
@@ -307,11 +288,17 @@ def may_decide(user, amendment: Comment) -> bool:
 def why_not_answer(user, declaration: Declaration) -> Refusal | None:
     """Say why the user may not affirm or decline the final text for their organization now; None if they may."""
     if declaration.state is not DeclarationState.affirmation:
-        return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
+        return why_answers_closed(user, declaration, latest_version(declaration))
     # The drafters of a host or co-host answer for their own organization, as proposing answers for the proposer's.
     if not (acts_for_participant(user, declaration) or is_host_drafter(user, declaration)):
         return refusal_without_mandate(user, declaration, "Only delegates of the participating organizations answer, each for their own.")
-    final = latest_version(declaration)
+    return why_answers_closed(user, declaration, latest_version(declaration))
+
+
+def why_answers_closed(user, declaration: Declaration, final: Version) -> Refusal | None:
+    """Say why the final text takes no answer from anyone now (the deadline in the user's zone); None while it does."""
+    if declaration.state is not DeclarationState.affirmation:
+        return Refusal(f"The declaration is in {declaration.state.value}: it takes no answers now.")
     if deadline_passed(final):
         return Refusal(f"Answers closed at the deadline, {deadline_phrase(final, user)}.")
     return None

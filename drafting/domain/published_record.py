@@ -12,7 +12,9 @@ completion). `compose()` copies those at adoption into the declaration's `publis
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from drafting.domain import participation
 from drafting.domain.text import composed_document
 from drafting.domain.text.composed_document import CountryGroup
 from drafting.extensions import db
@@ -170,6 +172,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation],
     """Return the record of a declaration as its rows read now, given the answers that count, by organization id,
     the certificate of completion to keep with it, and the host's reason for adopting without some answers, if it
     gave one."""
+    participation.load_organizations(declaration)
     participants = sorted(declaration.participants, key=lambda participant: participant.id)
     affirming = [
         p for p in composed_document.participants_in_document(declaration, declaration.layout)
@@ -177,6 +180,7 @@ def compose(declaration: Declaration, live: dict[int, Affirmation],
     ]
     answers = db.session.scalars(
         select(Affirmation).where(Affirmation.declaration_id == declaration.id).order_by(Affirmation.id)
+        .options(selectinload(Affirmation.organization), selectinload(Affirmation.delegate))
     )
     network = declaration.network
     return PublishedRecord(

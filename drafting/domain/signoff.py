@@ -134,7 +134,10 @@ def answer(version: Version, delegate: User, given: Answer, authorised: bool,
 
     A statement may name the clauses it concerns (`clauses`, by number): the annex prints it under them.
     """
-    declaration = workflow.lock(version.declaration)
+    # Who may answer for which organization, under which mandate, and what the answer says: the
+    # declaration's row lock guards none of it, so it is checked before the lock, which every answer
+    # to the text waits for in turn and which is then held only for what it guards and the write.
+    declaration = version.declaration
     refusal = permissions.why_not_answer(delegate, declaration)
     if refusal is not None:
         raise SignoffRefused(*refusal)
@@ -147,13 +150,41 @@ def answer(version: Version, delegate: User, given: Answer, authorised: bool,
     text = checked_text(version, given, statement, reason, clauses)
     # The record keeps under whose confirmation a delegate answered; drafters and focal points need none.
     mandate = permissions.mandate_for(delegate, declaration) if delegate.is_delegate else None
+    organization = delegate.organization.name
+    _lock_still_answerable(version, delegate)
     affirmation = replace_answer(
         version, delegate.organization_id, delegate, given, text.statement, text.reason, mandate,
         statement_clauses=text.statement_clauses,
     )
-    audit.record("answer", declaration, delegate, organization=delegate.organization.name,
+    audit.record("answer", declaration, delegate, organization=organization,
                  answer=given.value, fingerprint=version.fingerprint, mandate=mandate.id if mandate else None)
     return affirmation
+
+
+def _lock_still_answerable(version: Version, user: User) -> None:
+    """Take the declaration's row lock, then refuse if the final text stopped taking answers before it was taken.
+
+    A reopening, an adoption or a withdrawal changes the state under this lock, and proposing the
+    final text again makes another version: what the answer was checked against may have changed
+    while it waited. The latest version is asked of the database, never of the declaration's loaded list.
+
+    Answers share the lock, so that each excludes the changes of state but not the other organizations'
+    answers; two answers of one organization take turns on its participant row, the second replacing
+    the first (on SQLite every writing transaction takes its turn already).
+    """
+    declaration = workflow.lock(version.declaration, shared=True)
+    db.session.execute(
+        select(Participant.id).where(Participant.declaration_id == declaration.id,
+                                     Participant.organization_id == user.organization_id).with_for_update()
+    )
+    latest = db.session.scalar(
+        select(Version.id).where(Version.declaration_id == declaration.id).order_by(Version.number.desc()).limit(1)
+    )
+    refusal = permissions.why_answers_closed(user, declaration, version)
+    if refusal is not None:
+        raise SignoffRefused(*refusal)
+    if latest != version.id:
+        raise SignoffRefused("This is not the final text under affirmation.")
 
 
 def _checked_reason(reason: str | None, missing: str) -> str:
@@ -314,8 +345,6 @@ def withdraw(declaration: Declaration, user: User, reason: str) -> None:
     workflow.check(user, declaration, workflow.Action.withdraw)
     reason = _checked_reason(reason, "Say why the declaration is withdrawn.")
     workflow.transition(user, declaration, workflow.Action.withdraw, reason=reason)
-
-
 
 
 def remind(declaration: Declaration, user: User, now: datetime | None = None) -> list[Participant]:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
-from drafting.domain import audit, circulation, permissions, signoff, time_zones, workflow
+from drafting.domain import audit, circulation, participation, permissions, signoff, time_zones, workflow
 from drafting.domain.clock import as_utc, utcnow
 from drafting.domain.permissions import Refusal
 from drafting.domain.text import markup, phrasing
@@ -106,7 +106,7 @@ def why_not_break(user, declaration: Declaration, now: datetime | None = None) -
         if permissions.is_host_staff(user, declaration):
             return Refusal("The host does not break its own silence: circulate a new draft instead.")
         if (permissions.signed_in(user) and user.is_delegate
-                and user.organization_id in permissions.invited_organization_ids(declaration)
+                and participation.is_invited(declaration, user.organization_id)
                 and permissions.mandate_for(user, declaration) is None):
             return Refusal(f"{user.organization.name} has not confirmed you as its delegate for the "
                            f"{declaration.title}: ask one of its focal points.")

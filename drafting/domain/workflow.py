@@ -8,7 +8,7 @@ import enum
 
 from sqlalchemy import select
 
-from drafting.domain import audit
+from drafting.domain import audit, participation
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState, UserRole
 
@@ -53,23 +53,28 @@ def actors(user, declaration: Declaration) -> set[Actor]:
     roles = set()
     if user is None or not user.is_authenticated:
         return roles
-    if user.organization_id in declaration.host_organization_ids and user.role is UserRole.drafter:
+    if user.role is UserRole.drafter and participation.hosts(declaration, user.organization_id):
         roles.add(Actor.host_drafter)
     if user.is_admin:
         roles.add(Actor.administrator)
     return roles
 
 
-def lock(declaration: Declaration) -> Declaration:
+def lock(declaration: Declaration, shared: bool = False) -> Declaration:
     """Take the declaration's row lock and read its state afresh, before deciding on a change of state.
 
     Two changes of state made at the same moment (a circulation and a proposal of the final text,
-    an answer and a reopening) then happen one after the other, the second seeing the first.
+    an answer and a reopening) then happen one after the other, the second seeing the first. A
+    `shared` lock (PostgreSQL's FOR SHARE) is held by many at once and excludes only the others: the
+    answers to a final text exclude its reopening, adoption and withdrawal, not each other.
     """
-    return db.session.scalars(
-        select(Declaration).where(Declaration.id == declaration.id).with_for_update()
+    locked = db.session.scalars(
+        select(Declaration).where(Declaration.id == declaration.id).with_for_update(read=shared)
         .execution_options(populate_existing=True)
     ).one()
+    # Who takes part may have changed while the lock was awaited: read it afresh too.
+    participation.forget()
+    return locked
 
 
 def check(user, declaration: Declaration, action: Action) -> DeclarationState:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from drafting.domain import audit, circulation, permissions
+from drafting.domain import audit, circulation, participation, permissions
 from drafting.domain.people import accounts
 from drafting.domain.people.accounts import AccountError
 from drafting.domain.people.delegate_invitations import (
@@ -89,7 +89,7 @@ def request_delegate(
     refusal = permissions.why_not_request_delegate(requested_by, declaration)
     if refusal is not None:
         raise InvitationRefused(*refusal)
-    if organization is None or organization.id not in permissions.invited_organization_ids(declaration):
+    if organization is None or not participation.is_invited(declaration, organization.id):
         if organization is not None and organization.id in declaration.host_organization_ids:
             message = f"{organization.name} hosts this declaration; its staff accounts are made by an administrator."
         else:
@@ -184,7 +184,7 @@ def grant_mandate(delegate: User, declaration: Declaration | None, by: User, now
     refuse_unless_vouching(by, delegate.organization)
     if not delegate.active or delegate.role is not UserRole.delegate:
         raise InvitationRefused(f"{delegate.name} is not an active delegate: only delegates hold mandates.")
-    if declaration is not None and delegate.organization_id not in permissions.invited_organization_ids(declaration):
+    if declaration is not None and not participation.is_invited(declaration, delegate.organization_id):
         raise InvitationRefused(f"{delegate.organization.name} is not invited to the {declaration.title}.",
                                 "declaration_id")
     scope = declaration.title if declaration else "every declaration"

@@ -8,6 +8,9 @@ import enum
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from sqlalchemy import inspect
+
+from drafting.domain import participation
 from drafting.domain.text import default_wording, markup, phrasing, wording
 from drafting.models import Declaration, DeclarationLayout, DatePosition, Organization, Participant, ParticipantRole
 from drafting.models.organizations import country_name
@@ -272,6 +275,8 @@ def compose(declaration: Declaration, dated: date | None = None, layout: Declara
     """
     dated = dated or declaration.ends_on
     layout = layout or declaration.layout
+    if inspect(declaration).persistent:  # one made or read for an import has its participants at hand already
+        participation.load_organizations(declaration)
     older = layout is DeclarationLayout.named_in_opening
     position = date_position(declaration, layout)
     date_line = part_text(declaration, Part.date_line, layout, dated)

@@ -25,7 +25,7 @@ def answer(declaration_id: int):
     if final is None:
         flash(f"The declaration is in {declaration.state.value}: it takes no answers now.", "error")
         return redirect(url_for("editor.show", declaration_id=declaration.id))
-    current = final_text.live_answers(final).get(current_user.organization_id)
+    current = final_text.live_answer(final, current_user.organization_id)
     document = consultation.version_document(final)
     form = AnswerForm(answer=current.answer.value if current else None,
                       statement=current.statement if current else None, reason=current.reason if current else None,
@@ -99,6 +99,6 @@ def _contest_refused(declaration, form: ContestForm, status: int):
         flash(form.form_errors[0] if form.form_errors else "There is no final text under affirmation.", "error")
         return redirect(url_for("editor.show", declaration_id=declaration.id))
     document = consultation.version_document(final)
-    current = final_text.live_answers(final).get(current_user.organization_id)
+    current = final_text.live_answer(final, current_user.organization_id)
     answer_form = AnswerForm(formdata=None, clause_numbers=[clause.number for clause in document.clauses])
     return _answer_page(declaration, final, document, current, answer_form, form, status)

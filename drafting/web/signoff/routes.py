@@ -9,8 +9,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting.domain import (
-    audit, circulation, completion, evidence, final_text, permissions, published_record, recorded_answer_permissions,
-    recorded_answers, signoff, time_zones, workflow,
+    audit, circulation, completion, evidence, final_text, participation, permissions, published_record,
+    recorded_answer_permissions, recorded_answers, signoff, time_zones, workflow,
 )
 from drafting.domain.text import composed_document, phrasing, wording
 from drafting.domain.text.composed_document import Document
@@ -78,6 +78,7 @@ def progress(declaration_id: int):
     if final is None:
         return _refused("There is no final text under affirmation.", declaration)
     answers = final_text.live_answers(final)
+    participation.load_organizations(declaration)
     participants = declaration.listed_participants
     counts = {"affirmed": 0, "affirmed with statement": 0, "declined": 0, "no answer yet": 0}
     for participant in participants:

@@ -1,0 +1,110 @@
+"""Delegates answering one final text at once, without faults: the latencies of bench/load.py's first run, repeated.
+
+bench/load.py's third run stops and restarts the local PostgreSQL server, which a shared machine
+cannot allow; this bench keeps to the first run (every delegate answers at the same moment) on a
+database of its own, served by gunicorn with 4 workers and CSRF on, and repeats it on a fresh final
+text each round, since rounds vary. It prints each round's statuses, p50, p95 and wall time, and the
+CPU time gunicorn's workers spent per answer, which other work on the machine changes less than it
+changes the latencies, and how often PostgreSQL's busy sessions were found waiting for a lock
+(pg_stat_activity, sampled every 10 ms); then the median of each over the rounds. It checks every round as
+bench/load.py does (each answer recorded once with its audit event, the chain intact) and exits
+with 1 if a round went wrong.
+
+    .venv/bin/python -m bench.answers [--delegates 200] [--rounds 3]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from bench.load import (
+    WORKERS, Server, answer_at_once, bench_database, log_digest, percentile, report, served, statuses, unexpected,
+)
+
+
+def workers_cpu_seconds(server: Server) -> float:
+    """Return the CPU time, user and system, that the server's workers have spent so far."""
+    ticks = 0
+    for pid in server.workers():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, the 14th and 15th fields of the line
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def lock_waits(database_url: str, interval: float = 0.01):
+    """Sample the database's busy sessions every `interval` seconds while the block runs; yield a Counter of
+    the samples: "busy" (at least one session active), "waiting" (one of them waiting for a lock)."""
+    samples: Counter[str] = Counter()
+    done = threading.Event()
+    url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def sample() -> None:
+        with psycopg.connect(url, autocommit=True) as connection:
+            while not done.wait(interval):
+                states = connection.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'active' AND pid <> pg_backend_pid()"
+                ).fetchall()
+                if states:
+                    samples["busy"] += 1
+                    samples["waiting"] += any(wait == "Lock" for (wait,) in states)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield samples
+    finally:
+        done.set()
+        sampler.join(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delegates", type=int, default=200, help="how many delegates answer at once (200)")
+    parser.add_argument("--rounds", type=int, default=3, help="how many times, each on a fresh final text (3)")
+    parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "drafting-bench-answers.log",
+                        help="where gunicorn writes its output (overwritten)")
+    args = parser.parse_args(argv)
+    args.log.unlink(missing_ok=True)
+    problems: list[str] = []
+    figures: list[tuple[float, float, float, float]] = []
+    with bench_database() as url, served(url, args.delegates, args.log) as bench:
+        print(f"Seeded {args.delegates} delegates and signed them in; gunicorn ({WORKERS} workers) at {bench.server.url}")
+        for number in range(1, args.rounds + 1):
+            print(f"\nRound {number}: {args.delegates} delegates answer the same final text at once")
+            declaration_id = bench.final_text(f"Round {number} Declaration")
+            cpu_before = workers_cpu_seconds(bench.server)
+            with lock_waits(url) as samples:
+                run = answer_at_once(bench.server.url, bench.clients, declaration_id)
+            cpu = (workers_cpu_seconds(bench.server) - cpu_before) / len(run.responses) * 1000
+            report(run)
+            print(f"  gunicorn's workers: {cpu:.1f} ms of CPU per answer; PostgreSQL: a session waited for a lock in "
+                  f"{samples['waiting']} of {samples['busy']} busy samples")
+            milliseconds = [response.seconds * 1000 for response in run.responses]
+            figures.append((percentile(milliseconds, 50), percentile(milliseconds, 95), run.seconds, cpu))
+            problems += unexpected(run.responses, {"302"}) + bench.check(declaration_id, run.responses, expect_all=True)
+            if not all(response.status == 302 for response in run.responses):
+                print(f"  not every answer was taken: {statuses(run.responses)}")
+    p50, p95, wall, cpu = (statistics.median(values) for values in zip(*figures))
+    print(f"\nMedian of {args.rounds} rounds: p50 {p50:.0f} ms, p95 {p95:.0f} ms, wall time {wall:.2f} s "
+          f"for {args.delegates} answers; {cpu:.1f} ms of the workers' CPU per answer")
+    print(f"\nErrors and warnings in gunicorn's log ({args.log}):")
+    for entry in log_digest(args.log):
+        print(entry)
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
