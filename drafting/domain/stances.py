@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from drafting.domain import audit, stance_permissions, workflow
+from drafting.domain import audit, participation, stance_permissions, workflow
 from drafting.domain.clock import utcnow
 from drafting.domain.consultation import version_document
 from drafting.domain.text import markup
@@ -175,6 +175,7 @@ def of_version(version: Version, organization_id: int | None = None) -> dict[int
 def board_organizations(version: Version) -> list[Organization]:
     """Return the organizations whose stances the board shows: the participants, in the host's order."""
     declaration = version.declaration
+    participation.load_organizations(declaration)
     participants = [p for p in declaration.participants if p.role is ParticipantRole.participant]
     return [p.organization for p in in_host_order(participants, declaration.language)]
 
