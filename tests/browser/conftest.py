@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from drafting import create_app
@@ -52,22 +52,37 @@ def db():
     return _db
 
 
+_BODY = "tests.response_body"
+
+
 def _closed_once_written(app: Flask):
     """Close each response once its body is written, as gunicorn does in production.
 
     The application sends its mail from the response's close() (drafting.rendering.outbox).
-    Werkzeug's development server skips close() when the browser resets the connection after
-    reading the response, which Chromium sometimes does: the journey's mail would then never come.
+    Werkzeug's development server skips close() when the browser resets the connection, which
+    Chromium sometimes does: the journey's mail would then never come, and a static file's handle
+    would stay open. A body cut short by the reset is closed by `_ClosingOnReset`.
     """
 
     def application(environ, start_response):
-        body = app(environ, start_response)
+        body = environ[_BODY] = app(environ, start_response)
         try:
             yield from body
         finally:
-            body.close()
+            # Once: by here, or by the handler if the connection dropped first.
+            if environ.pop(_BODY, None) is not None:
+                body.close()
 
     return application
+
+
+class _ClosingOnReset(WSGIRequestHandler):
+    """Close the response of a connection the browser dropped, which werkzeug leaves open."""
+
+    def connection_dropped(self, error, environ=None) -> None:
+        body = environ.pop(_BODY, None) if environ else None
+        if body is not None:
+            body.close()
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +99,7 @@ def live_server(tmp_path_factory):
             upgrade()
             logins = load_demo()
             _db.session.commit()
-        server = make_server("127.0.0.1", 0, _closed_once_written(app), threaded=True)
+        server = make_server("127.0.0.1", 0, _closed_once_written(app), threaded=True, request_handler=_ClosingOnReset)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
