@@ -7,12 +7,16 @@ DummyTimeStamper: nothing reaches the internet.
 """
 
 import io
+import os
 import time
 
 import page
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.signers import pdf_cms
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
@@ -309,3 +313,39 @@ class TestCertificatesKept:
             upgrade()
             kept = db.session.scalars(select(SigningCertificate.der)).all()
             assert kept == [signing.platform_certificate().dump()] == signing_certificates.trusted()
+
+
+# The key, loaded once
+
+def test_signing_many_pdfs_does_not_load_the_private_key_again(app, client, tokyo, monkeypatch):
+    content = unsigned_revision(published(client, tokyo))
+    signing.sign(content)  # the key file opened, the key loaded
+    loads = []
+    load = pdf_cms.serialization.load_der_private_key
+    monkeypatch.setattr(pdf_cms.serialization, "load_der_private_key", lambda *args, **kwargs: loads.append(1) or load(*args, **kwargs))
+    signed = [signing.sign(content) for _ in range(3)]
+    assert loads == []
+    for each in signed:
+        assert signed_intact(only_signature(each))
+
+
+def test_a_key_file_replaced_in_place_signs_with_the_new_key(app, client, tokyo, monkeypatch, tmp_path):
+    content = unsigned_revision(published(client, tokyo))
+    key_file = tmp_path / "platform.p12"
+    monkeypatch.setitem(app.config, "SIGNING_KEY_FILE", str(key_file))
+    monkeypatch.setitem(app.config, "SIGNING_KEY_PASSWORD", KEY_PASSWORD)
+    make_self_signed(key_file, "The first key", KEY_PASSWORD, years=1)
+    assert only_signature(signing.sign(content)).signer_cert.subject.human_friendly == "Common Name: The first key"
+
+    key_file.unlink()
+    make_self_signed(key_file, "The second key", KEY_PASSWORD, years=1)
+    os.utime(key_file, ns=(key_file.stat().st_atime_ns, key_file.stat().st_mtime_ns + 1_000_000_000))
+    signature = only_signature(signing.sign(content))
+    assert signature.signer_cert.subject.human_friendly == "Common Name: The second key"
+    assert signed_intact(signature)
+
+
+def signed_intact(signature) -> bool:
+    context = ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
+    status = validate_pdf_signature(signature, context, skip_diff=True)
+    return status.intact and status.valid

@@ -21,6 +21,9 @@ from functools import lru_cache
 
 import aiohttp
 from asn1crypto import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask import current_app
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -30,6 +33,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from drafting.rendering.signature_field import MetadataKeepingWriter, add_tagged_signature_field
 from drafting.rendering.signing_keys import platform_key_file
@@ -53,13 +57,35 @@ class TimestampUnavailable(RuntimeError):
     """The configured timestamp server gave no timestamp: nothing is signed without the one the configuration asks for."""
 
 
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, with its private key loaded once rather than for every signature.
+
+    SimpleSigner.sign_raw loads the key from its DER form each time it signs, and loading an RSA key
+    checks its primes: about a third of what signing adds to an adopted PDF's render. Signatures of
+    another mechanism than those of RSA are left to SimpleSigner as it is.
+    """
+
+    def __init__(self, loaded: signers.SimpleSigner):
+        super().__init__(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                         cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism,
+                         prefer_pss=loaded.prefer_pss, embed_roots=loaded.embed_roots)
+        self._private_key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        """Sign with the key loaded once: an RSA key in PKCS #1 v1.5, as pyHanko signs with one by default."""
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, RSAPrivateKey):
+            return self._private_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 @lru_cache(maxsize=4)
 def _signer(path: str, modified: int, password: str | None) -> signers.SimpleSigner:
     # Cached per file and version of it: a PKCS#12 file takes a key derivation to open.
     signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() if password else None)
     if signer is None:
         raise RuntimeError(f"The signing key file {path} cannot be opened: wrong password, or not PKCS#12.")
-    return signer
+    return _KeptKeySigner(signer)
 
 
 def platform_signer() -> signers.SimpleSigner:
