@@ -155,6 +155,19 @@ def test_the_qr_code_on_the_last_page_opens_the_verification_address(adopt):
     assert found == {**{page: [] for page in range(pages - 1)}, pages - 1: [url]}
 
 
+def test_a_qr_code_made_once_is_never_printed_for_another_address(app, adopt, monkeypatch):
+    # QR codes are kept once made: the same declaration published under another host name carries the new one.
+    declaration = adopt()
+    fingerprint = signoff.final_version(declaration).fingerprint
+    for server_name in ("declarations.example.org", "elsewhere.example.net", "declarations.example.org"):
+        monkeypatch.setitem(app.config, "SERVER_NAME", server_name)
+        content, pages = pdf_files.render_adopted(declaration)
+        last_page = pdfium.PdfDocument(content)[pages - 1].render(scale=3).to_pil()
+        url = pdf_files.verification_url(fingerprint)
+        assert server_name in url
+        assert [code.text for code in zxingcpp.read_barcodes(last_page)] == [url]
+
+
 def test_the_text_is_set_in_a_serif_face_with_real_small_caps_in_the_header(adopt):
     content, _ = published(adopt())
     fonts = {font["/BaseFont"].split("+")[-1] for page in reader(content).pages

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -150,6 +150,9 @@ def weasyprint_log_forwarded() -> Iterator[None]:
         WEASYPRINT_LOGGER.removeHandler(handler)
 
 
+# Kept once made: a declaration's PDF is made in each page size in a row, from the same address, and
+# making the code (its masks scored one by one) is a tenth of a small PDF's render.
+@lru_cache(maxsize=64)
 def qr_code(url: str, description: str) -> Markup:
     """Return an SVG QR code of the URL, to be inlined in the HTML (nothing to fetch).
 
