@@ -38,7 +38,7 @@ from drafting.domain.text import fingerprint as fingerprints
 from drafting.domain.text import wording
 from drafting.domain.text.composed_document import Document
 from drafting.domain.published_record import Statement
-from drafting.rendering import pdf_conformance
+from drafting.rendering import cjk_font_programs, pdf_conformance
 
 ADOPTED = "adopted"
 CIRCULATED = "circulated"
@@ -233,6 +233,12 @@ def _stylesheets(page_size: str, language: str) -> tuple[StaticOnlyFetcher, list
     return _per_thread.stylesheets[key]
 
 
+def _finish(document, pdf_file) -> None:
+    # What WeasyPrint made, before it is written: CJK fonts without their empty glyph slots, then conformance.
+    cjk_font_programs.compact(pdf_file)
+    pdf_conformance.finish(document, pdf_file)
+
+
 def render(document: Document, options: PdfOptions, template: str = "pdf/declaration.html",
            **context) -> tuple[bytes, int]:
     """Render a document to a tagged PDF/A-3a and PDF/UA-1 file; return the file and its number of pages.
@@ -262,5 +268,5 @@ def render(document: Document, options: PdfOptions, template: str = "pdf/declara
         laid_out = html.render(font_config=_font_config(), color_profiles=_color_profiles(),
                                stylesheets=stylesheets, pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT)
         content = laid_out.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
-                                     attachments=attachments, finisher=pdf_conformance.finish)
+                                     attachments=attachments, finisher=_finish)
     return content, len(laid_out.pages)
