@@ -20,6 +20,7 @@ import io
 import pydyf
 from cffi import FFI
 from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
 
 _ffi = FFI()
 _ffi.cdef("""
@@ -105,18 +106,61 @@ def _cff_subset(font: bytes, cids: set[int]) -> bytes | None:
     table = _ffi.gc(_harfbuzz.hb_face_reference_table(subset_face, _CFF_TABLE), _harfbuzz.hb_blob_destroy)
     length = _ffi.new("unsigned int *")
     data = _harfbuzz.hb_blob_get_data(table, length)
-    cff = bytes(_ffi.buffer(data, length[0])) if length[0] else b""
-    found = _cids_of(cff) if cff else None
-    # HarfBuzz also keeps the few glyphs WeasyPrint's own subset took in with those drawn (the forms its
-    # layout tables led to): a handful more, never one less.
-    return cff if found is not None and cids <= found else None
-
-
-def _cids_of(cff: bytes) -> set[int] | None:
-    """Return the CIDs of a CID-keyed CFF font's glyphs, from its charset; None if it is not CID-keyed."""
-    fonts = CFFFontSet()
-    fonts.decompile(io.BytesIO(cff), None)
-    top = fonts.topDictIndex[0]
-    if not hasattr(top, "ROS"):
+    if not length[0]:
         return None
-    return {0 if name == ".notdef" else int(name.removeprefix("cid")) for name in top.charset}
+    fonts = CFFFontSet()
+    fonts.decompile(io.BytesIO(bytes(_ffi.buffer(data, length[0]))), None)
+    top = fonts.topDictIndex[0]
+    # A CID-keyed font (ROS) keeps the CIDs in its charset; HarfBuzz also keeps the few glyphs WeasyPrint's own
+    # subset took in with those drawn (the forms its layout tables led to): a handful more, never one less.
+    if not hasattr(top, "ROS") or not cids <= {_cid(name) for name in top.charset}:
+        return None
+    _write_widths_whole(top)
+    cff = io.BytesIO()
+    fonts.compile(cff, TTFont(recalcBBoxes=False))
+    return cff.getvalue()
+
+
+def _cid(glyph_name: str) -> int:
+    return 0 if glyph_name == ".notdef" else int(glyph_name.removeprefix("cid"))
+
+
+# The operators that may end a charstring's first run of operands: how many operands they take without
+# a width in front, or (_EVEN_OPERANDS) an even number of them, so that an odd one means a width.
+_OPERANDS_WITHOUT_WIDTH = {"hmoveto": 1, "vmoveto": 1, "rmoveto": 2, "endchar": (0, 4)}
+_EVEN_OPERANDS = {"hstem", "vstem", "hstemhm", "vstemhm", "hintmask", "cntrmask"}
+
+
+def _write_widths_whole(top) -> None:
+    """Write each glyph's advance width whole in its charstring, and make every nominal and default width 0.
+
+    A CFF charstring's width is written as a difference from the nominal width of its Private DICT,
+    or left out for the default width. In a CID-keyed font each group of glyphs has a Private DICT
+    of its own, and page-validation reads the difference as the width, and finds none in front of an
+    hmoveto or a vmoveto (its rule GLYPH-WIDTH-001 of PDF/A-3 and PDF/UA-1 then fails). Written whole,
+    against nominal and default widths of 0, in front of an rmoveto where a glyph's outline starts
+    with another move, a width reads the same in every reader and in that validator alike.
+    """
+    for name in top.charset:
+        charstring, group = top.CharStrings.getItemAndSelector(name)
+        private = top.FDArray[group].Private
+        charstring.decompile()
+        program = charstring.program
+        operator_at = next(index for index, token in enumerate(program) if isinstance(token, str))
+        operator = program[operator_at]
+        if operator in _EVEN_OPERANDS:
+            with_width = operator_at % 2 == 1
+        else:
+            without = _OPERANDS_WITHOUT_WIDTH[operator]
+            with_width = operator_at not in (without if isinstance(without, tuple) else (without,))
+        width = private.nominalWidthX + program[0] if with_width else private.defaultWidthX
+        operands = program[1 if with_width else 0:operator_at]
+        # page-validation finds no width in front of an hmoveto or a vmoveto: the same move, as an rmoveto.
+        if operator == "hmoveto":
+            operator, operands = "rmoveto", [*operands, 0]
+        elif operator == "vmoveto":
+            operator, operands = "rmoveto", [0, *operands]
+        charstring.program = [width, *operands, operator, *program[operator_at + 1:]]
+    for group in top.FDArray:
+        group.Private.nominalWidthX = 0
+        group.Private.defaultWidthX = 0
