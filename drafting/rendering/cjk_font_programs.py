@@ -1,27 +1,31 @@
 """Chinese, Japanese and Korean fonts embedded with the glyphs a PDF draws and no empty slots for the others.
 
-WeasyPrint subsets every font keeping each glyph's original number (HarfBuzz's RETAIN_GIDS): the text's
-codes are those numbers, and a TrueType font is looked up by them. A CJK face numbers some 65,000
-glyphs, so its subset keeps 65,000 slots, nearly all empty, and two pages of Japanese carried
-more than 400 KB of fonts. The Noto CJK faces are CID-keyed CFF fonts, in which a glyph is found by
-its CID through the font's charset, whatever its position: subset without retaining the numbers,
-such a font keeps each glyph's CID, so it draws the same glyph for the same code. compact() makes
-that subset of the glyphs the text draws for each such font of the PDF, before it is written (pdf.render's finisher), and embeds
-it as a bare CFF font program (FontFile3 /CIDFontType0C), in which every reader, FreeType among
-them, looks glyphs up by CID (in an OpenType wrapper, FreeType takes codes for glyph numbers).
+WeasyPrint subsets every font keeping each glyph's original number (HarfBuzz's RETAIN_GIDS): the
+text's codes are those numbers, and a TrueType font is looked up by them. A CJK face numbers some
+65,000 glyphs, so its subset keeps 65,000 slots, nearly all empty, and two pages of Japanese
+carried more than 400 KB of fonts. The Noto CJK faces are CID-keyed CFF fonts, in which a glyph is
+found by its CID through the font's charset, whatever its position: subset without retaining the
+numbers, such a font keeps each glyph's CID, so it draws the same glyph for the same code.
 
-The subset is HarfBuzz's, as WeasyPrint's own, from the system library WeasyPrint already loads:
-fontTools takes a third of a second per face to read 65,000 glyph slots. A font whose subset does not
-hold every CID the text draws stays as WeasyPrint embedded it.
+compact(), run on WeasyPrint's PDF before it is written (pdf.render's finisher), makes that subset
+of the glyphs the text draws for each such font, and embeds it as a bare CFF font program
+(FontFile3 /CIDFontType0C), in which every reader, FreeType among them, looks glyphs up by CID (in
+an OpenType wrapper, FreeType takes codes for glyph numbers). The subset is HarfBuzz's, as
+WeasyPrint's own, from the system library WeasyPrint already loads: fontTools takes a third of a
+second per face to read 65,000 glyph slots, and only reads the few hundred left, to check their
+CIDs and write their widths (_write_widths_whole). A font whose subset does not hold every CID the
+text draws stays as WeasyPrint embedded it, with a warning.
 """
 
 import io
+import logging
 
 import pydyf
 from cffi import FFI
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 
+LOGGER = logging.getLogger(__name__)
 _ffi = FFI()
 _ffi.cdef("""
 typedef struct hb_blob_t hb_blob_t;
@@ -65,9 +69,11 @@ def compact(pdf_file: pydyf.PDF) -> None:
         if program.extra.get("Subtype") != "/OpenType":
             continue
         subset = _cff_subset(b"".join(program.stream), cids | {0})
-        if subset is not None:
-            program.stream = [subset]
-            program.extra["Subtype"] = "/CIDFontType0C"
+        if subset is None:
+            LOGGER.warning("A CJK font of the PDF is embedded with every glyph slot: its subset lost glyphs drawn.")
+            continue
+        program.stream = [subset]
+        program.extra["Subtype"] = "/CIDFontType0C"
 
 
 def _number(reference: str) -> int:
