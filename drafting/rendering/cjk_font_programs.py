@@ -23,6 +23,7 @@ import logging
 import pydyf
 from cffi import FFI
 from fontTools.cffLib import CFFFontSet
+from fontTools.misc.psCharStrings import encodeFixed, encodeIntT2
 from fontTools.ttLib import TTFont
 
 LOGGER = logging.getLogger(__name__)
@@ -121,7 +122,10 @@ def _cff_subset(font: bytes, cids: set[int]) -> bytes | None:
     # subset took in with those drawn (the forms its layout tables led to): a handful more, never one less.
     if not hasattr(top, "ROS") or not cids <= {_cid(name) for name in top.charset}:
         return None
-    _write_widths_whole(top)
+    try:
+        _write_widths_whole(top)
+    except (ValueError, IndexError):  # a charstring this module does not read: the font is kept whole
+        return None
     cff = io.BytesIO()
     fonts.compile(cff, TTFont(recalcBBoxes=False))
     return cff.getvalue()
@@ -131,10 +135,12 @@ def _cid(glyph_name: str) -> int:
     return 0 if glyph_name == ".notdef" else int(glyph_name.removeprefix("cid"))
 
 
-# The operators that may end a charstring's first run of operands: how many operands they take without
-# a width in front, or (_EVEN_OPERANDS) an even number of them, so that an odd one means a width.
-_OPERANDS_WITHOUT_WIDTH = {"hmoveto": 1, "vmoveto": 1, "rmoveto": 2, "endchar": (0, 4)}
-_EVEN_OPERANDS = {"hstem", "vstem", "hstemhm", "vstemhm", "hintmask", "cntrmask"}
+# The operators that may end a charstring's first run of operands (Type 2 charstrings, 4.1): how many
+# operands they take without a width in front, or (_EVEN_OPERANDS) an even number of them, an odd one
+# meaning a width.
+_HMOVETO, _VMOVETO, _RMOVETO, _ENDCHAR = 22, 4, 21, 14
+_OPERANDS_WITHOUT_WIDTH = {_HMOVETO: (1,), _VMOVETO: (1,), _RMOVETO: (2,), _ENDCHAR: (0, 4)}
+_EVEN_OPERANDS = {1, 3, 18, 19, 20, 23}  # hstem, vstem, hstemhm, hintmask, cntrmask, vstemhm
 
 
 def _write_widths_whole(top) -> None:
@@ -146,27 +152,56 @@ def _write_widths_whole(top) -> None:
     hmoveto or a vmoveto (its rule GLYPH-WIDTH-001 of PDF/A-3 and PDF/UA-1 then fails). Written whole,
     against nominal and default widths of 0, in front of an rmoveto where a glyph's outline starts
     with another move, a width reads the same in every reader and in that validator alike.
+
+    Only the operands before the first operator are read and written again, from the charstring's
+    bytes: decompiling whole charstrings in Python took longer than the rest of the render.
     """
     for name in top.charset:
         charstring, group = top.CharStrings.getItemAndSelector(name)
         private = top.FDArray[group].Private
-        charstring.decompile()
-        program = charstring.program
-        operator_at = next(index for index, token in enumerate(program) if isinstance(token, str))
-        operator = program[operator_at]
+        operands, operator, rest = _first_operation(charstring.bytecode)
         if operator in _EVEN_OPERANDS:
-            with_width = operator_at % 2 == 1
+            with_width = len(operands) % 2 == 1
         else:
-            without = _OPERANDS_WITHOUT_WIDTH[operator]
-            with_width = operator_at not in (without if isinstance(without, tuple) else (without,))
-        width = private.nominalWidthX + program[0] if with_width else private.defaultWidthX
-        operands = program[1 if with_width else 0:operator_at]
+            with_width = len(operands) not in _OPERANDS_WITHOUT_WIDTH[operator]
+        width = private.nominalWidthX + operands[0] if with_width else private.defaultWidthX
+        operands = operands[1:] if with_width else operands
         # page-validation finds no width in front of an hmoveto or a vmoveto: the same move, as an rmoveto.
-        if operator == "hmoveto":
-            operator, operands = "rmoveto", [*operands, 0]
-        elif operator == "vmoveto":
-            operator, operands = "rmoveto", [0, *operands]
-        charstring.program = [width, *operands, operator, *program[operator_at + 1:]]
+        if operator == _HMOVETO:
+            operator, operands = _RMOVETO, [*operands, 0]
+        elif operator == _VMOVETO:
+            operator, operands = _RMOVETO, [0, *operands]
+        charstring.bytecode = b"".join(map(_encoded, [width, *operands])) + bytes([operator]) + rest
     for group in top.FDArray:
         group.Private.nominalWidthX = 0
         group.Private.defaultWidthX = 0
+
+
+def _first_operation(bytecode: bytes) -> tuple[list[float], int, bytes]:
+    """Return a charstring's operands before its first operator, that operator, and the bytes after it."""
+    operands, at = [], 0
+    while True:
+        byte = bytecode[at]
+        if 32 <= byte <= 246:
+            operands.append(byte - 139)
+            at += 1
+        elif 247 <= byte <= 250:
+            operands.append((byte - 247) * 256 + bytecode[at + 1] + 108)
+            at += 2
+        elif 251 <= byte <= 254:
+            operands.append(-(byte - 251) * 256 - bytecode[at + 1] - 108)
+            at += 2
+        elif byte == 28:
+            operands.append(int.from_bytes(bytecode[at + 1:at + 3], "big", signed=True))
+            at += 3
+        elif byte == 255:
+            operands.append(int.from_bytes(bytecode[at + 1:at + 5], "big", signed=True) / 65536)
+            at += 5
+        elif byte in _EVEN_OPERANDS or byte in _OPERANDS_WITHOUT_WIDTH:
+            return operands, byte, bytecode[at + 1:]
+        else:
+            raise ValueError(f"A charstring whose first operator, {byte}, cannot start a glyph.")
+
+
+def _encoded(number: float) -> bytes:
+    return encodeIntT2(number) if isinstance(number, int) else encodeFixed(number)
