@@ -322,7 +322,8 @@ def test_signing_many_pdfs_does_not_load_the_private_key_again(app, client, toky
     signing.sign(content)  # the key file opened, the key loaded
     loads = []
     load = pdf_cms.serialization.load_der_private_key
-    monkeypatch.setattr(pdf_cms.serialization, "load_der_private_key", lambda *args, **kwargs: loads.append(1) or load(*args, **kwargs))
+    monkeypatch.setattr(pdf_cms.serialization, "load_der_private_key",
+                        lambda *args, **kwargs: loads.append(1) or load(*args, **kwargs))
     signed = [signing.sign(content) for _ in range(3)]
     assert loads == []
     for each in signed:
