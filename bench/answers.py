@@ -13,8 +13,11 @@ with 1 if a round went wrong.
 With --against, a second gunicorn serves another checkout of the code (main's, say) on the same
 database, and the rounds alternate between the two, each on a fresh final text: what the machine's
 other work does to the latencies then falls on both alike. Both must share the database's schema.
+With --floor, bench/hello_answer.py takes its turn too, served the same way: as many signed-in
+clients post a form with its CSRF token at once, and get their 302, with no work of the application's
+own; that is the least the machine can do the answers in.
 
-    .venv/bin/python -m bench.answers [--delegates 200] [--rounds 3] [--against ../main]
+    .venv/bin/python -m bench.answers [--delegates 200] [--rounds 3] [--against ../main] [--floor]
 """
 
 import argparse
@@ -23,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -31,9 +35,11 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench.load import (
-    ROOT, WORKERS, Server, answer_at_once, bench_database, gunicorn, log_digest, percentile, report, served, statuses,
-    unexpected,
+    ROOT, WORKERS, Server, answer_at_once, bench_database, gunicorn, log_digest, percentile, report, served, signed_in,
+    statuses, unexpected,
 )
+
+FLOOR = "hello-world answer (bench/hello_answer.py)"
 
 
 def workers_cpu_seconds(server: Server) -> float:
@@ -78,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delegates", type=int, default=200, help="how many delegates answer at once (200)")
     parser.add_argument("--rounds", type=int, default=3, help="how many times, each on a fresh final text (3)")
     parser.add_argument("--against", type=Path, help="another checkout to serve too, alternating rounds with this one")
+    parser.add_argument("--floor", action="store_true", help="alternate with bench/hello_answer.py too")
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "drafting-bench-answers.log",
                         help="where gunicorn writes its output (overwritten)")
     args = parser.parse_args(argv)
@@ -86,30 +93,37 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         url = stack.enter_context(bench_database())
         bench = stack.enter_context(served(url, args.delegates, args.log))
-        servers = {str(ROOT): bench.server}
+        # Who answers where: each checkout of the application, and the floor; each with its signed-in clients.
+        servers = {str(ROOT): (bench.server, bench.clients)}
         if args.against is not None:
             # The delegates' cookies hold for any port of the host: they are signed in on this server too.
-            servers[str(args.against.resolve())] = stack.enter_context(
-                gunicorn(url, args.log, checkout=args.against.resolve())
-            )
+            other = stack.enter_context(gunicorn(url, args.log, checkout=args.against.resolve()))
+            servers[str(args.against.resolve())] = (other, bench.clients)
+        if args.floor:
+            hello = stack.enter_context(gunicorn(url, args.log, application="bench.hello_answer:app"))
+            # Clients of their own: the yardstick's session cookie has the same name as the application's.
+            with ThreadPoolExecutor(max_workers=16) as pool:
+                hello_clients = list(pool.map(lambda delegate: signed_in(hello.url, delegate.email), bench.cast.delegates))
+            servers[FLOOR] = (hello, hello_clients)
         print(f"Seeded {args.delegates} delegates and signed them in; gunicorn ({WORKERS} workers) serving "
-              + ", ".join(f"{checkout} at {server.url}" for checkout, server in servers.items()))
-        figures: dict[str, list[tuple[float, float, float, float]]] = {checkout: [] for checkout in servers}
+              + ", ".join(f"{name} at {server.url}" for name, (server, _) in servers.items()))
+        figures: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in servers}
         for number in range(1, args.rounds + 1):
-            for checkout, server in servers.items():
-                print(f"\nRound {number}: {args.delegates} delegates answer the same final text at once ({checkout})")
+            for name, (server, clients) in servers.items():
+                print(f"\nRound {number}: {args.delegates} delegates answer the same final text at once ({name})")
                 declaration_id = bench.final_text(f"Round {number} Declaration")
                 cpu_before = workers_cpu_seconds(server)
                 with lock_waits(url) as samples:
-                    run = answer_at_once(server.url, bench.clients, declaration_id)
+                    run = answer_at_once(server.url, clients, declaration_id)
                 cpu = (workers_cpu_seconds(server) - cpu_before) / len(run.responses) * 1000
                 report(run)
                 print(f"  gunicorn's workers: {cpu:.1f} ms of CPU per answer; PostgreSQL: a session waited for a lock "
                       f"in {samples['waiting']} of {samples['busy']} busy samples")
                 milliseconds = [response.seconds * 1000 for response in run.responses]
-                figures[checkout].append((percentile(milliseconds, 50), percentile(milliseconds, 95), run.seconds, cpu))
-                problems += unexpected(run.responses, {"302"}) + bench.check(declaration_id, run.responses,
-                                                                            expect_all=True)
+                figures[name].append((percentile(milliseconds, 50), percentile(milliseconds, 95), run.seconds, cpu))
+                problems += unexpected(run.responses, {"302"})
+                if name != FLOOR:
+                    problems += bench.check(declaration_id, run.responses, expect_all=True)
                 if not all(response.status == 302 for response in run.responses):
                     print(f"  not every answer was taken: {statuses(run.responses)}")
     for checkout, rounds in figures.items():

@@ -264,7 +264,7 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def gunicorn(database_url: str, log: Path, workers: int | None = WORKERS, env: dict | None = None,
-             checkout: Path = ROOT) -> Iterator[Server]:
+             checkout: Path = ROOT, application: str = APPLICATION) -> Iterator[Server]:
     """Serve the application on this database with gunicorn, on a free local port, until the block ends.
 
     gunicorn reads gunicorn.conf.py from the top of the checkout (timeouts, access log) and imports
@@ -278,7 +278,7 @@ def gunicorn(database_url: str, log: Path, workers: int | None = WORKERS, env: d
         # socket: gunicorn would open one at ~/.gunicorn/gunicorn.ctl, the same path for every server.
         process = subprocess.Popen(
             [str(GUNICORN), "-c", "gunicorn.conf.py", *(["--workers", str(workers)] if workers else []),
-             "--bind", f"127.0.0.1:{port}", "--no-control-socket", APPLICATION],
+             "--bind", f"127.0.0.1:{port}", "--no-control-socket", application],
             cwd=checkout, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
