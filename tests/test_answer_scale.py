@@ -160,3 +160,17 @@ def test_proposing_the_final_text_reads_as_many_queries_for_30_participants_as_f
         return len(proposed)
 
     assert queries(30) == queries(3)
+
+
+def test_an_answer_reads_the_delegates_organization_with_their_session(client, login_as, final_text_with,
+                                                                       count_queries):
+    # Every page names the user's organization and every answer records it: it comes with the sign-in's row.
+    declaration, delegate = final_text_with(3)
+    login_as(delegate)
+    page, organization = f"/declarations/{declaration.id}/affirmation", delegate.organization.name
+    db.session.expunge_all()  # the request shares this session: nothing it needs is loaded already
+    with count_queries() as answered:
+        response = client.post(page, data=ANSWER)
+    assert response.status_code == 302
+    assert [s for s in answered if s.lstrip().startswith("SELECT organizations.")] == []
+    assert f"The answer of {organization} is recorded" in client.get(response.location).get_data(as_text=True)
