@@ -158,8 +158,12 @@ def final_text_awaiting_answers(cast: Cast, title: str) -> int:
 
 @contextmanager
 def bench_database() -> Iterator[str]:
-    """Yield the URL of a new PostgreSQL database, dropped afterwards."""
-    name = f"drafting_bench_{uuid.uuid4().hex[:10]}"
+    """Yield the URL of a new PostgreSQL database, dropped afterwards.
+
+    Its name starts with BENCH_DATABASE_PREFIX from the environment (drafting_bench_ by default), so
+    that benches run side by side on one server each keep to databases of their own.
+    """
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'drafting_bench_')}{uuid.uuid4().hex[:10]}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")
     try:
@@ -259,10 +263,12 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, log: Path, workers: int | None = WORKERS, env: dict | None = None) -> Iterator[Server]:
+def gunicorn(database_url: str, log: Path, workers: int | None = WORKERS, env: dict | None = None,
+             checkout: Path = ROOT, application: str = APPLICATION) -> Iterator[Server]:
     """Serve the application on this database with gunicorn, on a free local port, until the block ends.
 
-    gunicorn reads gunicorn.conf.py from the top of the checkout (timeouts, access log); the
+    gunicorn reads gunicorn.conf.py from the top of the checkout (timeouts, access log) and imports
+    the application from it: this one, or another (`checkout`) to compare two versions of the code. The
     command line sets the port, and the workers unless `workers` is None. Output goes to `log`.
     """
     port = free_port()
@@ -272,8 +278,8 @@ def gunicorn(database_url: str, log: Path, workers: int | None = WORKERS, env: d
         # socket: gunicorn would open one at ~/.gunicorn/gunicorn.ctl, the same path for every server.
         process = subprocess.Popen(
             [str(GUNICORN), "-c", "gunicorn.conf.py", *(["--workers", str(workers)] if workers else []),
-             "--bind", f"127.0.0.1:{port}", "--no-control-socket", APPLICATION],
-            cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+             "--bind", f"127.0.0.1:{port}", "--no-control-socket", application],
+            cwd=checkout, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
         server = Server(f"http://127.0.0.1:{port}", process, log)

@@ -160,3 +160,34 @@ def test_proposing_the_final_text_reads_as_many_queries_for_30_participants_as_f
         return len(proposed)
 
     assert queries(30) == queries(3)
+
+
+def test_an_answer_reads_the_delegates_organization_with_their_session(client, login_as, final_text_with,
+                                                                       count_queries):
+    # Every page names the user's organization and every answer records it: it comes with the sign-in's row.
+    declaration, delegate = final_text_with(3)
+    login_as(delegate)
+    page, organization = f"/declarations/{declaration.id}/affirmation", delegate.organization.name
+    db.session.expunge_all()  # the request shares this session: nothing it needs is loaded already
+    with count_queries() as answered:
+        response = client.post(page, data=ANSWER)
+    assert response.status_code == 302
+    assert [s for s in answered if s.lstrip().startswith("SELECT organizations.")] == []
+    assert f"The answer of {organization} is recorded" in client.get(response.location).get_data(as_text=True)
+
+
+def test_an_answer_records_its_version_delegate_and_mandate_and_holds_them_without_a_query(final_text_with,
+                                                                                           count_queries):
+    # replace_answer writes them by their ids: the objects must still be the ones given, from the session.
+    declaration, delegate = final_text_with(3)
+    final = signoff.final_version(declaration)
+    mandate = permissions.mandate_for(delegate, declaration)
+    assert mandate is not None
+    answered = signoff.answer(final, delegate, Answer.affirmed, True)
+    with count_queries() as loaded:
+        assert (answered.version, answered.delegate, answered.mandate) == (final, delegate, mandate)
+    assert loaded == []
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Affirmation, answered.id)
+    assert (stored.version_id, stored.delegate_id, stored.mandate_id) == (final.id, delegate.id, mandate.id)

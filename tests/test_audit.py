@@ -206,3 +206,19 @@ def test_the_head_follows_every_event_and_is_sealed(trail):
     assert (head.events, head.hash) == (8, trail["events"][-1].hash)
     assert head.seal == audit.seal(8, head.hash) != audit.seal(7, head.hash)
 
+
+
+def test_the_session_reads_the_head_an_append_moved_and_a_rolled_back_savepoint_put_back(trail):
+    # record() moves the head with a plain UPDATE: the session's copy of the row, held here, must not say otherwise.
+    head = _db.session.scalar(select(AuditHead))
+    audit.record("kept")
+    kept = _db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (head.events, head.hash, head.seal) == (9, kept.hash, audit.seal(9, kept.hash))
+    with pytest.raises(RuntimeError), _db.session.begin_nested():
+        audit.record("undone")
+        raise RuntimeError("the adoption's PDF could not be signed")
+    assert (head.events, head.hash) == (9, kept.hash)
+    audit.record("after")
+    _db.session.commit()
+    check = audit.verify()
+    assert check.intact and check.events == 10

@@ -59,8 +59,10 @@ def is_live(sign_in: SignIn, now: datetime) -> bool:
 def resume(token: str, now: datetime) -> SignIn | None:
     """Return the live session a cookie's token names, noting this request as activity; None if there is none."""
     sign_in_id, _, secret = (token or "").partition(":")
+    # The user's organization comes in the same query: every page names it, and every answer records it.
     sign_in = (
-        db.session.get(SignIn, int(sign_in_id), options=[joinedload(SignIn.user)]) if sign_in_id.isdigit() else None
+        db.session.get(SignIn, int(sign_in_id), options=[joinedload(SignIn.user).joinedload(User.organization)])
+        if sign_in_id.isdigit() else None
     )
     if sign_in is None or not secret_matches(secret, sign_in.secret_hash) or not is_live(sign_in, now):
         return None
