@@ -103,13 +103,9 @@ def search(
     newest first. The number of queries does not depend on the number of declarations.
     """
     found = archive_index.phrases(words)
-    listed = archive_index.listed()
-    # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption).
-    query = (
-        select(Declaration.id.label("declaration_id"), listed.c.version_id)
-        .join(listed, listed.c.declaration_id == Declaration.id)
-        .where(Declaration.state == DeclarationState.adopted)
-    )
+    # Counted and ordered from the declarations' index on (state, adopted_at, id, network_id) alone: the
+    # full-text index is joined only to filter by country or by words.
+    query = select(Declaration.id.label("declaration_id")).where(Declaration.state == DeclarationState.adopted)
     if network_id is not None:
         query = query.where(Declaration.network_id == network_id)
     if year is not None:
@@ -118,7 +114,9 @@ def search(
             Declaration.adopted_at < datetime(year + 1, 1, 1, tzinfo=timezone.utc),
         )
     if country:
-        query = query.where(listed.c.host_country == country)
+        indexed = archive_index.listed()
+        query = query.join(indexed, indexed.c.declaration_id == Declaration.id).where(
+            indexed.c.host_country == country)
     order = [Declaration.adopted_at, Declaration.id]
     if found:
         hits = archive_index.matching(found).subquery()
@@ -134,13 +132,16 @@ def search(
         query.add_columns(*keys).order_by(*(key.desc() for key in keys))
         .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery("chosen")
     )
+    # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption and import).
+    listed = archive_index.listed()
     rows = db.session.execute(
         select(
             Declaration, Version.fingerprint, _host_name, _host_country, _host_country_name, _network_name,
             _network_acronym, Version.document if found else null(),
         ).select_from(chosen)
         .join(Declaration, Declaration.id == chosen.c.declaration_id)
-        .join(Version, Version.id == chosen.c.version_id)
+        .join(listed, listed.c.declaration_id == chosen.c.declaration_id)
+        .join(Version, Version.id == listed.c.version_id)
         .options(defer(Declaration.published_record, raiseload=True))
         .order_by(*(chosen.c[key.name].desc() for key in keys))
     ).all()

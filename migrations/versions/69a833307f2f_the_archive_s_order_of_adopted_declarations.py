@@ -1,0 +1,27 @@
+"""the archive's order of adopted declarations: an index on declarations (state, adopted_at, id, network_id)
+
+The archive and the API list the adopted declarations newest adoption first, a page at a time, count
+them and offer their networks and years: with this index PostgreSQL reads the page's twenty in order
+and counts them from the index, instead of reading every declaration and sorting them all.
+
+Revision ID: 69a833307f2f
+Revises: a3f9c2d4e8b1
+Create Date: 2026-12-03 20:30:00.000000
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '69a833307f2f'
+down_revision = 'a3f9c2d4e8b1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index('ix_declarations_state_adopted_at', 'declarations', ['state', 'adopted_at', 'id', 'network_id'])
+
+
+def downgrade():
+    op.drop_index('ix_declarations_state_adopted_at', table_name='declarations')
