@@ -80,6 +80,8 @@ class Declaration(db.Model):
         # The archive's order (drafting.domain.archive_search): a page of the adopted declarations, newest adoption
         # first, their count, networks and years, read from this index rather than from every declaration.
         Index("ix_declarations_state_adopted_at", "state", "adopted_at", "id", "network_id"),
+        # The same within a network: its page of the archive, and the latest adoption of each network for the choices.
+        Index("ix_declarations_state_network_id", "state", "network_id", "adopted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
