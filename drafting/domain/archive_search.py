@@ -171,17 +171,21 @@ def choices() -> ArchiveChoices:
     )
     # Grouped by the year in the database's time zone: a declaration whose year differs in UTC was
     # adopted within hours of the new year, so it is the first or the last of its group.
-    years = select(literal("year"), null(), null(), func.min(Declaration.adopted_at), func.max(Declaration.adopted_at)) \
+    years = (
+        select(literal("year"), null(), null(), func.min(Declaration.adopted_at), func.max(Declaration.adopted_at))
         .where(adopted).group_by(extract("year", Declaration.adopted_at))
+    )
     networks = select(literal("network"), Network.id, latest_name, null(), null())
     # Only adopted declarations are indexed (archive_index.add, at adoption and import; adoption is final).
-    countries = select(literal("country"), null(), listed.c.host_country, null(), null()).group_by(listed.c.host_country)
+    countries = (
+        select(literal("country"), null(), listed.c.host_country, null(), null()).group_by(listed.c.host_country)
+    )
     rows = db.session.execute(union_all(years, networks, countries)).all()
     named = [(network_id, name) for kind, network_id, name, *_ in rows if kind == "network" and name is not None]
+    moments = [moment for kind, *_, first, last in rows if kind == "year" for moment in (first, last)]
     return ArchiveChoices(
         networks=sorted(named, key=lambda network: network[1].casefold()),
-        years=sorted({_utc(moment).year for kind, *_, first, last in rows if kind == "year" for moment in (first, last)},
-                     reverse=True),
+        years=sorted({_utc(moment).year for moment in moments}, reverse=True),
         countries=sorted((code for kind, _, code, *_ in rows if kind == "country"),
                          key=lambda code: country_name(code).casefold()),
     )

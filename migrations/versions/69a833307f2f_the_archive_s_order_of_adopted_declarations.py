@@ -1,4 +1,6 @@
-"""the archive's order of adopted declarations: indexes on declarations (state, adopted_at, id, network_id) and (state, network_id, adopted_at, id)
+"""the archive's order of adopted declarations: two indexes on declarations, by adoption and by network
+
+(state, adopted_at, id, network_id) and (state, network_id, adopted_at, id).
 
 The archive and the API list the adopted declarations newest adoption first, a page at a time, count
 them and offer their networks and years: with these indexes PostgreSQL reads the page's twenty in order
