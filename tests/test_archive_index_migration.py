@@ -21,21 +21,26 @@ class TestMigration:
         """Leave `db.session` to Flask-SQLAlchemy: this test fills a database of its own."""
         return db
 
+    @staticmethod
+    def adopt_one():
+        """Adopt the "Resilience Declaration", whose clause holds "disaster drills"."""
+        tokyo = Organization(name="Tokyo", kind=OrganizationKind.city, country="JP")
+        db.session.add(tokyo)
+        db.session.flush()
+        drafter = create_user("drafter@tokyo.example.org", "Tokyo Drafter", "a long enough password",
+                              UserRole.drafter, tokyo)
+        declaration = create_declaration(tokyo, drafter, title="Resilience Declaration", meeting_name="Plenary",
+                                         place="Tokyo", starts_on=date(2027, 11, 8), ends_on=date(2027, 11, 9),
+                                         preamble="We met.")
+        add_clause(declaration, heading="Drills", body="We hold joint disaster drills.")
+        circulation.circulate(declaration, drafter, date.today() + timedelta(days=7), date.today())
+        signoff.propose_final(declaration, drafter, date.today() + timedelta(days=7), date.today())
+        signoff.adopt(declaration, drafter)
+        db.session.commit()
+
     def test_declarations_adopted_before_are_indexed_and_a_downgrade_removes_the_index(self, tmp_path):
         with migrated_application(tmp_path):
-            tokyo = Organization(name="Tokyo", kind=OrganizationKind.city, country="JP")
-            db.session.add(tokyo)
-            db.session.flush()
-            drafter = create_user("drafter@tokyo.example.org", "Tokyo Drafter", "a long enough password",
-                                  UserRole.drafter, tokyo)
-            declaration = create_declaration(tokyo, drafter, title="Resilience Declaration", meeting_name="Plenary",
-                                             place="Tokyo", starts_on=date(2027, 11, 8), ends_on=date(2027, 11, 9),
-                                             preamble="We met.")
-            add_clause(declaration, heading="Drills", body="We hold joint disaster drills.")
-            circulation.circulate(declaration, drafter, date.today() + timedelta(days=7), date.today())
-            signoff.propose_final(declaration, drafter, date.today() + timedelta(days=7), date.today())
-            signoff.adopt(declaration, drafter)
-            db.session.commit()
+            self.adopt_one()
             db.session.close()
 
             downgrade(revision=REVISION_BEFORE)

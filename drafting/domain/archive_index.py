@@ -14,6 +14,8 @@ only this module and its migration (a3f9c2d4e8b1) touch it.
 """
 
 import re
+from collections import deque
+from itertools import islice
 
 from sqlalchemy import Select, Subquery, column, func, literal_column, select, table
 
@@ -129,11 +131,14 @@ def _matching_sqlite(found: list[tuple[str, ...]]) -> Select:
 def highlights(text: str, found: list[tuple[str, ...]]) -> list[tuple[str, bool]]:
     """Cut a text into parts, each marked True where it spells one of the phrases found."""
     spans = term_spans(text)
+    longest_first = sorted(found, key=len, reverse=True)
+    # Most terms start no phrase: they are passed over without comparing a phrase to them.
+    first_terms = {phrase[0] for phrase in found}
     marked: list[tuple[int, int]] = []
     index = 0
     while index < len(spans):
-        length = next(
-            (len(phrase) for phrase in sorted(found, key=len, reverse=True)
+        length = spans[index][2] in first_terms and next(
+            (len(phrase) for phrase in longest_first
              if tuple(term for _, _, term in spans[index:index + len(phrase)]) == phrase),
             0,
         )
@@ -153,13 +158,30 @@ def highlights(text: str, found: list[tuple[str, ...]]) -> list[tuple[str, bool]
     return parts
 
 
+def _first_found(text: str, found: list[tuple[str, ...]]) -> int | None:
+    """Return where the first phrase found in a text starts, as highlights() marks it; None if none is.
+
+    The terms are read only as far as that phrase: an excerpt needs no more of a long text.
+    """
+    if not found:
+        return None
+    longest = max(map(len, found))
+    terms = ((match.start(), match.group().lower()) for match in _TERM.finditer(text))
+    ahead: deque[tuple[int, str]] = deque()
+    while True:
+        ahead.extend(islice(terms, longest - len(ahead)))
+        if not ahead:
+            return None
+        if any(tuple(term for _, term in islice(ahead, len(phrase))) == phrase for phrase in found):
+            return ahead[0][0]
+        ahead.popleft()
+
+
 def excerpt(text: str, found: list[tuple[str, ...]], around: int = 90) -> list[tuple[str, bool]]:
     """Return the part of a text around the first phrase found in it, cut into parts as highlights() does."""
-    parts = highlights(text, found)
-    first = next((offset for offset, (part, hit) in enumerate(parts) if hit), None)
-    if first is None:
+    start = _first_found(text, found)
+    if start is None:
         return []
-    start = sum(len(part) for part, _ in parts[:first])
     begin = max(0, start - around)
     # Begin and end at a space, so that the excerpt does not cut a word in two.
     while begin > 0 and not text[begin - 1].isspace():

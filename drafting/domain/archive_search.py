@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import extract, false, func, null, select
+from sqlalchemy import extract, false, func, literal, null, select, union_all
 from sqlalchemy.orm import defer
 
 from drafting.domain import archive_index
@@ -11,16 +11,14 @@ from drafting.domain.clock import as_utc
 from drafting.domain.publication import adopted_moment
 from drafting.domain.published_record import PublishedNetwork
 from drafting.extensions import db
-from drafting.models import Declaration, DeclarationState, Version
+from drafting.models import Declaration, DeclarationState, Network, Version
 from drafting.models.organizations import country_name
 
 # What the list shows of the host and the network as the declaration was adopted, not as they read now,
-# read in the query: the whole record (every participant, the certificate) is many times larger.
-_host_name = Declaration.published_record[("host", "name")].as_string()
-_host_country = Declaration.published_record[("host", "country")].as_string()
-_host_country_name = Declaration.published_record[("host", "country_name")].as_string()
-_network_name = Declaration.published_record[("network", "name")].as_string()
-_network_acronym = Declaration.published_record[("network", "acronym")].as_string()
+# read in the query: the whole record (every participant, the certificate) is many times larger. Two
+# parts rather than five names: PostgreSQL parses the whole record again for each one it reads.
+_host = Declaration.published_record["host"]
+_network = Declaration.published_record["network"]
 
 
 # Declarations per page of the archive and of the API's list.
@@ -103,13 +101,9 @@ def search(
     newest first. The number of queries does not depend on the number of declarations.
     """
     found = archive_index.phrases(words)
-    listed = archive_index.listed()
-    # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption).
-    query = (
-        select(Declaration.id.label("declaration_id"), listed.c.version_id)
-        .join(listed, listed.c.declaration_id == Declaration.id)
-        .where(Declaration.state == DeclarationState.adopted)
-    )
+    # Counted and ordered from the declarations' index on (state, adopted_at, id, network_id) alone: the
+    # full-text index is joined only to filter by country or by words.
+    query = select(Declaration.id.label("declaration_id")).where(Declaration.state == DeclarationState.adopted)
     if network_id is not None:
         query = query.where(Declaration.network_id == network_id)
     if year is not None:
@@ -118,7 +112,9 @@ def search(
             Declaration.adopted_at < datetime(year + 1, 1, 1, tzinfo=timezone.utc),
         )
     if country:
-        query = query.where(listed.c.host_country == country)
+        indexed = archive_index.listed()
+        query = query.join(indexed, indexed.c.declaration_id == Declaration.id).where(
+            indexed.c.host_country == country)
     order = [Declaration.adopted_at, Declaration.id]
     if found:
         hits = archive_index.matching(found).subquery()
@@ -134,24 +130,26 @@ def search(
         query.add_columns(*keys).order_by(*(key.desc() for key in keys))
         .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery("chosen")
     )
+    # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption and import).
+    listed = archive_index.listed()
     rows = db.session.execute(
         select(
-            Declaration, Version.fingerprint, _host_name, _host_country, _host_country_name, _network_name,
-            _network_acronym, Version.document if found else null(),
+            Declaration, Version.fingerprint, _host, _network, Version.document if found else null(),
         ).select_from(chosen)
         .join(Declaration, Declaration.id == chosen.c.declaration_id)
-        .join(Version, Version.id == chosen.c.version_id)
+        .join(listed, listed.c.declaration_id == chosen.c.declaration_id)
+        .join(Version, Version.id == listed.c.version_id)
         .options(defer(Declaration.published_record, raiseload=True))
         .order_by(*(chosen.c[key.name].desc() for key in keys))
     ).all()
     entries = [
         ArchiveEntry(
-            declaration, fingerprint, ListedHost(*host),
-            PublishedNetwork(network, acronym) if network is not None else None,
+            declaration, fingerprint, ListedHost(host["name"], host["country"], host["country_name"]),
+            PublishedNetwork(network["name"], network["acronym"]) if network is not None else None,
             archive_index.highlights(declaration.title, found),
             archive_index.excerpt(archive_index.text_of(document), found) if found else [],
         )
-        for declaration, fingerprint, *host, network, acronym, document in rows
+        for declaration, fingerprint, host, network, document in rows
     ]
     return ArchivePage(entries, page, total)
 
@@ -160,29 +158,36 @@ def choices() -> ArchiveChoices:
     """Return the networks, years of adoption and host countries of the adopted declarations, in one query.
 
     A network renamed between two adoptions is offered under the name of its latest one. The query
-    returns one row per network, country and year, however many declarations share them.
+    reads each network's latest adoption from the declarations' index, the years from the same index and
+    the countries from the full-text index's table, each without joining the two tables row by row.
     """
+    adopted = Declaration.state == DeclarationState.adopted
+    listed = archive_index.listed()
+    # Through the index on (state, network_id, adopted_at, id): one step per network, however many it adopted.
+    latest_name = (
+        select(listed.c.network_name).join(Declaration, Declaration.id == listed.c.declaration_id)
+        .where(adopted, Declaration.network_id == Network.id)
+        .order_by(Declaration.adopted_at.desc(), Declaration.id.desc()).limit(1).scalar_subquery()
+    )
     # Grouped by the year in the database's time zone: a declaration whose year differs in UTC was
     # adopted within hours of the new year, so it is the first or the last of its group.
-    listed = archive_index.listed()
-    rows = db.session.execute(
-        select(Declaration.network_id, listed.c.network_name, listed.c.host_country,
-               func.min(Declaration.adopted_at), func.max(Declaration.adopted_at))
-        .join(listed, listed.c.declaration_id == Declaration.id)
-        .where(Declaration.state == DeclarationState.adopted)
-        .group_by(Declaration.network_id, listed.c.network_name, listed.c.host_country,
-                  extract("year", Declaration.adopted_at))
-    ).all()
-    latest: dict[int, tuple[datetime, str]] = {}
-    for network_id, name, _, _, last in rows:
-        if network_id is not None and (network_id not in latest or _utc(last) > latest[network_id][0]):
-            latest[network_id] = (_utc(last), name)
-    years = {_utc(moment).year for *_, first, last in rows for moment in (first, last)}
+    years = (
+        select(literal("year"), null(), null(), func.min(Declaration.adopted_at), func.max(Declaration.adopted_at))
+        .where(adopted).group_by(extract("year", Declaration.adopted_at))
+    )
+    networks = select(literal("network"), Network.id, latest_name, null(), null())
+    # Only adopted declarations are indexed (archive_index.add, at adoption and import; adoption is final).
+    countries = (
+        select(literal("country"), null(), listed.c.host_country, null(), null()).group_by(listed.c.host_country)
+    )
+    rows = db.session.execute(union_all(years, networks, countries)).all()
+    named = [(network_id, name) for kind, network_id, name, *_ in rows if kind == "network" and name is not None]
+    moments = [moment for kind, *_, first, last in rows if kind == "year" for moment in (first, last)]
     return ArchiveChoices(
-        networks=sorted(((network_id, name) for network_id, (_, name) in latest.items()),
-                        key=lambda network: network[1].casefold()),
-        years=sorted(years, reverse=True),
-        countries=sorted({code for _, _, code, _, _ in rows}, key=lambda code: country_name(code).casefold()),
+        networks=sorted(named, key=lambda network: network[1].casefold()),
+        years=sorted({_utc(moment).year for moment in moments}, reverse=True),
+        countries=sorted((code for kind, _, code, *_ in rows if kind == "country"),
+                         key=lambda code: country_name(code).casefold()),
     )
 
 
