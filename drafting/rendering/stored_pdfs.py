@@ -197,11 +197,12 @@ def _by_itself() -> Iterator[Connection]:
     (a test's, holding its transaction) reads in that connection's transaction. SQLite's connections keep their
     own transaction handling (drafting/__init__.py): there a statement runs in a transaction, as always.
     """
-    bind = db.session.get_bind()
-    if isinstance(bind, Connection):
-        yield bind
+    # Read from the session's configuration: asking the session itself would make one for the request.
+    bound = db.session.session_factory.kw.get("bind")
+    if isinstance(bound, Connection):
+        yield bound
         return
-    with bind.connect() as connection:
+    with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
