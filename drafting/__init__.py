@@ -12,6 +12,7 @@ from drafting import pooled_connections
 from drafting.domain import time_zones
 from drafting.domain.text import characters
 from drafting.extensions import csrf, db, described_by_models, limiter, login_manager, migrate
+from drafting.web.session_cookie import SessionCookie
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -38,6 +39,7 @@ def create_app(config_class: type | str = Config) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
+    app.session_interface = SessionCookie()
     if hasattr(config_class, "check"):
         config_class.check()
     # Every page and e-mail with a deadline would fail on it: refuse to start instead.
