@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple, Protocol
 
 from flask import current_app, has_request_context, url_for
@@ -59,6 +59,8 @@ class Named(Protocol):
     ends_on: date
 
 
+# Every download of a PDF names it after its declaration's title: the same few titles, over and over.
+@lru_cache(maxsize=1024)
 def _slug(text: str) -> str | None:
     """Return text as lower-case ASCII words joined by hyphens, or None if letters would be lost."""
     decomposed = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
