@@ -1,4 +1,5 @@
-"""PostgreSQL connections checked before each use from the pool, at the cost of a round trip only after a pause.
+"""PostgreSQL connections from the pool: checked before each use, at the cost of a round trip only after a pause,
+and lent for statements that run by themselves, outside any transaction.
 
 SQLAlchemy's pool_pre_ping sends `SELECT 1` at every checkout: on a busy server, a round trip to the
 database for every request, as many as the request's own queries when it has one (the public PDF,
@@ -12,10 +13,14 @@ an idle connection silently, happens after minutes of silence, not within second
 
 import select
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, exc
+from sqlalchemy import Connection, event, exc
 from sqlalchemy.engine import Engine
+
+from drafting.extensions import db
 
 _CHECKED_IN_AT = "checked in at"
 
@@ -50,3 +55,23 @@ def check_before_use(engine: Engine, pause: timedelta) -> None:
                 engine.dialect.do_ping(dbapi_connection)
             except engine.dialect.loaded_dbapi.Error as error:
                 raise exc.InvalidatePoolError("A connection idle in the pool no longer answers.") from error
+
+
+@contextmanager
+def by_itself() -> Iterator[Connection]:
+    """Yield a connection of the session's bind on which each statement runs by itself, outside any transaction.
+
+    On PostgreSQL a lone SELECT then reads one consistent snapshot in one round trip to the server, instead of
+    three with BEGIN and COMMIT, and nothing of the ORM's session is involved. A session bound to a connection
+    (a test's, holding its transaction) reads in that connection's transaction. SQLite's connections keep their
+    own transaction handling (drafting/__init__.py): there a statement runs in a transaction, as always.
+    """
+    # Read from the session's configuration: asking the session itself would make one for the request.
+    bound = db.session.session_factory.kw.get("bind")
+    if isinstance(bound, Connection):
+        yield bound
+        return
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection

@@ -8,16 +8,15 @@ every application server sends the same bytes.
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import NamedTuple, Protocol
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from drafting import pooled_connections
 from drafting.domain import (
     audit, circulation, completion, final_text, publication, published_record, signing_certificates,
 )
@@ -190,26 +189,6 @@ def etag(fingerprint: str, kind: str, page_size: str) -> str:
             + ("" if kind in (pdf.ADOPTED, pdf.CIRCULATED) else f"-{kind}"))
 
 
-@contextmanager
-def _by_itself() -> Iterator[Connection]:
-    """Yield a connection of the session's bind on which each statement runs by itself, outside any transaction.
-
-    On PostgreSQL a lone SELECT then reads one consistent snapshot in one round trip to the server, instead of
-    three with BEGIN and COMMIT, and nothing of the ORM's session is involved. A session bound to a connection
-    (a test's, holding its transaction) reads in that connection's transaction. SQLite's connections keep their
-    own transaction handling (drafting/__init__.py): there a statement runs in a transaction, as always.
-    """
-    # Read from the session's configuration: asking the session itself would make one for the request.
-    bound = db.session.session_factory.kw.get("bind")
-    if isinstance(bound, Connection):
-        yield bound
-        return
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        yield connection
-
-
 @cache
 def _published_pdf_query(with_content: bool) -> Select:
     # Built once: making the statement (an alias of versions among others) costs more than running it.
@@ -233,7 +212,7 @@ def published_pdf(declaration_id: int, page_size: str = "A4", with_content: bool
     transaction. Without content, its bytes are not read (published_content reads them if need be): for a request
     that may well be answered 304.
     """
-    with _by_itself() as connection:
+    with pooled_connections.by_itself() as connection:
         row = connection.execute(
             _published_pdf_query(with_content), {"declaration_id": declaration_id, "page_size": page_size}
         ).one_or_none()
@@ -245,7 +224,7 @@ def published_pdf(declaration_id: int, page_size: str = "A4", with_content: bool
 
 def published_content(found: PublishedPdf) -> bytes:
     """Read the bytes of a stored PDF that published_pdf found without them."""
-    with _by_itself() as connection:
+    with pooled_connections.by_itself() as connection:
         return connection.execute(select(StoredPdf.content).where(StoredPdf.id == found.stored_pdf_id)).scalar_one()
 
 
