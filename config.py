@@ -61,6 +61,10 @@ class Config:
     # None means "SQLite in the instance folder"; create_app fills it in once it knows that folder.
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A PostgreSQL connection idle in the pool longer than this is pinged before use; one used more recently is
+    # checked without a round trip (drafting.pooled_connections). Well under the idle timeout of any firewall or
+    # proxy between the application and the database, which may drop a connection silently.
+    POOL_PING_AFTER = timedelta(seconds=float(os.environ.get("POOL_PING_AFTER_SECONDS", "30")))
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a drafter may keep an editor open all afternoon
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -196,7 +200,6 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     AUDIT_KEY = os.environ.get("AUDIT_KEY")
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True

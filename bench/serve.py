@@ -1,6 +1,6 @@
 """How fast a stored PDF, its 304 and /healthz are served, next to a hello-world Flask app: issue 16's table.
 
-It makes a PostgreSQL database of its own (drafting_bench_serve, dropped at the end) holding the
+It makes a PostgreSQL database of its own (drafting_bench_serve, or --database; dropped at the end) holding the
 demonstration (`flask --app drafting db upgrade`, `flask --app drafting demo`), then serves, with
 gunicorn and the repository's gunicorn.conf.py (its workers, timeout, access log), both the
 application as production runs it (drafting.wsgi:app, ProductionConfig, with the environment of
@@ -14,7 +14,7 @@ median latency of each, and the application's share of the hello-world throughpu
 goal: at least 0.5 for the stored PDF and its 304. It also prints the headers that decide whether
 shared caches may keep the PDF.
 
-    .venv/bin/python -m bench.serve [--seconds 3] [--rounds 3] [--concurrency 8]
+    .venv/bin/python -m bench.serve [--seconds 3] [--rounds 3] [--concurrency 8] [--database drafting_bench_serve]
 """
 
 import argparse
@@ -57,11 +57,11 @@ class Measure:
     statuses: dict[int | str, int]
 
 
-def production_environment(folder: Path, port: int) -> dict[str, str]:
+def production_environment(folder: Path, port: int, database: str) -> dict[str, str]:
     """Return the environment README's "Running in production" asks for, with keys made for this run."""
     return {
         **os.environ,
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+        "DATABASE_URL": f"{POSTGRES}/{database}",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "AUDIT_KEY": secrets.token_urlsafe(48),
         "SERVER_NAME": f"127.0.0.1:{port}",
@@ -72,25 +72,25 @@ def production_environment(folder: Path, port: int) -> dict[str, str]:
     }
 
 
-def make_database(environment: dict[str, str], log: Path) -> None:
+def make_database(database: str, environment: dict[str, str], log: Path) -> None:
     """Create the database anew and fill it with the demonstration, as the commands of README do."""
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+        connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {database}")
     with log.open("ab") as output:
         for command in (["signing", "make-key", environment["SIGNING_KEY_FILE"]], ["db", "upgrade"], ["demo"]):
             subprocess.run([str(FLASK), "--app", "drafting", *command], cwd=ROOT, env=environment,
                            stdout=output, stderr=subprocess.STDOUT, check=True, timeout=300)
 
 
-def drop_database() -> None:
+def drop_database(database: str) -> None:
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-def adopted_pdf_path() -> str:
+def adopted_pdf_path(database: str) -> str:
     """Return the address of the A4 PDF of one adopted declaration of the demonstration."""
-    with psycopg.connect(f"{POSTGRES}/{DATABASE}") as connection:
+    with psycopg.connect(f"{POSTGRES}/{database}") as connection:
         declaration_id = connection.execute(
             "SELECT versions.declaration_id FROM stored_pdfs JOIN versions ON versions.id = stored_pdfs.version_id "
             "WHERE stored_pdfs.kind = 'adopted' AND stored_pdfs.page_size = 'A4' ORDER BY 1 LIMIT 1"
@@ -189,17 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each measure")
     parser.add_argument("--rounds", type=int, default=3, help="measures of each server for each case")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once")
+    parser.add_argument("--database", default=DATABASE,
+                        help="the PostgreSQL database to make, fill and drop (one of its own for each bench run at once)")
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "drafting-bench-serve.log",
                         help="where the commands and both gunicorns write (overwritten)")
     args = parser.parse_args(argv)
     args.log.unlink(missing_ok=True)
     application_port, hello_port = free_port(), free_port()
     with tempfile.TemporaryDirectory() as folder:
-        environment = production_environment(Path(folder), application_port)
+        environment = production_environment(Path(folder), application_port, args.database)
         servers: list[subprocess.Popen] = []
         try:
-            make_database(environment, args.log)
-            pdf_path = adopted_pdf_path()
+            make_database(args.database, environment, args.log)
+            pdf_path = adopted_pdf_path(args.database)
             servers.append(start("drafting.wsgi:app", application_port, environment, args.log))
             servers.append(start("bench.hello_world:app", hello_port, environment, args.log))
             print(f"gunicorn.conf.py's workers for each server; {args.concurrency} requests in flight, "
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for server in servers:
                 stop(server)
-            drop_database()
+            drop_database(args.database)
     if problem:
         print(f"PROBLEM: {problem}")
     return 1 if problem or missed else 0

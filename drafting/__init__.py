@@ -8,9 +8,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
+from drafting import pooled_connections
 from drafting.domain import time_zones
 from drafting.domain.text import characters
 from drafting.extensions import csrf, db, described_by_models, limiter, login_manager, migrate
+from drafting.web.session_cookie import SessionCookie
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -37,6 +39,7 @@ def create_app(config_class: type | str = Config) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
+    app.session_interface = SessionCookie()
     if hasattr(config_class, "check"):
         config_class.check()
     # Every page and e-mail with a deadline would fail on it: refuse to start instead.
@@ -48,6 +51,8 @@ def create_app(config_class: type | str = Config) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'drafting.sqlite'}"
 
     db.init_app(app)
+    with app.app_context():
+        pooled_connections.check_before_use(db.engine, app.config["POOL_PING_AFTER"])
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True,
                      include_name=described_by_models)
     login_manager.init_app(app)

@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from drafting.domain import signoff
 from drafting.domain.people.participants import invite
 from drafting.extensions import db
-from drafting.models import Answer, DeclarationState, ParticipantRole, StoredPdf, UserRole
+from drafting.models import Answer, Declaration, DeclarationState, ParticipantRole, StoredPdf, UserRole
 from drafting.rendering import pdf, stored_pdfs as pdf_files
 from tests.conftest import ADOPTED_IN_SESSION
 
@@ -101,6 +101,33 @@ def test_a_matching_etag_gets_304_without_the_file(adopted, client):
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.data == b""
     assert client.get(url, headers={"If-None-Match": '"another"'}).status_code == 200
+
+
+def test_a_declaration_no_longer_adopted_has_no_pdf_nor_304_even_right_after_it_was_served(adopted, client):
+    # Adoption is final in the workflow, but the database can change under a running server (an earlier backup
+    # restored): the database decides on every request, whatever was served the moment before.
+    declaration = adopted["declaration"]
+    for url in (f"/declarations/{declaration.id}/declaration.pdf", f"/declarations/{declaration.id}/declaration.pdf?size=letter"):
+        etag = client.get(url).headers["ETag"]
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    db.session.execute(update(Declaration).where(Declaration.id == declaration.id)
+                       .values(state=DeclarationState.affirmation))
+    db.session.commit()
+    for url in (f"/declarations/{declaration.id}/declaration.pdf", f"/declarations/{declaration.id}/declaration.pdf?size=letter"):
+        for headers in ({}, {"If-None-Match": etag}, {"If-None-Match": "*"}):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 404 and response.headers["Cache-Control"] == "no-store", (url, headers)
+            assert b"%PDF" not in response.data
+
+
+def test_the_public_pdf_is_read_outside_the_session_s_transaction(adopted):
+    # One statement by itself: on PostgreSQL no BEGIN nor COMMIT, and no ORM object, costs a round trip each.
+    db.session.rollback()
+    found = pdf_files.published_pdf(adopted["declaration"].id, "Letter", with_content=False)
+    assert not db.session().in_transaction()
+    assert found.etag == f'{adopted["final"].fingerprint}-letter' and found.content is None
+    assert pdf_files.published_content(found) == stored_pdfs()[1].content
+    assert pdf_files.published_pdf(adopted["declaration"].id, "A4").content == stored_pdfs()[0].content
 
 
 def test_us_letter_is_served_as_stored_at_adoption_and_tagged_apart(adopted, client, renders):

@@ -8,14 +8,15 @@ every application server sends the same bytes.
 
 import re
 import unicodedata
-from functools import cache
-from typing import NamedTuple
+from datetime import date, datetime
+from functools import cache, lru_cache
+from typing import NamedTuple, Protocol
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only, undefer
 
+from drafting import pooled_connections
 from drafting.domain import (
     audit, circulation, completion, final_text, publication, published_record, signing_certificates,
 )
@@ -48,6 +49,17 @@ def verification_url(fingerprint: str) -> str:
     return adapter.build("archive.verify", {"fingerprint": fingerprint}, force_external=True)
 
 
+class Named(Protocol):
+    """What names a declaration's download (file_name): a Declaration, or the columns published_pdf reads of one."""
+
+    id: int
+    title: str
+    adopted_at: datetime | None
+    ends_on: date
+
+
+# Every download of a PDF names it after its declaration's title: the same few titles, over and over.
+@lru_cache(maxsize=1024)
 def _slug(text: str) -> str | None:
     """Return text as lower-case ASCII words joined by hyphens, or None if letters would be lost."""
     decomposed = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -59,7 +71,7 @@ def _slug(text: str) -> str | None:
     return slug or None
 
 
-def file_name(declaration: Declaration, version: Version | None = None, page_size: str = "A4") -> str:
+def file_name(declaration: Named, version: Version | None = None, page_size: str = "A4") -> str:
     """Name a download: "yokohama-declaration-2024.pdf", or for a version "…-draft-2.pdf", "…-final.pdf";
     the US Letter file ends in "-letter.pdf", so that both sizes can sit in one folder.
 
@@ -159,37 +171,61 @@ def adopted_pdf(declaration: Declaration, page_size: str = "A4") -> StoredPdf:
 
 
 class PublishedPdf(NamedTuple):
-    """An adopted declaration's stored PDF, its bytes not read yet, and the fingerprint of the text it adopted."""
+    """An adopted declaration's stored PDF as its public download needs it: what names the file, the stored PDF's
+    id and tag, and its bytes if they were read."""
 
-    declaration: Declaration
-    stored: StoredPdf
-    fingerprint: str
+    declaration: Named
+    stored_pdf_id: int
+    etag: str
+    content: bytes | None
+
+
+def etag(fingerprint: str, kind: str, page_size: str) -> str:
+    """Return the tag a stored PDF is served with: its text's fingerprint, marked with what else tells it apart.
+
+    The two page sizes are two files of the same text, and so is a voided final text's notice: their tags must differ.
+    """
+    return (fingerprint + ("" if page_size == "A4" else "-letter")
+            + ("" if kind in (pdf.ADOPTED, pdf.CIRCULATED) else f"-{kind}"))
 
 
 @cache
 def _published_pdf_query(with_content: bool) -> Select:
     # Built once: making the statement (an alias of versions among others) costs more than running it.
-    statement = (
-        publication.adopted_texts(Declaration, StoredPdf, Version.fingerprint)
+    # Columns only, no ORM objects: what the file's name needs (file_name), the stored PDF's tag, and its bytes.
+    columns = [Declaration.id, Declaration.title, Declaration.adopted_at, Declaration.ends_on,
+               StoredPdf.id.label("stored_pdf_id"), StoredPdf.kind, StoredPdf.page_size, Version.fingerprint]
+    return (
+        publication.adopted_texts(*columns, *([StoredPdf.content] if with_content else []))
         .join(StoredPdf, StoredPdf.version_id == Version.id)
         .where(Declaration.id == bindparam("declaration_id"), StoredPdf.kind == pdf.ADOPTED,
                StoredPdf.page_size == bindparam("page_size"))
-        # What the file's name needs (file_name), and nothing of the declaration's long columns.
-        .options(load_only(Declaration.id, Declaration.title, Declaration.adopted_at, Declaration.ends_on))
     )
-    return statement.options(undefer(StoredPdf.content)) if with_content else statement
 
 
 def published_pdf(declaration_id: int, page_size: str = "A4", with_content: bool = True) -> PublishedPdf | None:
-    """Find the stored PDF of an adopted declaration in one query; None if the declaration is not adopted or its
-    PDF in that size is not stored yet (adopted_pdf then makes it).
+    """Find the stored PDF of an adopted declaration in one statement; None if the declaration is not adopted or
+    its PDF in that size is not stored yet (adopted_pdf then makes it).
 
-    Without content, its bytes are read only if asked for: for a request that may well be answered 304.
+    The database decides on every call, whatever was found before: a declaration that is no longer adopted
+    (an earlier backup restored) has no PDF from then on. The statement runs by itself, outside the session's
+    transaction. Without content, its bytes are not read (published_content reads them if need be): for a request
+    that may well be answered 304.
     """
-    row = db.session.execute(
-        _published_pdf_query(with_content), {"declaration_id": declaration_id, "page_size": page_size}
-    ).one_or_none()
-    return PublishedPdf(*row) if row is not None else None
+    with pooled_connections.by_itself() as connection:
+        row = connection.execute(
+            _published_pdf_query(with_content), {"declaration_id": declaration_id, "page_size": page_size}
+        ).one_or_none()
+    if row is None:
+        return None
+    return PublishedPdf(row, row.stored_pdf_id, etag(row.fingerprint, row.kind, row.page_size),
+                        row.content if with_content else None)
+
+
+def published_content(found: PublishedPdf) -> bytes:
+    """Read the bytes of a stored PDF that published_pdf found without them."""
+    with pooled_connections.by_itself() as connection:
+        return connection.execute(select(StoredPdf.content).where(StoredPdf.id == found.stored_pdf_id)).scalar_one()
 
 
 def store_adopted(declaration: Declaration) -> None:

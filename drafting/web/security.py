@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 
 from drafting.domain.text.characters import NUL, NulCharacter
-from drafting.extensions import login_manager
+from drafting.extensions import limiter, login_manager
 
 # A load balancer probes the health check at each server's own address (10.0.0.5:8000), not at
 # the site's public name: it answers on any Host, and it prints no address that could be forged.
@@ -28,7 +28,8 @@ PUBLIC_ENDPOINTS = {
 
 # Answered the same whoever asks, signed in or not: they never read the session, so that Flask adds
 # no `Vary: Cookie` and a shared cache keeps one copy of the public PDF for everyone; nor do they look
-# up a sign-in that they would not use. Each is public or names nobody.
+# up a sign-in that they would not use, nor count against a rate limit (any limit put on one of them
+# would not apply). Each is public or names nobody.
 WHOEVER_ASKS = {"static", "main.healthz", "downloads.adopted"}
 
 # No inline script or style anywhere: the pages use only files of our own.
@@ -46,14 +47,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def secure_headers(response: Response, hsts: bool) -> Response:
-    """Add the security headers to a response (HSTS only where the site is served over HTTPS)."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+def security_headers(hsts: bool) -> list[tuple[str, str]]:
+    """Return the security headers every response carries (HSTS only where the site is served over HTTPS)."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
     if hsts:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
+def secure_headers(response: Response, headers: list[tuple[str, str]]) -> Response:
+    """Add the security headers (security_headers) to a response, except those it sets itself."""
+    # One pass over the response's headers: asking for each in turn cost a search, and an exception, apiece.
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in headers if name.lower() not in present])
     return response
 
 
@@ -99,14 +110,30 @@ def leave_session_unread(app: Flask) -> None:
     hooks[hooks.index(remember)] = unless_whoever_asks
 
 
+def leave_limits_unchecked(app: Flask) -> None:
+    """Skip Flask-Limiter's search for the limits of the endpoints answered the same whoever asks: none applies
+    to them, and the search cost as much as all our other hooks together."""
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check not in hooks:
+        return  # RATELIMIT_ENABLED is off: Flask-Limiter installed nothing
+
+    def unless_whoever_asks() -> None:
+        if request.endpoint not in WHOEVER_ASKS:
+            check()
+
+    hooks[hooks.index(check)] = unless_whoever_asks
+
+
 def register(app: Flask) -> None:
     """Install the headers on every response, `no-store` on every response that is not public, the
     Host check when ALLOWED_HOSTS lists the site's names, and ProxyFix when PROXY_FIX_HOPS says how
     many proxies to trust."""
-    hsts = app.config.get("HSTS", False)
-    app.after_request(lambda response: secure_headers(response, hsts))
+    headers = security_headers(app.config.get("HSTS", False))
+    app.after_request(lambda response: secure_headers(response, headers))
     app.after_request(forbid_storing)
     leave_session_unread(app)
+    leave_limits_unchecked(app)
     app.before_request(refuse_nul_in_path)
     allowed_hosts = app.config.get("ALLOWED_HOSTS")
     if allowed_hosts:

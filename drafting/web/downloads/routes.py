@@ -1,13 +1,15 @@
 """PDF downloads: the adopted declaration for anyone, and each circulated version for those who may see it."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, request
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
 from drafting.domain import permissions
 from drafting.extensions import db
-from drafting.models import Declaration, DeclarationState, StoredPdf
-from drafting.rendering import pdf, stored_pdfs
+from drafting.models import Declaration, DeclarationState
+from drafting.rendering import stored_pdfs
 from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("downloads", __name__, url_prefix="/declarations")
@@ -25,24 +27,33 @@ def _page_size() -> str:
     return size
 
 
-def _served(stored: StoredPdf, fingerprint: str, file_name: str, public: bool):
-    """Answer with a stored PDF as it is, with an ETag (its text's fingerprint) to revalidate with.
+def _served(etag: str, content: Callable[[], bytes], file_name: str, public: bool):
+    """Answer with a stored PDF as it is, with an ETag to revalidate with (stored_pdfs.etag).
 
     A request that names the same ETag is answered 304 before the PDF's bytes are read from the database.
     """
     response = Response(mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=file_name)
-    # The two page sizes are two files of the same text, and so is a voided final text's notice: their tags must differ.
-    etag = (fingerprint + ("" if stored.page_size == "A4" else "-letter")
-            + ("" if stored.kind in (pdf.ADOPTED, pdf.CIRCULATED) else f"-{stored.kind}"))
     response.set_etag(etag)
     # A draft's PDF is sent with no-store, as every confidential response (drafting.web.security).
     if public:
         response.cache_control.public = True
         response.cache_control.max_age = ADOPTED_MAX_AGE
     if is_resource_modified(request.environ, etag=etag):
-        response.set_data(stored.content)
+        response.set_data(content())
     return response.make_conditional(request)
+
+
+def _stored_now(declaration_id: int, page_size: str) -> stored_pdfs.PublishedPdf:
+    """Render and keep the PDF of a declaration adopted before its PDFs were stored at adoption; 404 if it is not adopted."""
+    declaration = db.session.get(Declaration, declaration_id)
+    # Whoever asks, a declaration not adopted has no final PDF (nor does one that does not exist).
+    if declaration is None or declaration.state is not DeclarationState.adopted:
+        abort(404)
+    stored = stored_pdfs.adopted_pdf(declaration, page_size)
+    db.session.commit()  # keep the PDF rendered for this request
+    return stored_pdfs.PublishedPdf(declaration, stored.id, stored_pdfs.etag(stored.version.fingerprint, stored.kind,
+                                                                            stored.page_size), stored.content)
 
 
 @bp.get("/<int:declaration_id>/declaration.pdf")
@@ -50,22 +61,17 @@ def adopted(declaration_id: int):
     """Download the PDF of an adopted declaration; ?size=letter for US Letter.
 
     It is the same for everyone: it reads neither the session nor who is signed in, so that shared caches keep it.
+    The database decides on every request whether the declaration is adopted; on one that names the ETag it holds,
+    most likely answered 304, the PDF's bytes are read only if need be.
     """
     page_size = _page_size()
-    # A request that names the ETag it holds is most likely answered 304: its bytes are read only if need be.
-    found = stored_pdfs.published_pdf(declaration_id, page_size, with_content=not request.if_none_match)
-    if found is None:
-        declaration = db.session.get(Declaration, declaration_id)
-        # Whoever asks, a declaration not adopted has no final PDF (nor does one that does not exist).
-        if declaration is None or declaration.state is not DeclarationState.adopted:
-            abort(404)
-        # Adopted before its PDFs were stored at adoption: render and keep it now.
-        stored = stored_pdfs.adopted_pdf(declaration, page_size)
-        found = stored_pdfs.PublishedPdf(declaration, stored, stored.version.fingerprint)
-    declaration, stored, fingerprint = found
-    response = _served(stored, fingerprint, stored_pdfs.file_name(declaration, page_size=page_size), public=True)
-    db.session.commit()  # keep a PDF rendered for this request
-    return response
+    found = (stored_pdfs.published_pdf(declaration_id, page_size, with_content=not request.if_none_match)
+             or _stored_now(declaration_id, page_size))
+
+    def content() -> bytes:
+        return found.content if found.content is not None else stored_pdfs.published_content(found)
+
+    return _served(found.etag, content, stored_pdfs.file_name(found.declaration, page_size=page_size), public=True)
 
 
 @bp.get("/<int:declaration_id>/versions/<int:number>.pdf")
@@ -77,7 +83,7 @@ def version(declaration_id: int, number: int):
     if found is None:
         abort(404)
     stored = stored_pdfs.circulated_pdf(found, _page_size())
-    response = _served(stored, found.fingerprint, stored_pdfs.file_name(declaration, found, stored.page_size),
-                       public=False)
+    response = _served(stored_pdfs.etag(found.fingerprint, stored.kind, stored.page_size), lambda: stored.content,
+                       stored_pdfs.file_name(declaration, found, stored.page_size), public=False)
     db.session.commit()  # keep a PDF rendered for this request
     return response

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
+from drafting import pooled_connections
 from drafting.domain import circulation, host_news, permissions
 from drafting.domain.people import participants
 from drafting.extensions import db
@@ -30,7 +31,9 @@ def visible_declarations(user) -> list[Declaration]:
 def healthz():
     """Tell a load balancer whether this server can reach its database."""
     try:
-        db.session.execute(text("SELECT 1"))
+        # By itself, outside a transaction: one round trip to PostgreSQL, not three.
+        with pooled_connections.by_itself() as connection:
+            connection.execute(text("SELECT 1"))
     except OperationalError:
         return {"status": "unavailable", "database": "not answering"}, 503
     return {"status": "ok", "database": "ok"}
