@@ -15,8 +15,6 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.signers import pdf_cms
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
@@ -327,7 +325,7 @@ def test_signing_many_pdfs_does_not_load_the_private_key_again(app, client, toky
     signed = [signing.sign(content) for _ in range(3)]
     assert loads == []
     for each in signed:
-        assert signed_intact(only_signature(each))
+        assert signed_intact(each)
 
 
 def test_a_key_file_replaced_in_place_signs_with_the_new_key(app, client, tokyo, monkeypatch, tmp_path):
@@ -341,12 +339,13 @@ def test_a_key_file_replaced_in_place_signs_with_the_new_key(app, client, tokyo,
     key_file.unlink()
     make_self_signed(key_file, "The second key", KEY_PASSWORD, years=1)
     os.utime(key_file, ns=(key_file.stat().st_atime_ns, key_file.stat().st_mtime_ns + 1_000_000_000))
-    signature = only_signature(signing.sign(content))
-    assert signature.signer_cert.subject.human_friendly == "Common Name: The second key"
-    assert signed_intact(signature)
+    signed = signing.sign(content)
+    assert only_signature(signed).signer_cert.subject.human_friendly == "Common Name: The second key"
+    assert signed_intact(signed)
 
 
-def signed_intact(signature) -> bool:
-    context = ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
-    status = validate_pdf_signature(signature, context, skip_diff=True)
-    return status.intact and status.valid
+def signed_intact(content: bytes) -> bool:
+    """Whether the PDF's one signature holds, checked as /verify checks it, against the certificate it names."""
+    certificate = only_signature(content).signer_cert.dump()
+    [found] = pdf_reading.UploadReader(content).signatures([certificate]).signatures
+    return found["intact"] and found["trusted"]

@@ -62,8 +62,7 @@ def replace_answer(version: Version, organization_id: int, delegate: User, answe
         current.live = None
         current.superseded_at = utcnow()
         db.session.flush()  # the old answer leaves the unique constraint before the new one enters it
-    # By their ids, not their objects: the flush then follows no relationship, and an answer's flush
-    # costs a third less (every answer of 200 at once makes one); the objects load from the session when asked.
+    # By ids, not objects: the flush follows no relationship and costs a third less (200 answers at once make 200).
     affirmation = Affirmation(
         declaration_id=version.declaration_id,
         version_id=version.id,
