@@ -65,6 +65,9 @@ class Config:
     # checked without a round trip (drafting.pooled_connections). Well under the idle timeout of any firewall or
     # proxy between the application and the database, which may drop a connection silently.
     POOL_PING_AFTER = timedelta(seconds=float(os.environ.get("POOL_PING_AFTER_SECONDS", "30")))
+    # The adopted PDFs each process keeps in memory on PostgreSQL, at most this many bytes (drafting.rendering.kept_pdfs);
+    # 0 keeps none. An adopted declaration's PDFs weigh 50 to 100 KB apiece.
+    KEPT_PDF_BYTES = int(os.environ.get("KEPT_PDF_MEGABYTES", "32")) * 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a drafter may keep an editor open all afternoon
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

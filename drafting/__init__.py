@@ -60,7 +60,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     limiter.init_app(app)
 
     from drafting.cli import register_commands
-    from drafting.rendering import outbox
+    from drafting.rendering import kept_pdfs, outbox
     from drafting.web import errors, jinja, security
     from drafting.web.account.routes import bp as account_bp
     from drafting.web.admin.routes import bp as admin_bp
@@ -103,6 +103,7 @@ def create_app(config_class: type | str = Config) -> Flask:
     security.register(app)
     jinja.register(app)
     outbox.register(app)
+    kept_pdfs.init_app(app)
     register_commands(app)
     return app
 

@@ -25,9 +25,11 @@ from drafting.extensions import db
 _CHECKED_IN_AT = "checked in at"
 
 
-def _has_something_to_read(dbapi_connection) -> bool:
+def has_something_to_read(socket: int) -> bool:
+    """Tell, without waiting, whether a connection's socket holds something to read: between two queries, the
+    server's last words or a notification."""
     poller = select.poll()
-    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    poller.register(socket, select.POLLIN | select.POLLPRI)
     return bool(poller.poll(0))
 
 
@@ -47,7 +49,7 @@ def check_before_use(engine: Engine, pause: timedelta) -> None:
         checked_in_at = connection_record.info.get(_CHECKED_IN_AT)
         if checked_in_at is None:
             return  # made for this checkout
-        if dbapi_connection.closed or _has_something_to_read(dbapi_connection):
+        if dbapi_connection.closed or has_something_to_read(dbapi_connection.fileno()):
             # Nothing is due between two queries: the server closed it, and most likely the others too.
             raise exc.InvalidatePoolError("PostgreSQL closed the connection while it was in the pool.")
         if time.monotonic() - checked_in_at > seconds:
@@ -55,6 +57,13 @@ def check_before_use(engine: Engine, pause: timedelta) -> None:
                 engine.dialect.do_ping(dbapi_connection)
             except engine.dialect.loaded_dbapi.Error as error:
                 raise exc.InvalidatePoolError("A connection idle in the pool no longer answers.") from error
+
+
+def callers_connection() -> Connection | None:
+    """Return the connection the session is bound to, holding its caller's transaction (a test's), if it is."""
+    # Read from the session's configuration: asking the session itself would make one for the request.
+    bound = db.session.session_factory.kw.get("bind")
+    return bound if isinstance(bound, Connection) else None
 
 
 @contextmanager
@@ -66,9 +75,8 @@ def by_itself() -> Iterator[Connection]:
     (a test's, holding its transaction) reads in that connection's transaction. SQLite's connections keep their
     own transaction handling (drafting/__init__.py): there a statement runs in a transaction, as always.
     """
-    # Read from the session's configuration: asking the session itself would make one for the request.
-    bound = db.session.session_factory.kw.get("bind")
-    if isinstance(bound, Connection):
+    bound = callers_connection()
+    if bound is not None:
         yield bound
         return
     with db.engine.connect() as connection:

@@ -105,7 +105,8 @@ def test_a_matching_etag_gets_304_without_the_file(adopted, client):
 
 def test_a_declaration_no_longer_adopted_has_no_pdf_nor_304_even_right_after_it_was_served(adopted, client):
     # Adoption is final in the workflow, but the database can change under a running server (an earlier backup
-    # restored): the database decides on every request, whatever was served the moment before.
+    # restored): the database decides on every request, whatever was served the moment before. Here the session is
+    # bound to the test's connection, so nothing is kept in memory; tests/test_kept_pdfs.py holds the same for that.
     declaration = adopted["declaration"]
     for url in (f"/declarations/{declaration.id}/declaration.pdf", f"/declarations/{declaration.id}/declaration.pdf?size=letter"):
         etag = client.get(url).headers["ETag"]

@@ -6,10 +6,10 @@ from flask import Blueprint, Response, abort, request
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
-from drafting.domain import permissions
+from drafting.domain import final_text, permissions
 from drafting.extensions import db
 from drafting.models import Declaration, DeclarationState
-from drafting.rendering import stored_pdfs
+from drafting.rendering import kept_pdfs, stored_pdfs
 from drafting.web.loading import declaration_or_404
 
 bp = Blueprint("downloads", __name__, url_prefix="/declarations")
@@ -47,8 +47,9 @@ def _served(etag: str, content: Callable[[], bytes], file_name: str, public: boo
 def _stored_now(declaration_id: int, page_size: str) -> stored_pdfs.PublishedPdf:
     """Render and keep the PDF of a declaration adopted before its PDFs were stored at adoption; 404 if it is not adopted."""
     declaration = db.session.get(Declaration, declaration_id)
-    # Whoever asks, a declaration not adopted has no final PDF (nor does one that does not exist).
-    if declaration is None or declaration.state is not DeclarationState.adopted:
+    # Whoever asks, a declaration not adopted has no final PDF (nor does one that does not exist, nor one whose
+    # final text was taken from it by hand).
+    if declaration is None or declaration.state is not DeclarationState.adopted or final_text.final_version(declaration) is None:
         abort(404)
     stored = stored_pdfs.adopted_pdf(declaration, page_size)
     db.session.commit()  # keep the PDF rendered for this request
@@ -61,11 +62,12 @@ def adopted(declaration_id: int):
     """Download the PDF of an adopted declaration; ?size=letter for US Letter.
 
     It is the same for everyone: it reads neither the session nor who is signed in, so that shared caches keep it.
-    The database decides on every request whether the declaration is adopted; on one that names the ETag it holds,
-    most likely answered 304, the PDF's bytes are read only if need be.
+    A PDF served once is kept in memory, which the database empties on any change (kept_pdfs); otherwise the
+    database is asked, and on a request that names the ETag it holds, most likely answered 304, the PDF's bytes
+    are read only if need be.
     """
     page_size = _page_size()
-    found = (stored_pdfs.published_pdf(declaration_id, page_size, with_content=not request.if_none_match)
+    found = (kept_pdfs.published_pdf(declaration_id, page_size, with_content=not request.if_none_match)
              or _stored_now(declaration_id, page_size))
 
     def content() -> bytes:
