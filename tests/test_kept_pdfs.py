@@ -1,8 +1,12 @@
 """The adopted PDFs a process keeps in memory (drafting.rendering.kept_pdfs): served again without a question to the
 database, and no longer once the database changes under them, whoever changes it."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,6 +24,7 @@ from tests.databases import fresh_database
 # Their `db` leaves db.session to Flask-SQLAlchemy: each application reads through its own pool, as a server does.
 from tests.test_concurrency import db, final_text_awaiting_answers  # noqa: F401
 
+ROOT = Path(__file__).resolve().parent.parent
 # How long a change made by hand may take to reach a process: the moment its notification travels.
 NOTICE_SECONDS = 5
 
@@ -211,8 +216,18 @@ def test_the_memory_keeps_the_most_recently_served_within_its_bytes(database_url
         assert client.get(url).status_code == 200
     assert statements_of(app, lambda: client.get(letter))[0] == 0
     assert statements_of(app, lambda: client.get(a4))[0] > 0, "the A4 PDF gave way to the Letter one"
-    # A PDF larger than the whole memory is never kept.
-    small = live_app(KEPT_PDF_BYTES=min(sizes.values()) - 1)
-    for _ in range(2):
-        statements, response = statements_of(small, lambda: small.test_client().get(a4))
-        assert statements > 0 and response.status_code == 200
+    # A PDF larger than the whole memory is never kept; with no memory at all, none is.
+    for limit_bytes in (min(sizes.values()) - 1, 0):
+        small = live_app(KEPT_PDF_BYTES=limit_bytes)
+        for _ in range(2):
+            statements, response = statements_of(small, lambda: small.test_client().get(a4))
+            assert statements > 0 and response.status_code == 200
+
+
+def test_kept_pdf_megabytes_sets_the_memory_from_the_environment():
+    # As README's "Configuration" names it: read once, as config.py is imported.
+    for megabytes, expected in (("0", 0), ("2", 2 * 1024 * 1024)):
+        shown = subprocess.run([sys.executable, "-c", "from config import Config; print(Config.KEPT_PDF_BYTES)"],
+                               env={**os.environ, "KEPT_PDF_MEGABYTES": megabytes}, cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout
+        assert int(shown) == expected
