@@ -25,11 +25,11 @@ from drafting.extensions import db
 _CHECKED_IN_AT = "checked in at"
 
 
-def has_something_to_read(socket: int) -> bool:
-    """Tell, without waiting, whether a connection's socket holds something to read: between two queries, the
-    server's last words or a notification."""
+def has_something_to_read(file_descriptor: int) -> bool:
+    """Tell, without waiting, whether a connection's socket (its file descriptor) holds something to read: between
+    two queries, the server's last words or a notification."""
     poller = select.poll()
-    poller.register(socket, select.POLLIN | select.POLLPRI)
+    poller.register(file_descriptor, select.POLLIN | select.POLLPRI)
     return bool(poller.poll(0))
 
 

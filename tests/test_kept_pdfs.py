@@ -5,7 +5,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -19,6 +21,7 @@ from drafting.domain import signoff
 from drafting.domain.people.accounts import find_user
 from drafting.extensions import db as _db
 from drafting.models import Answer, Declaration, StoredPdf, Version
+from drafting.rendering import stored_pdfs
 from tests.conftest import ADOPTED_IN_SESSION
 from tests.databases import fresh_database
 # Their `db` leaves db.session to Flask-SQLAlchemy: each application reads through its own pool, as a server does.
@@ -231,3 +234,55 @@ def test_kept_pdf_megabytes_sets_the_memory_from_the_environment():
                                env={**os.environ, "KEPT_PDF_MEGABYTES": megabytes}, cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout
         assert int(shown) == expected
+
+
+def test_a_pdf_read_before_a_change_is_not_kept_after_the_memory_heard_of_it(database_url, live_app, monkeypatch):
+    # A request has read the PDF; a change commits and another request empties the memory; then the first one
+    # would keep what it read, and serve it until the next notification.
+    postgresql_only(database_url)
+    app = live_app()
+    declaration_id = adopted_declaration(app)
+    a4, letter = (f"/declarations/{declaration_id}/declaration.pdf{size}" for size in ("", "?size=letter"))
+    read, go_on = threading.Event(), threading.Event()
+    reading = stored_pdfs.published_pdf
+
+    def held_after_reading_a4(declaration_id, page_size="A4", with_content=True):
+        found = reading(declaration_id, page_size, with_content)
+        if page_size == "A4" and not read.is_set():
+            read.set()
+            go_on.wait(NOTICE_SECONDS)
+        return found
+
+    monkeypatch.setattr(stored_pdfs, "published_pdf", held_after_reading_a4)
+    first = []
+    thread = threading.Thread(target=lambda: first.append(app.test_client().get(a4).status_code))
+    thread.start()
+    assert read.wait(NOTICE_SECONDS)
+    change_by_hand(database_url, "UPDATE declarations SET state = 'affirmation' WHERE id = %(id)s", declaration_id)
+    assert eventually(lambda: app.test_client().get(letter).status_code == 404)
+    go_on.set()
+    thread.join()
+    assert first == [200]
+    assert app.test_client().get(a4).status_code == 404
+
+
+def test_the_workflow_itself_notifies_no_one(database_url, live_app):
+    # Every notification empties every process's memory: drafting, circulating, answering and adopting must not.
+    postgresql_only(database_url)
+    app = live_app()
+    with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as listener:
+        listener.execute("LISTEN published_pdfs")
+        declaration_id = adopted_declaration(app)
+        client = app.test_client()
+        for url in (f"/declarations/{declaration_id}/declaration.pdf", "/archive", f"/archive/{declaration_id}",
+                    "/api/declarations"):
+            assert client.get(url).status_code == 200
+        assert [notice.payload for notice in listener.notifies(timeout=0.5)] == []
+
+
+def test_a_change_no_one_was_told_of_is_seen_once_the_connection_was_trusted_long_enough(database_url, live_app):
+    # A connection a firewall dropped silently hears nothing: the memory trusts one for POOL_PING_AFTER at most.
+    postgresql_only(database_url)
+    app = live_app(POOL_PING_AFTER=timedelta(seconds=1))
+    url = served_then_withdrawn_untold(app, database_url, end_listening=False)
+    assert eventually(lambda: app.test_client().get(url).status_code == 404)

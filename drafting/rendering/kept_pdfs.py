@@ -1,23 +1,31 @@
 """The adopted PDFs each process keeps in memory, so that their downloads, and the 304s, ask nothing of the database.
 
 An adopted declaration never changes again (DESIGN.md), nor do the PDFs stored at its adoption: a PDF read
-once is served again from memory. What could still take one away happens outside the workflow: a row
-changed by hand, an earlier backup put back in place. On PostgreSQL, triggers (migration 7d4e1a9c2b63) NOTIFY
-the channel below whenever such a change commits, and each process LISTENs on a connection of its own.
-Before answering from memory it looks whether anything waits on that connection's socket, which costs no
-round trip: a notification, or the end of the connection (the server restarted), empties its memory, and the
-next request reads the database again. A request that comes within the moment the notification takes to
-arrive may still get the PDF, as one that came just before the change would have.
+once is served again from memory. What could still take one away happens outside the workflow: a row changed
+by hand, say. On PostgreSQL, triggers (migration 7d4e1a9c2b63) NOTIFY the channel below whenever such a change
+commits, and each process LISTENs on a connection of its own. Before answering from memory it looks whether
+anything waits on that connection's socket, which costs no round trip: a notification, or the end of the
+connection (the server restarted), empties its memory, and the next request reads the database again. A
+request that comes within the moment the notification takes to arrive may still get the PDF, as one that came
+just before the change would have.
+
+A connection that a firewall or proxy in between dropped silently says nothing, and would hear nothing: as
+the pool does (drafting.pooled_connections), the memory trusts its connection for POOL_PING_AFTER at most,
+then empties itself and listens on a new one. What no trigger sees is not told either: tables dropped and made
+again (pg_restore --clean) or written with triggers off; README asks for the servers' restart after a restore.
 
 SQLite notifies no one, and reads the database in-process: there every request reads it. So does a request
 whose session is bound to its caller's connection (the tests'): what its transaction sees is its own.
 """
 
 import threading
+import time
+import weakref
 from collections import OrderedDict
+from datetime import timedelta
 
+import psycopg
 from flask import Flask, current_app
-from psycopg import pq
 
 from drafting import pooled_connections
 from drafting.extensions import db
@@ -26,19 +34,23 @@ from drafting.rendering import stored_pdfs
 # Notified by the triggers of migration 7d4e1a9c2b63.
 CHANNEL = "published_pdfs"
 _EXTENSION = "kept_pdfs"
+# A database that does not answer within this many seconds is read through, which fails as it would have.
+CONNECT_SECONDS = 5
 
 
 class KeptPdfs:
     """The adopted PDFs one process keeps of one PostgreSQL database: the most recently served, within a
     number of bytes."""
 
-    def __init__(self, conninfo: str, limit_bytes: int):
+    def __init__(self, conninfo: str, limit_bytes: int, trusted_for: timedelta):
         self._conninfo = conninfo
         self._limit_bytes = limit_bytes
+        self._trusted_seconds = trusted_for.total_seconds()
         self._kept: OrderedDict[tuple[int, str], stored_pdfs.PublishedPdf] = OrderedDict()
         self._bytes = 0
-        # libpq's own connection: nothing of it is pooled, and it lives as long as this memory.
-        self._listener: pq.PGconn | None = None
+        self._listener: psycopg.Connection | None = None
+        self._listening_since = 0.0
+        self._close_listener = None
         # Counts the times the memory was emptied: a PDF read before then is not kept after.
         self._emptied = 0
         self._lock = threading.Lock()
@@ -48,39 +60,50 @@ class KeptPdfs:
         (stored_pdfs.published_pdf); None if there is none."""
         key = (declaration_id, page_size)
         with self._lock:
-            listening = self._listening()
-            emptied = self._emptied
-            found = self._kept.get(key) if listening else None
+            self._empty_if_told()
+            emptied = self._emptied if self._listener is not None else None
+            found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
                 return found
+        if emptied is None:
+            emptied = self._listen()
         found = stored_pdfs.published_pdf(declaration_id, page_size)
-        if found is not None and listening:
+        # Kept only if read while listening: any change committed after the read empties the memory again.
+        if found is not None and emptied is not None:
             with self._lock:
                 if self._emptied == emptied and key not in self._kept:
                     self._keep(key, found)
         return found
 
-    def _listening(self) -> bool:
-        # Whether the memory may answer: the database tells this process of every change, and told of none.
-        if self._listener is not None and (self._listener.status != pq.ConnStatus.OK
-                                           or pooled_connections.has_something_to_read(self._listener.socket)):
-            self._empty()
+    def _empty_if_told(self) -> None:
+        # A notification or the connection's end waits on its socket; a connection trusted long enough is replaced.
         if self._listener is None:
-            listener = pq.PGconn.connect(self._conninfo.encode())
-            if (listener.status != pq.ConnStatus.OK
-                    or listener.exec_(f"LISTEN {CHANNEL}".encode()).status != pq.ExecStatus.COMMAND_OK):
-                listener.finish()  # the database does not answer: the request reads it, and is told so
-                return False
-            self._listener = listener
-        return True
+            return
+        if (pooled_connections.has_something_to_read(self._listener.fileno())
+                or time.monotonic() - self._listening_since > self._trusted_seconds):
+            self._close_listener()
+            self._listener = None
+            self._kept.clear()
+            self._bytes = 0
+            self._emptied += 1
 
-    def _empty(self) -> None:
-        self._listener.finish()
-        self._listener = None
-        self._kept.clear()
-        self._bytes = 0
-        self._emptied += 1
+    def _listen(self) -> int | None:
+        """Open a listening connection, outside the lock; return the count of emptyings from which the memory
+        listens, or None if the database does not answer."""
+        try:
+            listener = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS)
+            listener.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            return None
+        with self._lock:
+            if self._listener is None:
+                self._listener, self._listening_since = listener, time.monotonic()
+                # Closed when replaced, or with this memory: never left for the garbage collector to find open.
+                self._close_listener = weakref.finalize(self, listener.close)
+            else:
+                listener.close()  # another thread opened one meanwhile, before this one's read
+            return self._emptied
 
     def _keep(self, key: tuple[int, str], found: stored_pdfs.PublishedPdf) -> None:
         size = len(found.content)
@@ -100,7 +123,7 @@ def init_app(app: Flask) -> None:
         url = db.engine.url
     if url.get_backend_name() == "postgresql" and limit_bytes > 0:
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        app.extensions[_EXTENSION] = KeptPdfs(conninfo, limit_bytes)
+        app.extensions[_EXTENSION] = KeptPdfs(conninfo, limit_bytes, app.config["POOL_PING_AFTER"])
 
 
 def published_pdf(declaration_id: int, page_size: str, with_content: bool) -> stored_pdfs.PublishedPdf | None:

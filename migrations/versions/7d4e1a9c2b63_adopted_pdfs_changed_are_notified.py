@@ -2,8 +2,9 @@
 
 Each process keeps the adopted PDFs it served (drafting.rendering.kept_pdfs) and LISTENs on the channel
 published_pdfs. The workflow never changes an adopted declaration, its versions or its stored PDFs; these
-triggers NOTIFY on any change that does all the same (a row changed by hand, tables emptied to put a backup
-back), as it commits, and every process empties its memory. SQLite has no NOTIFY: there nothing is kept.
+triggers NOTIFY on any change that does all the same (a row changed by hand, a table emptied), as it
+commits, and every process empties its memory. Tables dropped and made again (pg_restore --clean) fire no
+trigger: README asks for the servers' restart after a restore. SQLite has no NOTIFY: there nothing is kept.
 
 Revision ID: 7d4e1a9c2b63
 Revises: 69a833307f2f
