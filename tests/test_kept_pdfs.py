@@ -1,6 +1,7 @@
 """The adopted PDFs a process keeps in memory (drafting.rendering.kept_pdfs): served again without a question to the
 database, and no longer once the database changes under them, whoever changes it."""
 
+import gc
 import os
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ from drafting.domain import signoff
 from drafting.domain.people.accounts import find_user
 from drafting.extensions import db as _db
 from drafting.models import Answer, Declaration, StoredPdf, Version
-from drafting.rendering import stored_pdfs
+from drafting.rendering import kept_pdfs, stored_pdfs
 from tests.conftest import ADOPTED_IN_SESSION
 from tests.databases import fresh_database
 # Their `db` leaves db.session to Flask-SQLAlchemy: each application reads through its own pool, as a server does.
@@ -286,3 +287,35 @@ def test_a_change_no_one_was_told_of_is_seen_once_the_connection_was_trusted_lon
     app = live_app(POOL_PING_AFTER=timedelta(seconds=1))
     url = served_then_withdrawn_untold(app, database_url, end_listening=False)
     assert eventually(lambda: app.test_client().get(url).status_code == 404)
+
+
+def listening_sessions(database_url: str) -> int:
+    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
+        return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND query = 'LISTEN published_pdfs'").fetchone()[0]
+
+
+def test_a_process_listens_on_one_connection_however_often_it_listens_anew(database_url, live_app):
+    # Each connection trusted long enough is replaced, and closed: a server's process lives for days.
+    postgresql_only(database_url)
+    app = live_app(POOL_PING_AFTER=timedelta(0))
+    declaration_id = adopted_declaration(app)
+    for _ in range(5):
+        assert app.test_client().get(f"/declarations/{declaration_id}/declaration.pdf").status_code == 200
+    assert eventually(lambda: listening_sessions(database_url) == 1)
+
+
+def test_a_database_that_refuses_to_listen_is_read_every_time_and_left_no_connection(database_url, live_app, monkeypatch):
+    # A hot standby refuses LISTEN; a channel name PostgreSQL cannot read stands for it here.
+    postgresql_only(database_url)
+    app = live_app()
+    declaration_id = adopted_declaration(app)
+    monkeypatch.setattr(kept_pdfs, "CHANNEL", "no such channel")
+    for _ in range(3):
+        statements, response = statements_of(app, lambda: app.test_client().get(f"/declarations/{declaration_id}/declaration.pdf"))
+        assert response.status_code == 200 and statements > 0
+    gc.collect()  # a connection left open would warn as it is collected, and the warning fails the test
+    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
+        assert eventually(lambda: connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+        ).fetchone()[0] == 0)

@@ -11,8 +11,9 @@ just before the change would have.
 
 A connection that a firewall or proxy in between dropped silently says nothing, and would hear nothing: as
 the pool does (drafting.pooled_connections), the memory trusts its connection for POOL_PING_AFTER at most,
-then empties itself and listens on a new one. What no trigger sees is not told either: tables dropped and made
-again (pg_restore --clean) or written with triggers off; README asks for the servers' restart after a restore.
+then empties itself and listens on a new one: each kept PDF is read again that often, at most. What no trigger
+sees (tables dropped and made again by pg_restore --clean, or written with triggers off) is told to no one, and
+forgotten within that time too; README asks for the servers' restart after a restore all the same.
 
 SQLite notifies no one, and reads the database in-process: there every request reads it. So does a request
 whose session is bound to its caller's connection (the tests'): what its transaction sees is its own.
@@ -93,8 +94,12 @@ class KeptPdfs:
         listens, or None if the database does not answer."""
         try:
             listener = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS)
-            listener.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error:
+            return None
+        try:
+            listener.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:  # a hot standby, say, refuses LISTEN
+            listener.close()
             return None
         with self._lock:
             if self._listener is None:
