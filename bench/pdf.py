@@ -6,7 +6,8 @@ For each it prints the time of the first render in a fresh process (cold); then 
 alternate the application's render (signing included) with Chromium printing the very HTML and
 stylesheets the application gives WeasyPrint (Debian's chromium, kept warm by Playwright, one
 page reused, every request served from memory or the static folder and any other refused), with
-their medians, ranges and the ratio of the two; the pages and bytes of each; and the median time
+their medians, ranges and the ratio of the two; WeasyPrint alone making a plain PDF of that same
+HTML, the floor under the application's render; the pages and bytes of each; and the median time
 of 50 downloads of the stored PDF through the application (test client).
 
 Goals on a 2-core machine (issue 16, goal 4): the application renders no slower than Chromium
@@ -302,6 +303,15 @@ def _figures(seconds: list[float]) -> str:
             f"({min(seconds) * 1000:.0f} to {max(seconds) * 1000:.0f})")
 
 
+def weasyprint_alone(html: str, language: str) -> float:
+    """Return the seconds WeasyPrint takes to make a plain PDF of Chromium's HTML, with the application's fonts and
+    static files: the floor under the application's render, which adds PDF/A, its attachment and the signature."""
+    fetcher, _ = pdf._stylesheets("A4", language)
+    start = time.perf_counter()
+    pdf.HTML(string=html, base_url=pdf.STATIC_BASE, url_fetcher=fetcher).write_pdf(font_config=pdf._font_config())
+    return time.perf_counter() - start
+
+
 def measure(app, database: Path, chromium: Chromium, name: str, case: dict) -> None:
     declaration_id = case["declaration"]
     cold_seconds = float(subprocess.run(
@@ -311,11 +321,13 @@ def measure(app, database: Path, chromium: Chromium, name: str, case: dict) -> N
     with app.app_context():
         html = html_for_chromium(declaration_id)  # and a first render: fonts loaded, templates compiled
         chromium.print(html)  # warm up too
-        ours, theirs = [], []
+        language = db.session.get(Declaration, declaration_id).language
+        ours, alone, theirs = [], [], []
         for _ in range(ROUNDS):
             start = time.perf_counter()
             content, pages = render(declaration_id)
             ours.append(time.perf_counter() - start)
+            alone.append(weasyprint_alone(html, language))
             seconds, chromium_content = chromium.print(html)
             theirs.append(seconds)
         path = download_path(declaration_id)
@@ -336,6 +348,8 @@ def measure(app, database: Path, chromium: Chromium, name: str, case: dict) -> N
     print(f"{name}:\n"
           f"  drafting: cold {cold_seconds:.3f} s; warm {_figures(ours)} over {ROUNDS} rounds; "
           f"{pages} pages, {len(content):,} bytes\n"
+          f"  WeasyPrint alone (Chromium's HTML; no PDF/A, attachment nor signature): {_figures(alone)}; "
+          f"÷ Chromium {statistics.median(alone) / statistics.median(theirs):.2f}\n"
           f"  Chromium: {_figures(theirs)}; {len(chromium_content):,} bytes\n"
           f"  drafting / Chromium: {statistics.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f}); "
           f"goal at most 1: {'met' if statistics.median(ratios) <= 1 else 'NOT met'}\n"
