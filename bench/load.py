@@ -357,8 +357,11 @@ class Client:
                 body = response.read().decode()
                 return Response(response.status, body, time.perf_counter() - started)
         except urllib.error.HTTPError as error:  # any status but 2xx, 302 included
-            with error:
-                body = error.read().decode()
+            try:
+                with error:
+                    body = error.read().decode()
+            except (OSError, http.client.HTTPException) as cut:  # a worker killed while it sent the body
+                return Response(None, "", time.perf_counter() - started, type(cut).__name__)
             return Response(error.code, body, time.perf_counter() - started, location=error.headers["Location"])
         except (OSError, http.client.HTTPException) as error:
             cause = error.reason if isinstance(error, urllib.error.URLError) else error
