@@ -9,12 +9,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from drafting.domain.clock import utcnow
 from drafting.domain.people import accounts
@@ -22,6 +20,7 @@ from drafting.domain.people.accounts import create_user
 from drafting.extensions import db
 from drafting.models import OutgoingMessage, PasswordReset, UserRole
 from tests.conftest import PASSWORD
+from tests.live_http import served
 from tests.test_answers import Mailbox, free_port, use_smtp
 from tests.test_concurrency import live_app  # noqa: F401 (a fixture)
 
@@ -70,19 +69,6 @@ def served_app(live_app, monkeypatch):
     server's threads need connections of their own."""
     monkeypatch.setattr(db, "session", db._make_scoped_session({}))
     return live_app
-
-
-@contextmanager
-def served(app):
-    """Serve the application with werkzeug's threaded server on a free loopback port; yield its address."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):

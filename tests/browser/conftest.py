@@ -1,7 +1,6 @@
 """Fixtures of the real-browser tests: the application with its demonstration served on 127.0.0.1,
 and Debian's Chromium driven by Playwright."""
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,13 +8,13 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from drafting import create_app
 from drafting.demo import Login, load_demo
 from drafting.extensions import db as _db
 from tests.databases import fresh_database
+from tests.live_http import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless in a container without a GPU or a user namespace, and quiet: no calls home, no updates.
@@ -52,39 +51,6 @@ def db():
     return _db
 
 
-_BODY = "tests.response_body"
-
-
-def _closed_once_written(app: Flask):
-    """Close each response once its body is written, as gunicorn does in production.
-
-    The application sends its mail from the response's close() (drafting.rendering.outbox).
-    Werkzeug's development server skips close() when the browser resets the connection, which
-    Chromium sometimes does: the journey's mail would then never come, and a static file's handle
-    would stay open. A body cut short by the reset is closed by `_ClosingOnReset`.
-    """
-
-    def application(environ, start_response):
-        body = environ[_BODY] = app(environ, start_response)
-        try:
-            yield from body
-        finally:
-            # Once: by here, or by the handler if the connection dropped first.
-            if environ.pop(_BODY, None) is not None:
-                body.close()
-
-    return application
-
-
-class _ClosingOnReset(WSGIRequestHandler):
-    """Close the response of a connection the browser dropped, which werkzeug leaves open."""
-
-    def connection_dropped(self, error, environ=None) -> None:
-        body = environ.pop(_BODY, None) if environ else None
-        if body is not None:
-            body.close()
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve the application, with a fresh database holding the demonstration, on a free local port."""
@@ -99,15 +65,10 @@ def live_server(tmp_path_factory):
             upgrade()
             logins = load_demo()
             _db.session.commit()
-        server = make_server("127.0.0.1", 0, _closed_once_written(app), threaded=True, request_handler=_ClosingOnReset)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
         try:
-            yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, logins)
+            with served(app) as url:
+                yield LiveServer(url, app, logins)
         finally:
-            server.shutdown()
-            server.server_close()
-            thread.join()
             with app.app_context():
                 _db.engine.dispose()
 

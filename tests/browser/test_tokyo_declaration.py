@@ -10,14 +10,12 @@ with `pdftotext` and its words compared, in order, with the published text.
 import difflib
 import re
 import subprocess
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from config import TestConfig
 from drafting import create_app
@@ -29,6 +27,7 @@ from drafting.extensions import db as _db
 from drafting.models import OrganizationKind, UserRole
 from tests.browser.conftest import adopt_as_host
 from tests.databases import fresh_database
+from tests.live_http import served
 
 SEED = Path("/work/shared/seeds/000_7a78cea372ceecfd.txt")
 PASSWORD = "a long enough passphrase 2010"
@@ -63,15 +62,10 @@ def server(tmp_path_factory):
                     # As an administrator's delegate: it acts for its city on every declaration.
                     mandate_from_the_operator(officer, utcnow())
             _db.session.commit()
-        http = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=http.serve_forever, daemon=True)
-        thread.start()
         try:
-            yield f"http://127.0.0.1:{http.server_port}"
+            with served(app) as url:
+                yield url
         finally:
-            http.shutdown()
-            http.server_close()
-            thread.join()
             with app.app_context():
                 _db.engine.dispose()
 
