@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from sqlalchemy import extract, false, func, literal, null, select, union_all
 from sqlalchemy.orm import defer
 
 from drafting.domain import archive_index
 from drafting.domain.clock import as_utc
+from drafting.domain.pages import Page
 from drafting.domain.publication import adopted_moment
 from drafting.domain.published_record import PublishedNetwork
 from drafting.extensions import db
@@ -56,29 +58,11 @@ class ArchiveEntry:
 
 
 @dataclass(frozen=True)
-class ArchivePage:
+class ArchivePage(Page):
     """One page of the declarations that pass a search, and where it stands among the others."""
 
+    size: ClassVar[int] = PAGE_SIZE
     entries: list[ArchiveEntry]
-    number: int  # from 1
-    total: int  # declarations on every page together
-
-    @property
-    def pages(self) -> int:
-        """Return how many pages the search fills; one, empty, when nothing passes."""
-        return max(1, -(-self.total // PAGE_SIZE))
-
-    @property
-    def exists(self) -> bool:
-        return 1 <= self.number <= self.pages
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if 1 < self.number <= self.pages else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if 1 <= self.number < self.pages else None
 
 
 @dataclass(frozen=True)
@@ -151,7 +135,7 @@ def search(
         )
         for declaration, fingerprint, host, network, document in rows
     ]
-    return ArchivePage(entries, page, total)
+    return ArchivePage(number=page, total=total, entries=entries)
 
 
 def choices() -> ArchiveChoices:
