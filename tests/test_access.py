@@ -134,7 +134,7 @@ ROUTES = {
         "deactivate": ["POST"],
     }.items() for method in methods},
     **{("admin." + name, method): (lambda state: {"administrator"}) for name, methods in {
-        "index": ["GET"], "organizations": ["GET"], "new_organization": ["GET", "POST"],
+        "index": ["GET"], "audit_trail": ["GET"], "organizations": ["GET"], "new_organization": ["GET", "POST"],
         "edit_organization": ["GET", "POST"], "networks": ["GET"], "new_network": ["GET", "POST"],
         "edit_network": ["GET", "POST"], "network": ["GET"], "add_membership": ["POST"],
         "end_membership": ["GET", "POST"], "users": ["GET"], "new_user": ["GET", "POST"], "edit_user": ["GET", "POST"],

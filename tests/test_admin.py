@@ -80,6 +80,7 @@ ROUTES = [
      "/admin/networks/{network}"),
     ("GET", "/admin/memberships/{membership}/end", None, "/admin/memberships/{membership}/end"),
     ("POST", "/admin/memberships/{membership}/end", {"left_on": "2012-04-01"}, "/admin/networks/{network}"),
+    ("GET", "/admin/audit", None, "/admin/audit"),
     ("GET", "/admin/users", None, "/admin/users"),
     ("GET", "/admin/users/new", None, "/admin/users/new"),
     ("POST", "/admin/users/new", {**USER, "email": "kim@seoul.example", "password": PASSWORD}, "/admin/users"),

@@ -23,11 +23,14 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import joinedload
 
 from drafting.domain.clock import as_utc
+from drafting.domain.pages import Page
 from drafting.extensions import db
 from drafting.models import AuditAnchor, AuditEvent, AuditHead, Declaration, DeclarationState, User
 
@@ -281,6 +284,27 @@ def trail(declaration: Declaration) -> list[AuditEvent]:
     """Return a declaration's events, oldest first."""
     return list(
         db.session.scalars(
-            select(AuditEvent).where(AuditEvent.declaration_id == declaration.id).order_by(AuditEvent.id)
+            select(AuditEvent).options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.declaration_id == declaration.id).order_by(AuditEvent.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class PlatformEventsPage(Page):
+    """One page of the events that belong to no declaration, newest first."""
+
+    size: ClassVar[int] = 50
+    events: list[AuditEvent]
+
+
+def platform_events(page: int = 1) -> PlatformEventsPage:
+    """Return one page of the events that belong to no declaration, newest first: focal points named and
+    unnamed, mandates for every declaration given and revoked, accounts closed. Two queries, whatever the page."""
+    of_no_declaration = AuditEvent.declaration_id.is_(None)
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(of_no_declaration))
+    events = db.session.scalars(
+        select(AuditEvent).options(joinedload(AuditEvent.actor)).where(of_no_declaration)
+        .order_by(AuditEvent.id.desc()).limit(PlatformEventsPage.size).offset((page - 1) * PlatformEventsPage.size)
+    )
+    return PlatformEventsPage(number=page, total=total, events=list(events))

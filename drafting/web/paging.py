@@ -1,4 +1,5 @@
-"""Pages of the public lists (the archive and the API's list): the page asked for, and the parameters a list takes."""
+"""Pages of the long lists (the archive, the API's list, the platform's audit trail): the page asked for, and
+the parameters a list takes."""
 
 from werkzeug.datastructures import MultiDict
 

@@ -112,6 +112,7 @@ PAGES = [
     Page(ADMINISTRATOR, "/admin/networks"),
     Page(ADMINISTRATOR, "/admin/networks/{network}"),
     Page(ADMINISTRATOR, "/admin/networks/{network}/edit"),
+    Page(ADMINISTRATOR, "/admin/audit"),
     Page(ADMINISTRATOR, "/admin/users"),
     Page(ADMINISTRATOR, "/admin/users/new"),
     # The delegate reviews, comments, amends and answers.

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from drafting.domain import permissions
+from drafting.domain import audit, permissions
 from drafting.domain.clock import utcnow
 from drafting.domain.people import accounts, focal_points, mandates, organizations as directory
 from drafting.domain.people.delegate_invitations import InvitationRefused
@@ -23,6 +23,7 @@ from drafting.web.admin.forms import (
     NewUserForm,
     organization_form,
 )
+from drafting.web import paging
 from drafting.web.auth.routes import begin_session
 from drafting.web.submitted_once import once
 
@@ -63,6 +64,21 @@ def _refuse(form, error: directory.DirectoryError | accounts.AccountError) -> No
 def index():
     """Show the sections of the administration."""
     return render_template("admin/index.html")
+
+
+@bp.get("/audit")
+def audit_trail():
+    """List one page of the events that belong to no declaration, newest first."""
+    try:
+        number = paging.requested_page(request.args, ("page",), "the audit trail")
+    except paging.PageRefused as refused:
+        return render_template("admin/audit.html", refusal=refused.message), refused.status
+    page = audit.platform_events(number)
+    if not page.exists:
+        refused = paging.missing_page(number, page.pages)
+        last = url_for("admin.audit_trail", page=page.pages) if page.pages > 1 else url_for("admin.audit_trail")
+        return render_template("admin/audit.html", refusal=refused.message, last=last), refused.status
+    return render_template("admin/audit.html", page=page)
 
 
 @bp.get("/organizations")
