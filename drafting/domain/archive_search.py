@@ -112,7 +112,7 @@ def search(
     keys = [column.label(f"key_{number}") for number, column in enumerate(order)]
     chosen = (
         query.add_columns(*keys).order_by(*(key.desc() for key in keys))
-        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery("chosen")
+        .limit(PAGE_SIZE).offset(ArchivePage.offset(page)).subquery("chosen")
     )
     # Every adopted declaration is indexed with the version it adopted (archive_index.add, at adoption and import).
     listed = archive_index.listed()

@@ -305,6 +305,6 @@ def platform_events(page: int = 1) -> PlatformEventsPage:
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(of_no_declaration))
     events = db.session.scalars(
         select(AuditEvent).options(joinedload(AuditEvent.actor)).where(of_no_declaration)
-        .order_by(AuditEvent.id.desc()).limit(PlatformEventsPage.size).offset((page - 1) * PlatformEventsPage.size)
+        .order_by(AuditEvent.id.desc()).limit(PlatformEventsPage.size).offset(PlatformEventsPage.offset(page))
     )
     return PlatformEventsPage(number=page, total=total, events=list(events))

@@ -12,6 +12,11 @@ class Page:
     number: int  # from 1
     total: int  # items on every page together
 
+    @classmethod
+    def offset(cls, number: int) -> int:
+        """Return how many items come before page `number` (taken as 1 below 1)."""
+        return (max(number, 1) - 1) * cls.size
+
     @property
     def pages(self) -> int:
         """Return how many pages the list fills; one, empty, when it holds nothing."""

@@ -76,9 +76,15 @@ def audit_trail():
     page = audit.platform_events(number)
     if not page.exists:
         refused = paging.missing_page(number, page.pages)
-        last = url_for("admin.audit_trail", page=page.pages) if page.pages > 1 else url_for("admin.audit_trail")
-        return render_template("admin/audit.html", refusal=refused.message, last=last), refused.status
-    return render_template("admin/audit.html", page=page)
+        return render_template("admin/audit.html", refusal=refused.message, last=_trail_page(page.pages)), refused.status
+    return render_template("admin/audit.html", page=page, previous=_trail_page(page.previous), next=_trail_page(page.next))
+
+
+def _trail_page(number: int | None) -> str | None:
+    """Return the address of a page of the platform's audit trail, the first without a number."""
+    if number is None:
+        return None
+    return url_for("admin.audit_trail", **({"page": number} if number > 1 else {}))
 
 
 @bp.get("/organizations")
