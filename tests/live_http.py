@@ -39,7 +39,8 @@ class _ClosingOnce(WSGIRequestHandler):
         try:
             super().run_wsgi()
         finally:
-            body = self.environ.pop(_BODY, None)
+            # No environ when werkzeug could not read the request: then nothing was run to close.
+            body = getattr(self, "environ", {}).pop(_BODY, None)
             if body is not None and hasattr(body, "close"):
                 body.close()
 

@@ -15,7 +15,6 @@ from tests.live_http import served
 BIG = 64 * 1024 * 1024  # more than the sockets' buffers hold: the server is still writing at the reset
 
 
-
 @pytest.fixture
 def counted():
     """An application counting the closes of its responses."""

@@ -14,6 +14,7 @@ from drafting.domain.people.delegate_invitations import InvitationRefused
 from drafting.domain.text import phrasing
 from drafting.extensions import db, login_manager
 from drafting.models import Network, NetworkMembership, Organization, User
+from drafting.web import paging
 from drafting.web.admin.forms import (
     EditUserForm,
     EndMembershipForm,
@@ -23,7 +24,6 @@ from drafting.web.admin.forms import (
     NewUserForm,
     organization_form,
 )
-from drafting.web import paging
 from drafting.web.auth.routes import begin_session
 from drafting.web.submitted_once import once
 
